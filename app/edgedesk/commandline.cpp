@@ -1,0 +1,105 @@
+#include "commandline.h"
+
+#include "logging/loghub.h"
+
+#include <QCommandLineParser>
+#include <QProcessEnvironment>
+
+namespace edgedesk {
+
+CommandLine parseCommandLine(const QStringList &arguments)
+{
+    CommandLine cl;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "EdgeDesk: a local edge-stack workbench. Serves the demo stack (API containers, "
+        "Linux commands, KV, bucket images, AI, a service binding and the web frontend) "
+        "on one port, with a desktop control panel."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    const QCommandLineOption version({QStringLiteral("v"), QStringLiteral("version")},
+                                     QStringLiteral("Show the version."));
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QStringLiteral("Serve without a window."));
+    const QCommandLineOption port(
+        QStringLiteral("port"),
+        QStringLiteral("Port to serve on (default 8787; 0 = any free port)."),
+        QStringLiteral("port"));
+    const QCommandLineOption bind(
+        QStringLiteral("bind"),
+        QStringLiteral("Address to bind (default 127.0.0.1). Any other address needs --token."),
+        QStringLiteral("address"));
+    const QCommandLineOption token(
+        QStringLiteral("token"),
+        QStringLiteral("Access token for /run, the control API and state-changing requests "
+                       "(also EDGEDESK_TOKEN)."),
+        QStringLiteral("token"));
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("A wrangler.jsonc-style configuration file."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption persist(
+        {QStringLiteral("persist-to"), QStringLiteral("data-dir")},
+        QStringLiteral("Folder for state (KV, bucket, secrets, logs). Default: %1")
+            .arg(ServerOptions::defaultDataDir()),
+        QStringLiteral("folder"));
+    const QCommandLineOption logLevel(
+        QStringLiteral("log-level"),
+        QStringLiteral("debug, info, warning or error (default info)."), QStringLiteral("level"),
+        QStringLiteral("info"));
+    const QCommandLineOption allowHost(
+        QStringLiteral("allow-host"),
+        QStringLiteral("Another Host name to accept (DNS-rebinding allow-list); repeatable."),
+        QStringLiteral("name"));
+    parser.addOptions(
+        {help, version, headless, port, bind, token, config, persist, logLevel, allowHost});
+    cl.helpText = parser.helpText();
+
+    if (!parser.parse(arguments)) {
+        cl.error = parser.errorText();
+        return cl;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        cl.error =
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first());
+        return cl;
+    }
+    cl.help = parser.isSet(help);
+    cl.version = parser.isSet(version);
+    cl.headless = parser.isSet(headless);
+    if (parser.isSet(port)) {
+        bool ok = false;
+        const int p = parser.value(port).toInt(&ok);
+        if (!ok || p < 0 || p > 65535) {
+            cl.error = QStringLiteral("--port must be a number 0..65535");
+            return cl;
+        }
+        cl.server.port = p;
+        cl.portGiven = true;
+    }
+    if (parser.isSet(bind)) {
+        QString address = parser.value(bind);
+        if (address == QLatin1String("localhost"))
+            address = QStringLiteral("127.0.0.1");
+        cl.server.bindAddress = QHostAddress(address);
+        if (cl.server.bindAddress.isNull()) {
+            cl.error =
+                QStringLiteral("--bind needs an IP address, not '%1'").arg(parser.value(bind));
+            return cl;
+        }
+    }
+    cl.server.token =
+        parser.isSet(token)
+            ? parser.value(token)
+            : QProcessEnvironment::systemEnvironment().value(QStringLiteral("EDGEDESK_TOKEN"));
+    cl.server.configPath = parser.value(config);
+    cl.server.dataDir = parser.value(persist);
+    cl.server.allowedHosts = parser.values(allowHost);
+    cl.logLevel = parser.value(logLevel);
+    if (!LogHub::isValidLevel(cl.logLevel)) {
+        cl.error = QStringLiteral("--log-level must be debug, info, warning or error");
+        return cl;
+    }
+    return cl;
+}
+
+} // namespace edgedesk

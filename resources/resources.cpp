@@ -1,0 +1,1 @@
+// The resources are compiled into this static library; nothing else lives here.

@@ -1,0 +1,144 @@
+#include "control/controlapi.h"
+
+#include "http/router.h"
+#include "http/transportserver.h"
+#include "logging/loghub.h"
+#include "traffic/trafficlog.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonArray>
+
+namespace edgedesk {
+
+namespace {
+
+int intParam(const ExchangePtr &ex, const QString &name, int fallback, int min, int max, bool *ok)
+{
+    *ok = true;
+    if (!ex->hasQueryItem(name))
+        return fallback;
+    const int v = ex->queryItem(name).toInt(ok);
+    if (!*ok || v < min || v > max) {
+        *ok = false;
+        ex->respond(HttpResponse::error(
+            QStringLiteral("bad_request"),
+            QStringLiteral("%1 must be an integer %2..%3").arg(name).arg(min).arg(max)));
+    }
+    return v;
+}
+
+} // namespace
+
+ControlApi::ControlApi(ServerContext &context) : m_context(context)
+{
+    Router *router = context.router;
+    const QByteArray base = "/__edgedesk/v1";
+
+    router->add(Route{
+        QStringLiteral("control.health"),
+        QString(),
+        base + "/health",
+        {"GET"},
+        0,
+        [this](const ExchangePtr &ex) {
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            ex->respond(HttpResponse::json(
+                200, QJsonObject{
+                         {QStringLiteral("status"), QStringLiteral("ok")},
+                         {QStringLiteral("service"), QStringLiteral("edgedesk")},
+                         {QStringLiteral("version"), QStringLiteral(EDGEDESK_VERSION)},
+                         {QStringLiteral("pid"), double(QCoreApplication::applicationPid())},
+                         {QStringLiteral("uptime_s"), double(now - m_context.startedAtMs) / 1000.0},
+                         {QStringLiteral("port"), m_context.port},
+                         {QStringLiteral("data_dir"), m_context.dataDir},
+                         {QStringLiteral("connections"),
+                          m_context.transport ? m_context.transport->connectionCount() : 0},
+                         {QStringLiteral("requests_total"), double(m_context.traffic->total())},
+                     }));
+        }});
+
+    router->add(Route{
+        QStringLiteral("control.config"),
+        QString(),
+        base + "/config",
+        {"GET"},
+        0,
+        [this](const ExchangePtr &ex) {
+            QJsonObject body = m_context.config.toJson();
+            QJsonArray routes;
+            for (const auto &r : m_context.router->routes()) {
+                QJsonArray methods;
+                for (const QByteArray &m : r.methods)
+                    methods.append(QString::fromLatin1(m));
+                routes.append(
+                    QJsonObject{{QStringLiteral("name"), r.name},
+                                {QStringLiteral("binding"), r.binding},
+                                {QStringLiteral("pattern"), QString::fromLatin1(r.pattern)},
+                                {QStringLiteral("methods"), methods}});
+            }
+            body.insert(QStringLiteral("routes"), routes);
+            body.insert(QStringLiteral("ai"), m_context.config.ai);
+            body.insert(
+                QStringLiteral("server"),
+                QJsonObject{{QStringLiteral("bind"), m_context.options.bindAddress.toString()},
+                            {QStringLiteral("port"), m_context.port},
+                            {QStringLiteral("token_required"), !m_context.options.token.isEmpty()},
+                            {QStringLiteral("data_dir"), m_context.dataDir}});
+            ex->respond(HttpResponse::json(200, body));
+        }});
+
+    router->add(Route{
+        QStringLiteral("control.traffic"),
+        QString(),
+        base + "/traffic",
+        {"GET"},
+        0,
+        [this](const ExchangePtr &ex) {
+            bool ok = false;
+            const int limit = intParam(ex, QStringLiteral("limit"), 100, 1, 10000, &ok);
+            if (!ok)
+                return;
+            QJsonArray records;
+            for (const TrafficRecord &r : m_context.traffic->recent(limit))
+                records.append(TrafficLog::toJson(r));
+            ex->respond(HttpResponse::json(
+                200, QJsonObject{{QStringLiteral("records"), records},
+                                 {QStringLiteral("total"), double(m_context.traffic->total())},
+                                 {QStringLiteral("routes"), m_context.traffic->routeStats()}}));
+        }});
+
+    router->add(Route{QStringLiteral("control.metrics"),
+                      QString(),
+                      base + "/metrics",
+                      {"GET"},
+                      0,
+                      [this](const ExchangePtr &ex) {
+                          ex->respond(HttpResponse::bytes(
+                              200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
+                              m_context.traffic->prometheus()));
+                      }});
+
+    router->add(Route{
+        QStringLiteral("control.logs"),
+        QString(),
+        base + "/logs",
+        {"GET"},
+        0,
+        [](const ExchangePtr &ex) {
+            bool ok = false;
+            const int tail = intParam(ex, QStringLiteral("tail"), 200, 1, 5000, &ok);
+            if (!ok)
+                return;
+            const QString source = ex->queryItem(QStringLiteral("source"));
+            QJsonArray lines;
+            for (const LogEntry &e : LogHub::instance()->tail(tail, source))
+                lines.append(LogHub::toJson(e));
+            ex->respond(HttpResponse::json(
+                200, QJsonObject{{QStringLiteral("lines"), lines},
+                                 {QStringLiteral("sources"),
+                                  QJsonArray::fromStringList(LogHub::instance()->sources())}}));
+        }});
+}
+
+} // namespace edgedesk

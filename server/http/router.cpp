@@ -1,0 +1,231 @@
+#include "http/router.h"
+
+#include "http/httpconnection.h"
+#include "traffic/trafficlog.h"
+
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QUrl>
+
+namespace edgedesk {
+
+Q_LOGGING_CATEGORY(lcHttp, "edgedesk.http")
+
+bool Route::allows(const QByteArray &method) const
+{
+    if (methods.isEmpty())
+        return true;
+    if (methods.contains(method))
+        return true;
+    return method == "HEAD" && methods.contains("GET");
+}
+
+struct Router::CompiledRoute
+{
+    Route route;
+    struct Segment
+    {
+        enum Kind
+        {
+            Literal,
+            Param,
+            Rest
+        } kind;
+        QByteArray text; // literal text or parameter name
+    };
+    std::vector<Segment> segments;
+
+    explicit CompiledRoute(Route r) : route(std::move(r))
+    {
+        const QList<QByteArray> parts = route.pattern.split('/');
+        for (qsizetype i = 1; i < parts.size(); ++i) { // parts[0] is empty: patterns start with '/'
+            const QByteArray &p = parts[i];
+            if (p.startsWith("{*") && p.endsWith('}'))
+                segments.push_back({Segment::Rest, p.mid(2, p.size() - 3)});
+            else if (p.startsWith('{') && p.endsWith('}'))
+                segments.push_back({Segment::Param, p.mid(1, p.size() - 2)});
+            else
+                segments.push_back({Segment::Literal, p});
+        }
+    }
+
+    // Walks the raw path without allocating unless a parameter is captured.
+    bool matches(const QByteArray &path, QHash<QString, QString> *params) const
+    {
+        if (path.isEmpty() || path[0] != '/')
+            return false;
+        qsizetype pos = 1;
+        const qsizetype n = path.size();
+        for (size_t s = 0; s < segments.size(); ++s) {
+            const Segment &seg = segments[s];
+            if (seg.kind == Segment::Rest) {
+                if (params)
+                    params->insert(QString::fromLatin1(seg.text),
+                                   QUrl::fromPercentEncoding(path.mid(pos)));
+                return true;
+            }
+            if (pos > n)
+                return false;
+            qsizetype next = path.indexOf('/', pos);
+            if (next < 0)
+                next = n;
+            const qsizetype len = next - pos;
+            if (seg.kind == Segment::Literal) {
+                if (len != seg.text.size() ||
+                    memcmp(path.constData() + pos, seg.text.constData(), len) != 0)
+                    return false;
+            } else {
+                if (len == 0)
+                    return false;
+                if (params)
+                    params->insert(QString::fromLatin1(seg.text),
+                                   QUrl::fromPercentEncoding(path.mid(pos, len)));
+            }
+            pos = next + 1;
+        }
+        return pos > n; // the whole path was consumed, no trailing segment left
+    }
+};
+
+Router::Router(TrafficLog *traffic, QObject *parent) : QObject(parent), m_traffic(traffic) {}
+
+Router::~Router() = default;
+
+void Router::add(Route route)
+{
+    m_routes.push_back(std::make_unique<CompiledRoute>(std::move(route)));
+}
+
+QList<Router::RouteInfo> Router::routes() const
+{
+    QList<RouteInfo> out;
+    for (const auto &r : m_routes)
+        out.append({r->route.name, r->route.binding, r->route.pattern, r->route.methods});
+    return out;
+}
+
+const Router::CompiledRoute *Router::match(const QByteArray &rawPath,
+                                           QHash<QString, QString> *params,
+                                           const QByteArray &method, QByteArrayList *allowed) const
+{
+    for (const auto &r : m_routes) {
+        if (r->route.fallback || !r->matches(rawPath, nullptr))
+            continue;
+        if (!r->route.allows(method)) {
+            if (allowed) {
+                for (const QByteArray &m : r->route.methods) {
+                    if (!allowed->contains(m))
+                        allowed->append(m);
+                }
+            }
+            continue;
+        }
+        if (params)
+            r->matches(rawPath, params);
+        return r.get();
+    }
+    if (allowed && !allowed->isEmpty())
+        return nullptr;
+    for (const auto &r : m_routes) {
+        if (r->route.fallback && r->matches(rawPath, params))
+            return r.get();
+    }
+    return nullptr;
+}
+
+qint64 Router::bodyLimit(const QByteArray &method, const QByteArray &rawPath) const
+{
+    const CompiledRoute *r = match(rawPath, nullptr, method, nullptr);
+    return r && r->route.bodyLimit > 0 ? r->route.bodyLimit : m_defaultBodyLimit;
+}
+
+void Router::handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
+{
+    QTcpSocket *socket = responder.socket();
+    HttpConnection *connection = HttpConnection::of(socket);
+    RequestHead head = connection ? connection->takeHead() : RequestHead{};
+    if (head.method.isEmpty()) {
+        // Not seen by our guard (cannot happen with TransportServer); rebuild from Qt's parse.
+        head.target = request.url().path(QUrl::FullyEncoded).toLatin1();
+        if (!request.url().query().isEmpty())
+            head.target += '?' + request.url().query(QUrl::FullyEncoded).toLatin1();
+        head.method = "GET";
+    }
+    auto exchange =
+        std::make_shared<HttpExchange>(this, connection, std::move(head), request.headers(),
+                                       request.body(), request.remoteAddress(), m_nextId++);
+    if (auto denied = m_policy.check(*exchange)) {
+        HttpResponse response = HttpResponse::error(*denied);
+        if (response.status == 401)
+            response.header("WWW-Authenticate", "Bearer realm=\"edgedesk\"");
+        exchange->respond(std::move(response));
+        return;
+    }
+    dispatch(exchange);
+}
+
+void Router::dispatch(const ExchangePtr &exchange)
+{
+    QHash<QString, QString> params;
+    QByteArrayList allowed;
+    const CompiledRoute *r = match(exchange->rawPath(), &params, exchange->method(), &allowed);
+    if (!r) {
+        if (!allowed.isEmpty()) {
+            if (allowed.contains("GET") && !allowed.contains("HEAD"))
+                allowed.append("HEAD");
+            if (exchange->method() == "OPTIONS") {
+                HttpResponse ok;
+                ok.status = 204;
+                ok.header("Allow", (allowed + QByteArrayList{"OPTIONS"}).join(", "));
+                exchange->respond(std::move(ok));
+                return;
+            }
+            exchange->respond(HttpResponse::methodNotAllowed(allowed));
+        } else {
+            exchange->respond(
+                HttpResponse::error(QStringLiteral("not_found"),
+                                    QStringLiteral("no route for %1")
+                                        .arg(QString::fromLatin1(exchange->rawPath()).left(300))));
+        }
+        return;
+    }
+    exchange->setRoute(&r->route, std::move(params));
+    try {
+        r->route.handler(exchange);
+    } catch (const std::exception &e) {
+        qCCritical(lcHttp) << "route" << r->route.name << "threw:" << e.what();
+        exchange->respond(
+            HttpResponse::error(QStringLiteral("internal_error"),
+                                QStringLiteral("internal error in route %1").arg(r->route.name)));
+    }
+}
+
+void Router::recordTraffic(const HttpExchange &exchange, int status, qint64 bytesOut)
+{
+    if (!m_traffic)
+        return;
+    TrafficRecord record;
+    record.id = exchange.id();
+    record.timeMs = QDateTime::currentMSecsSinceEpoch();
+    record.method = QString::fromLatin1(exchange.method());
+    record.path = QString::fromUtf8(exchange.rawPath());
+    if (!exchange.rawQuery().isEmpty())
+        record.path += QLatin1Char('?') + QString::fromUtf8(exchange.rawQuery());
+    if (const Route *route = exchange.route()) {
+        record.route = route->name;
+        record.binding = route->binding;
+    } else {
+        record.route = status == 404 ? QStringLiteral("unmatched") : QStringLiteral("refused");
+    }
+    record.status = status;
+    record.durationUs = exchange.elapsedUs();
+    record.bytesIn = exchange.body().size();
+    record.bytesOut = bytesOut;
+    record.instance = exchange.instance();
+    record.peer = exchange.peer().toString();
+    m_traffic->record(std::move(record));
+}
+
+} // namespace edgedesk

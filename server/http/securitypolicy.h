@@ -1,0 +1,57 @@
+#pragma once
+
+#include "util/result.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QStringList>
+
+#include <optional>
+
+namespace edgedesk {
+
+class HttpExchange;
+
+// The request checks that run, in this order, before any route sees a request:
+// Host allow-list (DNS rebinding) → cross-site check for state-changing methods (CSRF) →
+// access token. Pure functions of the request's headers, so they are tested table by table.
+class SecurityPolicy final
+{
+public:
+    struct Config
+    {
+        quint16 port = 0;
+        QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
+        QStringList extraHosts; // configured names, e.g. "edgedesk.test" or "myhost:8787"
+        QByteArray token;       // empty: no token required
+    };
+
+    SecurityPolicy() = default;
+    explicit SecurityPolicy(Config config);
+
+    const Config &config() const { return m_config; }
+    bool tokenRequired() const { return !m_config.token.isEmpty(); }
+
+    // 421 misdirected_request unless Host names this server.
+    std::optional<Error> checkHost(const QByteArray &host) const;
+    // 403 cross_site_request for POST/PUT/PATCH/DELETE from another origin. Origin, else Referer,
+    // else Sec-Fetch-Site decides; a request with none of them (curl, scripts) passes.
+    std::optional<Error> checkCrossSite(const QByteArray &method, const QByteArray &origin,
+                                        const QByteArray &referer,
+                                        const QByteArray &secFetchSite) const;
+    // 401 unauthorized when a token is configured and the request needs it: /run, the control API
+    // and every state-changing request. Constant-time comparison.
+    std::optional<Error> checkToken(const QByteArray &method, const QByteArray &rawPath,
+                                    const QByteArray &authorization) const;
+    // All three, in order.
+    std::optional<Error> check(const HttpExchange &exchange) const;
+
+    static bool isStateChanging(const QByteArray &method);
+    bool isAllowedHostPort(const QByteArray &hostPort) const;
+
+private:
+    Config m_config;
+    QList<QByteArray> m_allowedHostPorts; // lower-case "host:port" forms
+};
+
+} // namespace edgedesk

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "logging/logentry.h"
+
+#include <QFile>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QMutex>
+#include <QObject>
+
+#include <atomic>
+#include <deque>
+
+namespace edgedesk {
+
+// The one place every log line goes: the server's Qt logging categories and every container
+// instance's output. Thread-safe. Keeps a ring of lines per source, writes size-capped files,
+// and publishes new lines in batches (one queued signal per burst, not per line).
+class LogHub final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(LogHub)
+
+public:
+    static LogHub *instance();
+
+    // Routes qDebug/qCInfo/... into the hub (and to stderr, as Qt would). `minLevel` is one of
+    // debug, info, warning, error.
+    static void installMessageHandler(const QString &minLevel);
+    static bool isValidLevel(const QString &level);
+
+    void append(const QString &source, const QString &level, const QString &category,
+                const QString &message);
+    // Most recent last; an empty source means all sources merged in order.
+    QList<LogEntry> tail(int n, const QString &source = QString()) const;
+    QList<LogEntry> since(quint64 seq, const QString &source = QString()) const;
+    QStringList sources() const;
+    void clear();
+
+    // Where each source's lines are also written: <folder>/<source>.log, rotated to .log.1 past
+    // maxBytes. An empty folder stops file output.
+    void setLogFolder(const QString &folder, qint64 maxBytes = 4 * 1024 * 1024);
+    QString logFolder() const;
+    QString logFilePath(const QString &source) const;
+
+    void setRingCapacity(int perSource) { m_capacity = perSource; }
+    static QJsonObject toJson(const LogEntry &entry);
+
+Q_SIGNALS:
+    void appended(const QList<edgedesk::LogEntry> &batch);
+
+private:
+    LogHub();
+    void publish();
+    void writeToFile(const LogEntry &entry);
+
+    mutable QMutex m_mutex;
+    QHash<QString, std::deque<LogEntry>> m_rings;
+    int m_capacity = 5000;
+    quint64 m_nextSeq = 1;
+    QList<LogEntry> m_pending;
+    bool m_publishScheduled = false;
+    QString m_folder;
+    qint64 m_maxFileBytes = 4 * 1024 * 1024;
+    QHash<QString, QFile *> m_files;
+};
+
+} // namespace edgedesk

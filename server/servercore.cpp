@@ -1,0 +1,209 @@
+#include "servercore.h"
+
+#include "bindings/bindingmodule.h"
+#include "bindings/kv/kvbinding.h"
+#include "bindings/services/servicebinding.h"
+#include "bindings/staticassets.h"
+#include "bindings/unavailablebinding.h"
+#include "control/controlapi.h"
+#include "http/router.h"
+#include "http/transportserver.h"
+#include "logging/loghub.h"
+#include "traffic/trafficlog.h"
+#include "util/workerpool.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QHttpServer>
+#include <QLoggingCategory>
+#include <QThread>
+
+namespace edgedesk {
+
+Q_LOGGING_CATEGORY(lcServer, "edgedesk.server")
+
+namespace {
+constexpr int kPortFallbackTries = 20;
+}
+
+ServerCore::ServerCore(ServerOptions options, EdgeConfig config)
+{
+    m_context.options = std::move(options);
+    m_context.config = std::move(config);
+}
+
+ServerCore::~ServerCore()
+{
+    cleanup();
+}
+
+void ServerCore::start()
+{
+    m_context.startedAtMs = QDateTime::currentMSecsSinceEpoch();
+    m_context.dataDir = m_context.options.dataDir.isEmpty() ? ServerOptions::defaultDataDir()
+                                                            : m_context.options.dataDir;
+    if (!QDir().mkpath(m_context.dataDir)) {
+        Q_EMIT failed(QStringLiteral("cannot create the data folder %1").arg(m_context.dataDir));
+        return;
+    }
+    m_context.dataDir = QDir(m_context.dataDir).absolutePath();
+    LogHub::instance()->setLogFolder(m_context.statePath(QStringLiteral("logs")));
+
+    m_pool = std::make_unique<WorkerPool>();
+    m_traffic = new TrafficLog(10000, this);
+    connect(m_traffic, &TrafficLog::recorded, this, &ServerCore::trafficBatch);
+    m_router = new Router(m_traffic, this);
+    m_router->setDefaultBodyLimit(m_context.options.limits.defaultBodyLimit);
+    m_context.pool = m_pool.get();
+    m_context.traffic = m_traffic;
+    m_context.router = m_router;
+    m_context.serverThread = this;
+
+    // The guard asks the route table for each request's body limit. The router outlives every
+    // connection (both are torn down in shutdown(), sockets first).
+    TransportLimits limits = m_context.options.limits;
+    Router *router = m_router;
+    limits.bodyLimit = [router](const QByteArray &method, const QByteArray &path) {
+        return router->bodyLimit(method, path);
+    };
+
+    m_http = new QHttpServer(this);
+    m_http->setMissingHandler(
+        [router](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            router->handle(request, std::move(responder));
+        });
+    m_transport = new TransportServer(limits);
+    m_context.transport = m_transport;
+
+    auto port = listen();
+    if (!port) {
+        Q_EMIT failed(port.error().message);
+        return;
+    }
+    m_context.port = *port;
+    m_http->bind(m_transport); // takes ownership
+
+    SecurityPolicy::Config policy;
+    policy.port = m_context.port;
+    policy.bindAddress = m_context.options.bindAddress;
+    policy.extraHosts = m_context.options.allowedHosts + m_context.config.allowedHosts;
+    policy.token = m_context.options.token.toUtf8();
+    m_router->setPolicy(SecurityPolicy(policy));
+
+    registerRoutes();
+
+    QString host = m_context.options.bindAddress.toString();
+    if (m_context.options.bindAddress.protocol() == QAbstractSocket::IPv6Protocol)
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    const QUrl url(QStringLiteral("http://%1:%2/").arg(host).arg(m_context.port));
+    qCInfo(lcServer).noquote() << "serving on" << url.toString() << "data folder"
+                               << m_context.dataDir;
+    Q_EMIT serving(url, m_context.dataDir);
+}
+
+Result<quint16> ServerCore::listen()
+{
+    const ServerOptions &o = m_context.options;
+    const int tries = (o.portFallback && o.port != 0) ? kPortFallbackTries : 1;
+    QString firstError;
+    for (int i = 0; i < tries; ++i) {
+        const int port = o.port == 0 ? 0 : o.port + i;
+        if (port > 65535)
+            break;
+        if (m_transport->listen(o.bindAddress, quint16(port))) {
+            if (i > 0) {
+                const QString message =
+                    QStringLiteral("port %1 is busy; serving on port %2 instead")
+                        .arg(o.port)
+                        .arg(m_transport->serverPort());
+                qCWarning(lcServer).noquote() << message;
+                Q_EMIT notice(message);
+            }
+            return m_transport->serverPort();
+        }
+        if (firstError.isEmpty())
+            firstError = m_transport->errorString();
+    }
+    return makeError(
+        QStringLiteral("service_unavailable"),
+        QStringLiteral("cannot listen on %1:%2: %3%4")
+            .arg(o.bindAddress.toString())
+            .arg(o.port)
+            .arg(firstError,
+                 o.portFallback
+                     ? QString()
+                     : QStringLiteral(
+                           " (choose another with --port, or --port 0 for any free port)")));
+}
+
+void ServerCore::registerRoutes()
+{
+    auto add = [this](std::shared_ptr<BindingModule> module) {
+        m_bindings.push_back(module);
+        m_shutdownHooks.push_back([module] { module->shutdown(); });
+    };
+    add(std::make_shared<ControlApi>(m_context));
+    for (const KvNamespaceConfig &kv : m_context.config.kvNamespaces)
+        add(std::make_shared<KvBinding>(
+            m_context, kv, kv.binding == m_context.config.kvNamespaces.first().binding));
+    for (const ServiceConfig &service : m_context.config.services)
+        add(std::make_shared<ServiceBinding>(m_context, service));
+
+    // Routes whose bindings land in later work answer 503 naming the missing binding.
+    for (const ContainerClassConfig &c : m_context.config.containers) {
+        if (c.image == QLatin1String("command-runner"))
+            add(std::make_shared<UnavailableBinding>(
+                m_context, QByteArrayLiteral("/run"), c.binding,
+                QStringLiteral("container class %1").arg(c.className)));
+        else
+            add(std::make_shared<UnavailableBinding>(
+                m_context, QByteArrayLiteral("/api/{*path}"), c.binding,
+                QStringLiteral("container class %1").arg(c.className)));
+    }
+    for (const BucketConfig &b : m_context.config.buckets)
+        add(std::make_shared<UnavailableBinding>(
+            m_context, QByteArrayLiteral("/image"), b.binding,
+            QStringLiteral("image transforms over bucket %1").arg(b.binding)));
+    add(std::make_shared<UnavailableBinding>(
+        m_context, QByteArrayLiteral("/ai"),
+        m_context.config.ai.value(QStringLiteral("binding")).toString(QStringLiteral("AI")),
+        QStringLiteral("AI inference")));
+
+    add(std::make_shared<StaticAssets>(m_context));
+}
+
+void ServerCore::shutdown()
+{
+    if (m_shutDown)
+        return;
+    m_shutDown = true;
+    cleanup();
+    Q_EMIT finished();
+}
+
+void ServerCore::cleanup()
+{
+    if (!m_http && !m_pool && !m_router && !m_traffic)
+        return;
+    qCInfo(lcServer) << "stopping";
+    if (m_transport) {
+        m_transport->close();
+        m_transport->abortAll();
+    }
+    for (auto it = m_shutdownHooks.rbegin(); it != m_shutdownHooks.rend(); ++it)
+        (*it)();
+    m_shutdownHooks.clear();
+    delete m_http; // deletes the transport server and its sockets
+    m_http = nullptr;
+    m_transport = nullptr;
+    if (m_pool)
+        m_pool->waitForDone(1500);
+    m_bindings.clear();
+    m_pool.reset();
+    delete m_router;
+    m_router = nullptr;
+    delete m_traffic;
+    m_traffic = nullptr;
+}
+
+} // namespace edgedesk

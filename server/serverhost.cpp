@@ -1,0 +1,146 @@
+#include "serverhost.h"
+
+#include "config/edgeconfig.h"
+#include "logging/loghub.h"
+#include "servercore.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QThread>
+
+namespace edgedesk {
+
+ServerHost::ServerHost(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<TrafficRecord>();
+    qRegisterMetaType<QList<TrafficRecord>>();
+    qRegisterMetaType<LogEntry>();
+    qRegisterMetaType<QList<LogEntry>>();
+    connect(LogHub::instance(), &LogHub::appended, this, [this](const QList<LogEntry> &batch) {
+        for (const LogEntry &e : batch)
+            Q_EMIT logAppended(e);
+    });
+}
+
+ServerHost::~ServerHost()
+{
+    stopAndWait(2000);
+}
+
+void ServerHost::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void ServerHost::start(const ServerOptions &options)
+{
+    if (m_thread) {
+        Q_EMIT failed(QStringLiteral("the server is already running"));
+        return;
+    }
+    m_options = options;
+    m_lastError.clear();
+    m_url.clear();
+    setState(State::Starting);
+
+    // Failures found here are reported like those from the thread: queued, so that a caller that
+    // connects failed() to QCoreApplication::exit() before exec() sees them.
+    auto fail = [this](const QString &message) {
+        m_lastError = message;
+        QMetaObject::invokeMethod(
+            this,
+            [this, message] {
+                setState(State::Failed);
+                Q_EMIT failed(message);
+            },
+            Qt::QueuedConnection);
+    };
+    if (const QString invalid = options.validate(); !invalid.isEmpty()) {
+        fail(invalid);
+        return;
+    }
+    auto config = ConfigLoader::load(options.configPath);
+    if (!config) {
+        fail(config.error().message);
+        return;
+    }
+
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("edgedesk-server"));
+    auto *core = new ServerCore(options, std::move(*config));
+    core->moveToThread(m_thread);
+    m_core = core;
+
+    connect(core, &ServerCore::serving, this, [this](const QUrl &url, const QString &dataDir) {
+        m_url = url;
+        m_dataDir = dataDir;
+        setState(State::Serving);
+        Q_EMIT serving(url);
+    });
+    connect(core, &ServerCore::failed, this, [this, core](const QString &message) {
+        m_lastError = message;
+        m_failedWhileStarting = true;
+        QMetaObject::invokeMethod(core, &ServerCore::shutdown, Qt::QueuedConnection);
+    });
+    connect(core, &ServerCore::notice, this, &ServerHost::notice);
+    connect(core, &ServerCore::trafficBatch, this, [this](const QList<TrafficRecord> &batch) {
+        for (const TrafficRecord &r : batch)
+            Q_EMIT trafficRecorded(r);
+    });
+    // The core quits its thread once it has shut down, from inside that thread.
+    connect(
+        core, &ServerCore::finished, core, [] { QThread::currentThread()->quit(); },
+        Qt::DirectConnection);
+    connect(m_thread, &QThread::finished, this, &ServerHost::onThreadFinished);
+    m_thread->start();
+    QMetaObject::invokeMethod(core, &ServerCore::start, Qt::QueuedConnection);
+}
+
+void ServerHost::stop()
+{
+    if (!m_thread || m_state == State::Stopping)
+        return;
+    setState(State::Stopping);
+    if (m_core)
+        QMetaObject::invokeMethod(m_core.data(), &ServerCore::shutdown, Qt::QueuedConnection);
+    else
+        m_thread->quit();
+}
+
+bool ServerHost::stopAndWait(int timeoutMs)
+{
+    if (!m_thread)
+        return true;
+    stop();
+    QThread *thread = m_thread;
+    const bool ended = thread->wait(QDeadlineTimer(timeoutMs));
+    if (ended && m_thread)
+        onThreadFinished();
+    return ended;
+}
+
+void ServerHost::onThreadFinished()
+{
+    if (!m_thread)
+        return;
+    QThread *thread = m_thread;
+    m_thread = nullptr;
+    thread->wait(); // finished() is emitted just before the thread really ends
+    // The core cleaned up everything it made inside the thread; what is left is the object.
+    delete m_core.data();
+    delete thread;
+    m_url.clear();
+    if (m_failedWhileStarting) {
+        m_failedWhileStarting = false;
+        setState(State::Failed);
+        Q_EMIT failed(m_lastError);
+        return;
+    }
+    setState(State::Stopped);
+    Q_EMIT stopped();
+}
+
+} // namespace edgedesk

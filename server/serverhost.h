@@ -1,0 +1,76 @@
+#pragma once
+
+#include "logging/logentry.h"
+#include "serveroptions.h"
+#include "traffic/trafficrecord.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+class QThread;
+
+namespace edgedesk {
+
+class ServerCore;
+
+// The thread-safe facade the UI, the headless runner and the tests use. Owns the server thread;
+// everything that serves lives in that thread. Signals arrive queued, carrying plain values.
+class ServerHost final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServerHost)
+
+public:
+    enum class State
+    {
+        Stopped,
+        Starting,
+        Serving,
+        Stopping,
+        Failed
+    };
+    Q_ENUM(State)
+
+    explicit ServerHost(QObject *parent = nullptr);
+    ~ServerHost() override; // stops within 2 s
+
+    // Loads the configuration, then starts the server thread. Errors arrive as failed().
+    void start(const ServerOptions &options);
+    // Closes every connection and ends the thread; stopped() follows.
+    void stop();
+    // stop() and wait (application exit, tests). Returns false if the thread did not end in time.
+    bool stopAndWait(int timeoutMs = 2000);
+
+    State state() const { return m_state; }
+    bool isServing() const { return m_state == State::Serving; }
+    QUrl url() const { return m_url; }
+    quint16 port() const { return quint16(m_url.port()); }
+    QString dataDir() const { return m_dataDir; }
+    const ServerOptions &options() const { return m_options; }
+    QString lastError() const { return m_lastError; }
+
+Q_SIGNALS:
+    void stateChanged(edgedesk::ServerHost::State state);
+    void serving(const QUrl &url);
+    void stopped();
+    void failed(const QString &message);
+    void notice(const QString &message);
+    void trafficRecorded(const edgedesk::TrafficRecord &record);
+    void logAppended(const edgedesk::LogEntry &entry);
+
+private:
+    void setState(State state);
+    void onThreadFinished();
+
+    ServerOptions m_options;
+    QThread *m_thread = nullptr;
+    QPointer<ServerCore> m_core;
+    State m_state = State::Stopped;
+    QUrl m_url;
+    QString m_dataDir;
+    QString m_lastError;
+    bool m_failedWhileStarting = false;
+};
+
+} // namespace edgedesk
