@@ -1,0 +1,51 @@
+#include "backendserver.h"
+#include "programruntime.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QTcpServer>
+
+#include <cstdio>
+
+// api-backend: the demo's backend container program. Started by the container manager with PORT
+// and INSTANCE_ID; serves on 127.0.0.1 only.
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("api-backend"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(EDGEDESK_VERSION));
+    edgedesk::ProgramRuntime::installMessageHandler();
+
+    QString error;
+    const std::optional<quint16> port = edgedesk::ProgramRuntime::portFromEnvironment(&error);
+    if (!port) {
+        std::fprintf(stderr, "api-backend: %s\n", qPrintable(error));
+        return 2;
+    }
+
+    edgedesk::ProgramRuntime runtime;
+    if (!runtime.watchTerminationSignals()) {
+        std::fprintf(stderr, "api-backend: cannot watch SIGTERM\n");
+        return 1;
+    }
+
+    const QString instance = edgedesk::ProgramRuntime::instanceId();
+    edgedesk::BackendServer server(instance);
+    QObject::connect(&runtime, &edgedesk::ProgramRuntime::terminationRequested, &app, [&server] {
+        server.cancelComputations();
+        QCoreApplication::quit();
+    });
+
+    const quint16 bound = server.listen(QHostAddress::LocalHost, *port);
+    if (bound == 0) {
+        std::fprintf(stderr, "api-backend: cannot listen on 127.0.0.1:%u\n", unsigned(*port));
+        return 1;
+    }
+    edgedesk::ProgramRuntime::writeLine("listening on 127.0.0.1:" + QByteArray::number(bound));
+    edgedesk::ProgramRuntime::log("info",
+                                  QStringLiteral("api-backend %1 serving as %2")
+                                      .arg(QCoreApplication::applicationVersion(), instance));
+    const int code = app.exec();
+    edgedesk::ProgramRuntime::log("info", QStringLiteral("api-backend stopped"));
+    return code;
+}

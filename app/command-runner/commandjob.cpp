@@ -1,0 +1,130 @@
+#include "commandjob.h"
+
+#include <QDateTime>
+
+#include <cmath>
+
+namespace edgedesk {
+
+CommandJob::CommandJob(QString command, double timeoutSeconds, SandboxSpec spec, SandboxProbe probe,
+                       Sandbox::Mode mode, QObject *parent)
+    : QObject(parent), m_timeoutSeconds(timeoutSeconds)
+{
+    m_result.command = std::move(command);
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"), m_result.command};
+    m_sandbox = std::make_unique<Sandbox>(std::move(spec), std::move(probe), mode);
+
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &CommandJob::onTimeout);
+    connect(&m_process, &QProcess::readyReadStandardOutput, this, &CommandJob::readOutput);
+    connect(&m_process, &QProcess::readyReadStandardError, this, &CommandJob::readOutput);
+    connect(&m_process, &QProcess::finished, this, &CommandJob::onFinished);
+    connect(&m_process, &QProcess::errorOccurred, this, &CommandJob::onError);
+}
+
+CommandJob::~CommandJob()
+{
+    // A QProcess destroyed while running kills and waits for it; the sandbox must go first
+    // so that kill reaches the whole tree.
+    if (m_sandbox)
+        m_sandbox->killAll();
+    m_process.disconnect(this);
+    if (m_process.state() != QProcess::NotRunning)
+        m_process.waitForFinished(5000);
+}
+
+void CommandJob::start()
+{
+    const Status prepared = m_sandbox->prepare();
+    if (!prepared.ok()) {
+        m_result.startError = prepared.error().message;
+        QMetaObject::invokeMethod(this, &CommandJob::finish, Qt::QueuedConnection);
+        return;
+    }
+    m_sandbox->configure(m_process);
+    m_process.start();
+    m_timer.start(std::chrono::milliseconds(qint64(std::ceil(m_timeoutSeconds * 1000))));
+}
+
+void CommandJob::abort(const QString &reason)
+{
+    if (m_done || !m_sandbox)
+        return;
+    if (m_result.abortReason.isEmpty() && !m_result.timedOut)
+        m_result.abortReason = reason;
+    m_sandbox->killAll();
+}
+
+void CommandJob::waitForExit(int msecs)
+{
+    if (m_process.state() != QProcess::NotRunning)
+        m_process.waitForFinished(msecs);
+}
+
+void CommandJob::append(QByteArray &buffer, const QByteArray &data, bool *truncated)
+{
+    const qsizetype room = kOutputCap - buffer.size();
+    if (data.size() > room) {
+        *truncated = true;
+        buffer.append(data.constData(), qMax<qsizetype>(0, room));
+    } else {
+        buffer.append(data);
+    }
+}
+
+void CommandJob::readOutput()
+{
+    append(m_result.output, m_process.readAllStandardOutput(), &m_result.truncated);
+    append(m_result.error, m_process.readAllStandardError(), &m_result.truncated);
+}
+
+void CommandJob::onTimeout()
+{
+    m_result.timedOut = true;
+    m_sandbox->killAll();
+}
+
+void CommandJob::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    readOutput();
+    // bwrap reports a signalled command as 128 + signal; without bwrap QProcess only says
+    // "crashed", which the demo (Go's ExitCode()) reports as -1.
+    m_result.exitCode = status == QProcess::NormalExit ? exitCode : -1;
+    finish();
+}
+
+void CommandJob::onError(QProcess::ProcessError error)
+{
+    if (error != QProcess::FailedToStart)
+        return; // crashes and kills arrive through finished()
+    m_result.startError = m_process.errorString();
+    finish();
+}
+
+void CommandJob::finish()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_timer.stop();
+    // Kills stragglers (background children of an unsandboxed shell) and removes the cgroup.
+    m_sandbox.reset();
+    QByteArray note;
+    if (m_result.timedOut) {
+        m_result.exitCode = kTimeoutExitCode;
+        note = "command timed out after " + QByteArray::number(m_timeoutSeconds, 'g', 6) + " s";
+    } else if (!m_result.abortReason.isEmpty()) {
+        note = "command aborted: " + m_result.abortReason.toUtf8();
+    }
+    if (!note.isEmpty()) {
+        if (!m_result.error.isEmpty() && !m_result.error.endsWith('\n'))
+            m_result.error += '\n';
+        m_result.error += note;
+    }
+    m_result.finishedMs = QDateTime::currentMSecsSinceEpoch();
+    Q_EMIT finished(m_result);
+}
+
+} // namespace edgedesk

@@ -1,0 +1,269 @@
+#include "runnerserver.h"
+
+#include "commandfilter.h"
+#include "commandrequest.h"
+#include "programruntime.h"
+
+#include <QDateTime>
+#include <QPointer>
+#include <QTcpSocket>
+
+#include <chrono>
+
+namespace edgedesk {
+
+namespace {
+
+const QByteArray kJson = QByteArrayLiteral("application/json");
+
+qint64 monotonicNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+double elapsedMs(qint64 startNs)
+{
+    return double(monotonicNs() - startNs) / 1e6;
+}
+
+QByteArray unixSeconds(qint64 ms)
+{
+    return QByteArray::number(double(ms) / 1000.0, 'f', 3);
+}
+
+// The demo's /run answer, fields in the demo's order.
+QByteArray runBody(bool success, const QString &command, const QByteArray &output,
+                   const QByteArray &error, int exitCode, qint64 finishedMs, bool truncated)
+{
+    QByteArray body =
+        R"({"success":)" + QByteArray(success ? "true" : "false") + R"(,"command":)" +
+        ProgramRuntime::jsonString(QStringView(command)) + R"(,"output":)" +
+        ProgramRuntime::jsonString(QStringView(QString::fromUtf8(output))) + R"(,"error":)" +
+        ProgramRuntime::jsonString(QStringView(QString::fromUtf8(error))) + R"(,"exit_code":)" +
+        QByteArray::number(exitCode) + R"(,"timestamp":)" + unixSeconds(finishedMs);
+    if (truncated)
+        body += R"(,"truncated":true)";
+    body += '}';
+    return body;
+}
+
+} // namespace
+
+RunnerServer::RunnerServer(RunnerSettings settings, QObject *parent)
+    : QAbstractHttpServer(parent), m_settings(std::move(settings))
+{}
+
+RunnerServer::~RunnerServer()
+{
+    shutdown();
+}
+
+void RunnerServer::shutdown()
+{
+    m_shuttingDown = true;
+    for (CommandJob *job : m_slots) {
+        if (job)
+            job->abort(QStringLiteral("command-runner is shutting down"));
+    }
+    // Waiting lets each job report (its slot is cleared and the answer written) before the
+    // event loop stops.
+    for (CommandJob *job : m_slots) {
+        if (job)
+            job->waitForExit(5000);
+    }
+    for (CommandJob *&job : m_slots) {
+        delete job;
+        job = nullptr;
+    }
+}
+
+QString RunnerServer::unavailableReason() const
+{
+    if (m_settings.mode == Sandbox::Mode::Unsandboxed || m_settings.probe.usable)
+        return {};
+    return m_settings.probe.error;
+}
+
+QString RunnerServer::containmentDescription() const
+{
+    const SandboxSpec spec = specForSlot(0);
+    return m_settings.probe.describeContainment(spec.limits.maxProcesses, spec.hostUid);
+}
+
+SandboxSpec RunnerServer::specForSlot(int slot) const
+{
+    SandboxSpec spec;
+    spec.network = m_settings.network;
+    spec.environment.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+    spec.environment.insert(QStringLiteral("TERM"), QStringLiteral("dumb"));
+    // A host uid per slot: with the rlimit fallback RLIMIT_NPROC then caps each command alone.
+    const bool canSwitch =
+        m_settings.mode == Sandbox::Mode::Unsandboxed || m_settings.probe.hostUidWorks;
+    if (m_settings.hostUidBase && canSwitch) {
+        spec.hostUid = *m_settings.hostUidBase + quint32(slot);
+        spec.hostGid = spec.hostUid;
+    }
+    return spec;
+}
+
+bool RunnerServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    const Exchange exchange{request.method(), request.url().path(), monotonicNs()};
+    QHttpServerResponder responder = makeResponder(request, socket);
+    const bool get = exchange.method == QHttpServerRequest::Method::Get;
+
+    if (exchange.path == QLatin1String("/")) {
+        if (get)
+            respond(responder, exchange, 200, healthBody());
+        else
+            respondMethodNotAllowed(responder, exchange, "GET");
+    } else if (exchange.path == QLatin1String("/run")) {
+        if (get)
+            respond(responder, exchange, 200, healthBody());
+        else if (exchange.method == QHttpServerRequest::Method::Post)
+            runCommand(request, std::move(responder), exchange);
+        else
+            respondMethodNotAllowed(responder, exchange, "GET, POST");
+    } else {
+        respondError(responder, exchange, 404, QStringLiteral("not_found"),
+                     QStringLiteral("no route for %1").arg(exchange.path));
+    }
+    return true;
+}
+
+void RunnerServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // Unreachable while handleRequest() claims every request.
+    const Exchange exchange{request.method(), request.url().path(), monotonicNs()};
+    QHttpServerResponder responder = makeResponder(request, socket);
+    respondError(responder, exchange, 404, QStringLiteral("not_found"),
+                 QStringLiteral("no route for %1").arg(exchange.path));
+}
+
+void RunnerServer::respond(QHttpServerResponder &responder, const Exchange &exchange, int status,
+                           const QByteArray &body)
+{
+    responder.write(body, kJson, static_cast<QHttpServerResponder::StatusCode>(status));
+    ProgramRuntime::logRequest(exchange.method, exchange.path, status, elapsedMs(exchange.startNs));
+}
+
+void RunnerServer::respondError(QHttpServerResponder &responder, const Exchange &exchange,
+                                int status, const QString &code, const QString &message)
+{
+    respond(responder, exchange, status, ProgramRuntime::errorBody(code, message));
+}
+
+void RunnerServer::respondMethodNotAllowed(QHttpServerResponder &responder,
+                                           const Exchange &exchange, const QByteArray &allow)
+{
+    const QByteArray body = ProgramRuntime::errorBody(
+        QStringLiteral("method_not_allowed"),
+        QStringLiteral("%1 is not allowed on %2; use %3")
+            .arg(QString::fromLatin1(ProgramRuntime::methodName(exchange.method)), exchange.path,
+                 QString::fromLatin1(allow)));
+    responder.write(body, {{"Content-Type", kJson}, {"Allow", allow}},
+                    QHttpServerResponder::StatusCode::MethodNotAllowed);
+    ProgramRuntime::logRequest(exchange.method, exchange.path, 405, elapsedMs(exchange.startNs));
+}
+
+QByteArray RunnerServer::healthBody() const
+{
+    const QString reason = unavailableReason();
+    QString sandbox;
+    if (m_settings.mode == Sandbox::Mode::Unsandboxed)
+        sandbox = QStringLiteral("none (UNSANDBOXED)");
+    else if (!m_settings.probe.version.isEmpty())
+        sandbox = m_settings.probe.version;
+    else
+        sandbox = QStringLiteral("unavailable");
+    QByteArray body = R"({"status":)" +
+                      QByteArray(reason.isEmpty() ? R"("healthy")" : R"("unavailable")") +
+                      R"(,"service":"linux-command-container","sandbox":)" +
+                      ProgramRuntime::jsonString(QStringView(sandbox)) + R"(,"containment":)" +
+                      ProgramRuntime::jsonString(QStringView(containmentDescription())) +
+                      R"(,"network":)" + QByteArray(m_settings.network ? "true" : "false") +
+                      R"(,"timestamp":)" + QByteArray::number(QDateTime::currentSecsSinceEpoch());
+    if (!reason.isEmpty())
+        body += R"(,"reason":)" + ProgramRuntime::jsonString(QStringView(reason));
+    body += '}';
+    return body;
+}
+
+void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+                              const Exchange &exchange)
+{
+    const QByteArray body = request.body();
+    if (body.size() > kMaxBodyBytes) {
+        respondError(responder, exchange, 413, QStringLiteral("payload_too_large"),
+                     QStringLiteral("the body must be at most %1 bytes").arg(kMaxBodyBytes));
+        return;
+    }
+    const Result<CommandRequest> parsed = CommandRequest::parse(body);
+    if (!parsed.ok()) {
+        respondError(responder, exchange, 400, parsed.error().code, parsed.error().message);
+        return;
+    }
+    const CommandRequest &command = parsed.value();
+
+    if (const std::optional<QString> reason = CommandFilter::blockedReason(command.command)) {
+        respond(responder, exchange, 403,
+                runBody(false, command.command, {}, "Command blocked: " + reason->toUtf8(), -1,
+                        QDateTime::currentMSecsSinceEpoch(), false));
+        return;
+    }
+    if (const QString reason = unavailableReason(); !reason.isEmpty()) {
+        respondError(responder, exchange, 503, QStringLiteral("service_unavailable"),
+                     QStringLiteral("commands cannot run safely here: %1").arg(reason));
+        return;
+    }
+    int slot = -1;
+    for (int i = 0; i < kMaxRunning && slot < 0; ++i) {
+        if (!m_slots[size_t(i)])
+            slot = i;
+    }
+    if (slot < 0) {
+        respondError(responder, exchange, 429, QStringLiteral("too_many_requests"),
+                     QStringLiteral("%1 commands are already running in this instance; try again "
+                                    "when one has finished")
+                         .arg(kMaxRunning));
+        return;
+    }
+
+    auto job = new CommandJob(command.command, command.timeoutSeconds, specForSlot(slot),
+                              m_settings.probe, m_settings.mode, this);
+    m_slots[size_t(slot)] = job;
+    auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QPointer<QTcpSocket> guard(shared->socket());
+    // Nobody is left to read the answer: stop spending a slot on it.
+    if (guard)
+        connect(guard.data(), &QTcpSocket::disconnected, job,
+                [job] { job->abort(QStringLiteral("the client disconnected")); });
+    connect(
+        job, &CommandJob::finished, this,
+        [this, job, slot, shared, guard, exchange](const CommandResult &result) {
+            m_slots[size_t(slot)] = nullptr;
+            job->deleteLater();
+            if (!guard) {
+                ProgramRuntime::logRequest(exchange.method, exchange.path, 499,
+                                           elapsedMs(exchange.startNs));
+                return;
+            }
+            if (!result.startError.isEmpty()) {
+                respondError(
+                    *shared, exchange, 500, QStringLiteral("internal_error"),
+                    QStringLiteral("the sandbox could not be started: %1").arg(result.startError));
+                return;
+            }
+            const bool success = result.exitCode == 0 && !result.timedOut;
+            respond(*shared, exchange, 200,
+                    runBody(success, result.command, result.output, result.error, result.exitCode,
+                            result.finishedMs, result.truncated));
+            if (m_shuttingDown)
+                guard->flush(); // the event loop that would send it is about to stop
+        });
+    job->start();
+}
+
+} // namespace edgedesk

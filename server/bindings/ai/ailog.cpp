@@ -1,0 +1,7 @@
+#include "bindings/ai/ailog.h"
+
+namespace edgedesk {
+
+Q_LOGGING_CATEGORY(lcAi, "edgedesk.ai")
+
+} // namespace edgedesk

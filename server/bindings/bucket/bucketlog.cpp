@@ -1,0 +1,7 @@
+#include "bindings/bucket/bucketlog.h"
+
+namespace edgedesk {
+
+Q_LOGGING_CATEGORY(lcBucket, "edgedesk.bucket")
+
+} // namespace edgedesk

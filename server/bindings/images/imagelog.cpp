@@ -1,0 +1,7 @@
+#include "bindings/images/imagelog.h"
+
+namespace edgedesk {
+
+Q_LOGGING_CATEGORY(lcImages, "edgedesk.images")
+
+} // namespace edgedesk

@@ -1,0 +1,284 @@
+#include "containers/sandbox.h"
+#include "programprocess.h"
+#include "testsupport.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <unistd.h>
+
+using namespace edgedesk;
+using namespace edgedesk::test;
+
+// The Sandbox class on its own: the bwrap command line it builds, and the way the container
+// manager uses it — a long-running program (api-backend) in its own sandbox.
+class TestSandbox final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void argumentsIsolateByDefault();
+    void argumentsWithNetworkAndBinds();
+    void stagedFilesNameTheSandboxUser();
+    void probeFindsBwrapAndAProcessCap();
+    void runsApiBackendInItsOwnSandbox();
+    void killAllEndsTheSandbox();
+    void rlimitFallbackCapsProcesses();
+
+private:
+    SandboxProbe m_probe;
+};
+
+namespace {
+
+// The value following option (first occurrence), or empty.
+QStringList valuesAfter(const QStringList &args, const QString &option, int count)
+{
+    const qsizetype at = args.indexOf(option);
+    if (at < 0 || at + count >= args.size())
+        return {};
+    return args.mid(at + 1, count);
+}
+
+bool containsSequence(const QStringList &args, const QStringList &sequence)
+{
+    for (qsizetype i = 0; i + sequence.size() <= args.size(); ++i) {
+        if (args.mid(i, sequence.size()) == sequence)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+void TestSandbox::initTestCase()
+{
+    // As root, also try bwrap as an unprivileged host uid (what command-runner does).
+    m_probe = Sandbox::probe(::geteuid() == 0 ? std::optional<quint32>(3999990) : std::nullopt);
+}
+
+void TestSandbox::argumentsIsolateByDefault()
+{
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"), QStringLiteral("echo hi")};
+    const QStringList args = Sandbox::bwrapArguments(spec, QStringLiteral("/staging"), true);
+
+    for (const char *flag : {"--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                             "--unshare-cgroup-try", "--unshare-net", "--disable-userns",
+                             "--die-with-parent", "--new-session", "--clearenv"})
+        QVERIFY2(args.contains(QLatin1String(flag)), flag);
+    QCOMPARE(valuesAfter(args, QStringLiteral("--uid"), 1), QStringList{QStringLiteral("1000")});
+    QCOMPARE(valuesAfter(args, QStringLiteral("--gid"), 1), QStringList{QStringLiteral("1000")});
+    QCOMPARE(valuesAfter(args, QStringLiteral("--cap-drop"), 1),
+             QStringList{QStringLiteral("ALL")});
+    QCOMPARE(valuesAfter(args, QStringLiteral("--hostname"), 1),
+             QStringList{QStringLiteral("sandbox")});
+    QVERIFY(containsSequence(
+        args, {QStringLiteral("--ro-bind"), QStringLiteral("/usr"), QStringLiteral("/usr")}));
+    QVERIFY(containsSequence(args, {QStringLiteral("--proc"), QStringLiteral("/proc")}));
+    QVERIFY(containsSequence(args, {QStringLiteral("--dev"), QStringLiteral("/dev")}));
+    QVERIFY(containsSequence(args, {QStringLiteral("--tmpfs"), QStringLiteral("/tmp")}));
+    QVERIFY(containsSequence(args, {QStringLiteral("--chdir"), QStringLiteral("/tmp")}));
+    QVERIFY(containsSequence(
+        args, {QStringLiteral("--setenv"), QStringLiteral("HOME"), QStringLiteral("/tmp")}));
+    QVERIFY(containsSequence(args, {QStringLiteral("--ro-bind"), QStringLiteral("/staging/passwd"),
+                                    QStringLiteral("/etc/passwd")}));
+    QVERIFY(!args.contains(QStringLiteral("/etc/resolv.conf")));
+    if (QFileInfo(QStringLiteral("/bin")).isSymLink())
+        QVERIFY(containsSequence(args, {QStringLiteral("--symlink"), QStringLiteral("/usr/bin"),
+                                        QStringLiteral("/bin")}));
+    // The command comes last, after "--", verbatim.
+    QCOMPARE(args.mid(args.size() - 4),
+             (QStringList{QStringLiteral("--"), QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                          QStringLiteral("echo hi")}));
+    // Nothing of the host's own files beyond the system is visible.
+    QVERIFY(!args.contains(QStringLiteral("/home")));
+    QVERIFY(!args.contains(QStringLiteral("/root")));
+}
+
+void TestSandbox::argumentsWithNetworkAndBinds()
+{
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/opt/edgedesk/api-backend");
+    spec.network = true;
+    spec.environment = {{QStringLiteral("PORT"), QStringLiteral("9000")}};
+    spec.binds = {{QStringLiteral("/opt/edgedesk/api-backend"),
+                   QStringLiteral("/opt/edgedesk/api-backend"), false, false},
+                  {QStringLiteral("/var/lib/x"), QStringLiteral("/data"), true, false},
+                  {QStringLiteral("/maybe"), QStringLiteral("/maybe"), false, true}};
+    const QStringList args = Sandbox::bwrapArguments(spec, QStringLiteral("/staging"), false);
+    QVERIFY(!args.contains(QStringLiteral("--unshare-net")));
+    QVERIFY(!args.contains(QStringLiteral("--disable-userns")));
+    QVERIFY(containsSequence(
+        args, {QStringLiteral("--setenv"), QStringLiteral("PORT"), QStringLiteral("9000")}));
+    QVERIFY(containsSequence(args, {QStringLiteral("--ro-bind"),
+                                    QStringLiteral("/opt/edgedesk/api-backend"),
+                                    QStringLiteral("/opt/edgedesk/api-backend")}));
+    QVERIFY(containsSequence(
+        args, {QStringLiteral("--bind"), QStringLiteral("/var/lib/x"), QStringLiteral("/data")}));
+    QVERIFY(containsSequence(args, {QStringLiteral("--ro-bind-try"), QStringLiteral("/maybe"),
+                                    QStringLiteral("/maybe")}));
+    QCOMPARE(args.last(), QStringLiteral("/opt/edgedesk/api-backend"));
+}
+
+void TestSandbox::stagedFilesNameTheSandboxUser()
+{
+    SandboxSpec spec;
+    spec.files.insert(QStringLiteral("/etc/edgedesk.conf"), "x=1\n");
+    QList<Sandbox::StagedFile> files = Sandbox::stagedFiles(spec);
+    QMap<QString, QByteArray> byDestination;
+    for (const auto &file : files)
+        byDestination.insert(file.destination, file.content);
+    QVERIFY(byDestination.value(QStringLiteral("/etc/passwd"))
+                .startsWith("sandbox:x:1000:1000::/tmp:/bin/sh\n"));
+    QVERIFY(byDestination.value(QStringLiteral("/etc/group")).startsWith("sandbox:x:1000:\n"));
+    QVERIFY(byDestination.value(QStringLiteral("/etc/hosts")).contains("127.0.0.1\tlocalhost"));
+    QCOMPARE(byDestination.value(QStringLiteral("/etc/edgedesk.conf")), QByteArray("x=1\n"));
+    QVERIFY(!byDestination.contains(QStringLiteral("/etc/resolv.conf")));
+
+    spec.network = true;
+    files = Sandbox::stagedFiles(spec);
+    bool resolv = false;
+    for (const auto &file : files)
+        resolv = resolv || file.destination == QLatin1String("/etc/resolv.conf");
+    QCOMPARE(resolv, QFileInfo::exists(QStringLiteral("/etc/resolv.conf")));
+}
+
+void TestSandbox::probeFindsBwrapAndAProcessCap()
+{
+    if (m_probe.bwrapPath.isEmpty())
+        QSKIP("bubblewrap is not installed");
+    QVERIFY2(m_probe.usable, qPrintable(m_probe.error));
+    QVERIFY(m_probe.version.startsWith(QLatin1String("bubblewrap ")));
+    const QString description = m_probe.describeContainment(64, std::nullopt);
+    QVERIFY2(description.contains(QLatin1String("64")) ||
+                 description.contains(QLatin1String("rlimit-nproc")),
+             qPrintable(description));
+    if (m_probe.containment == Containment::CgroupV1 ||
+        m_probe.containment == Containment::CgroupV2)
+        QVERIFY(QFileInfo(m_probe.cgroupParent).isDir());
+}
+
+void TestSandbox::runsApiBackendInItsOwnSandbox()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    const QString binary = QFileInfo(program(QStringLiteral("api-backend"))).canonicalFilePath();
+    QVERIFY2(QFileInfo::exists(binary), qPrintable(binary));
+    const quint16 port = freePort();
+
+    SandboxSpec spec;
+    spec.program = binary;
+    spec.network = true; // the manager's proxy reaches it on the host's loopback
+    spec.environment = {{QStringLiteral("PORT"), QString::number(port)},
+                        {QStringLiteral("INSTANCE_ID"), QStringLiteral("instance-2")}};
+    spec.binds = {{binary, binary, false, false}};
+    spec.limits.maxProcesses = 128; // Qt's thread pool counts against pids.max
+
+    QString cgroup;
+    {
+        Sandbox sandbox(spec, m_probe);
+        const Status prepared = sandbox.prepare();
+        QVERIFY2(prepared.ok(), prepared.ok() ? "" : qPrintable(prepared.error().message));
+        cgroup = sandbox.cgroupPath();
+        if (!cgroup.isEmpty()) {
+            QVERIFY(QFileInfo(cgroup).isDir());
+            QFile pidsMax(cgroup + QStringLiteral("/pids.max"));
+            QVERIFY(pidsMax.open(QIODevice::ReadOnly));
+            QCOMPARE(pidsMax.readAll().trimmed(), QByteArray("128"));
+        }
+
+        QProcess process;
+        sandbox.configure(process);
+        process.start();
+        QVERIFY(process.waitForStarted(5000));
+        QByteArray output;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (output += process.readAllStandardOutput()).contains("listening on"), 15000);
+        QVERIFY(output.contains("listening on 127.0.0.1:" + QByteArray::number(port)));
+
+        const HttpReply api1 = request(port, "GET", "/api/api1");
+        QCOMPARE(api1.status, 200);
+        QCOMPARE(api1.json().value(QLatin1String("instance")).toString(),
+                 QStringLiteral("instance-2"));
+
+        // The process runs inside the sandbox's cgroup and its own pid namespace.
+        if (!cgroup.isEmpty()) {
+            QFile procs(cgroup + QStringLiteral("/cgroup.procs"));
+            QVERIFY(procs.open(QIODevice::ReadOnly));
+            QVERIFY(procs.readAll().split('\n').contains(QByteArray::number(process.processId())));
+        }
+
+        // A clean stop reaches api-backend itself, and bwrap reports its exit code.
+        sandbox.terminate();
+        QVERIFY(process.waitForFinished(5000));
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 0);
+        QVERIFY(process.readAllStandardOutput().contains("api-backend stopped"));
+        QCOMPARE(request(port, "GET", "/ping", {}, {}, 2000).status, 0);
+    }
+    // The sandbox removed its cgroup on destruction.
+    if (!cgroup.isEmpty())
+        QVERIFY(!QFileInfo::exists(cgroup));
+}
+
+void TestSandbox::killAllEndsTheSandbox()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"), QStringLiteral("sleep 200.5 & sleep 200.25")};
+    Sandbox sandbox(spec, m_probe);
+    QVERIFY(sandbox.prepare().ok());
+    QProcess process;
+    sandbox.configure(process);
+    process.start();
+    QTRY_COMPARE_WITH_TIMEOUT(countHostProcesses(QStringLiteral("sleep 200.25")), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(countHostProcesses(QStringLiteral("sleep 200.5")), 1, 10000);
+    sandbox.killAll();
+    QVERIFY(process.waitForFinished(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(countHostProcesses(QStringLiteral("sleep 200.25")) +
+                                  countHostProcesses(QStringLiteral("sleep 200.5")),
+                              0, 5000);
+}
+
+void TestSandbox::rlimitFallbackCapsProcesses()
+{
+    if (!m_probe.usable || !m_probe.hostUidWorks)
+        QSKIP("needs root and bwrap working as an unprivileged host uid");
+    // What a machine without a usable pids cgroup gets: RLIMIT_NPROC on a uid nothing else uses.
+    SandboxProbe withoutCgroup = m_probe;
+    withoutCgroup.containment = Containment::DedicatedUid;
+    withoutCgroup.cgroupParent.clear();
+    SandboxSpec spec;
+    spec.hostUid = 3999990;
+    spec.hostGid = 3999990;
+    spec.limits.maxProcesses = 32;
+    spec.program = QStringLiteral("/usr/bin/python3");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("import os, time\nn = 0\nfor i in range(200):\n    try:\n  "
+                                     "      pid = os.fork()\n    except OSError:\n        break\n"
+                                     "    if pid == 0:\n        time.sleep(2)\n        "
+                                     "os._exit(0)\n    n += 1\nprint(n)\n")};
+    QCOMPARE(withoutCgroup.describeContainment(32, spec.hostUid),
+             QStringLiteral("rlimit-nproc=32 (dedicated uid 3999990)"));
+    Sandbox sandbox(spec, withoutCgroup);
+    QVERIFY(sandbox.prepare().ok());
+    QVERIFY(sandbox.cgroupPath().isEmpty());
+    QProcess process;
+    sandbox.configure(process);
+    process.start();
+    QVERIFY(process.waitForFinished(20000));
+    QCOMPARE(process.exitCode(), 0);
+    const int forks = process.readAllStandardOutput().trimmed().toInt();
+    QVERIFY2(forks > 4 && forks < 32, qPrintable(QString::number(forks)));
+}
+
+QTEST_GUILESS_MAIN(TestSandbox)
+#include "test_sandbox.moc"
