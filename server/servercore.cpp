@@ -1,6 +1,10 @@
 #include "servercore.h"
 
+#include "bindings/ai/aiconfig.h"
+#include "bindings/ai/aiservice.h"
+#include "bindings/aibinding.h"
 #include "bindings/bindingmodule.h"
+#include "bindings/secretsbinding.h"
 #include "bindings/kv/kvbinding.h"
 #include "bindings/services/servicebinding.h"
 #include "bindings/staticassets.h"
@@ -143,6 +147,7 @@ void ServerCore::registerRoutes()
         m_shutdownHooks.push_back([module] { module->shutdown(); });
     };
     add(std::make_shared<ControlApi>(m_context));
+    add(std::make_shared<SecretsBinding>(m_context));
     for (const KvNamespaceConfig &kv : m_context.config.kvNamespaces)
         add(std::make_shared<KvBinding>(
             m_context, kv, kv.binding == m_context.config.kvNamespaces.first().binding));
@@ -164,10 +169,19 @@ void ServerCore::registerRoutes()
         add(std::make_shared<UnavailableBinding>(
             m_context, QByteArrayLiteral("/image"), b.binding,
             QStringLiteral("image transforms over bucket %1").arg(b.binding)));
-    add(std::make_shared<UnavailableBinding>(
-        m_context, QByteArrayLiteral("/ai"),
-        m_context.config.ai.value(QStringLiteral("binding")).toString(QStringLiteral("AI")),
-        QStringLiteral("AI inference")));
+    if (auto ai = parseAiConfig(m_context.config.ai); ai) {
+        auto *service = new AiService(*ai, m_pool.get());
+        if (m_context.options.probeOllama)
+            service->probeOllama();
+        m_context.configSections.insert(QStringLiteral("ai"), [service] { return service->toJson(); });
+        add(std::make_shared<AiBinding>(m_context, service));
+    } else {
+        qCWarning(lcServer).noquote() << "AI binding disabled:" << ai.error().message;
+        add(std::make_shared<UnavailableBinding>(
+            m_context, QByteArrayLiteral("/ai"),
+            m_context.config.ai.value(QStringLiteral("binding")).toString(QStringLiteral("AI")),
+            QStringLiteral("AI inference"), ai.error().message));
+    }
 
     add(std::make_shared<StaticAssets>(m_context));
 }

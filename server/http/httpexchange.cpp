@@ -228,6 +228,7 @@ void HttpExchange::finish(int status)
 {
     m_state = State::Done;
     m_status = status;
+    m_onGone = nullptr; // it may hold what holds this exchange
     if (m_goneConnection)
         QObject::disconnect(m_goneConnection);
     if (m_connection)
