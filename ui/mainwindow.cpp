@@ -1,90 +1,233 @@
 #include "mainwindow.h"
 
+#include "panelfactory.h"
+#include "quickswitcher.h"
+
 #include <QApplication>
 #include <QClipboard>
+#include <QCloseEvent>
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QPlainTextEdit>
-#include <QPushButton>
-#include <QSplitter>
+#include <QListWidget>
+#include <QMenu>
+#include <QShortcut>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableWidget>
+#include <QSystemTrayIcon>
+#include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace edgedesk {
 
-namespace {
-constexpr int kMaxTrafficRows = 500;
-}
-
-MainWindow::MainWindow(ServerHost *host, QWidget *parent) : QMainWindow(parent), m_host(host)
+MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions baseOptions,
+                       QWidget *parent)
+    : QMainWindow(parent), m_host(host), m_settings(settings), m_baseOptions(std::move(baseOptions))
 {
     setWindowTitle(QStringLiteral("EdgeDesk"));
-    resize(1200, 760);
+    setWindowIcon(QIcon(QStringLiteral(":/edgedesk/icons/edgedesk.svg")));
+    m_api.setToken(m_baseOptions.token);
+    buildUi();
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
+    PanelContext context;
+    context.host = m_host;
+    context.api = &m_api;
+    context.settings = m_settings;
+    context.restartServer = [this] { startServer(); };
+    for (Panel *panel : createPanels(context, m_stack))
+        addPanel(panel);
 
-    auto *header = new QHBoxLayout;
-    m_state = new QLabel(central);
-    m_state->setObjectName(QStringLiteral("statePill"));
-    m_state->setMinimumWidth(90);
-    m_state->setAlignment(Qt::AlignCenter);
-    m_url = new QLabel(QStringLiteral("—"), central);
-    m_url->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont urlFont = m_url->font();
-    urlFont.setPointSizeF(urlFont.pointSizeF() * 1.15);
-    m_url->setFont(urlFont);
-    m_copy = new QPushButton(tr("Copy URL"), central);
-    m_open = new QPushButton(tr("Open in browser"), central);
-    header->addWidget(m_state);
-    header->addWidget(m_url, 1);
-    header->addWidget(m_copy);
-    header->addWidget(m_open);
-    layout->addLayout(header);
-
-    auto *splitter = new QSplitter(Qt::Vertical, central);
-    m_traffic = new QTableWidget(0, 7, splitter);
-    m_traffic->setHorizontalHeaderLabels({tr("Time"), tr("Method"), tr("Path"), tr("Route"),
-                                          tr("Status"), tr("Duration"), tr("Instance")});
-    m_traffic->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
-    m_traffic->verticalHeader()->hide();
-    m_traffic->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_traffic->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_log = new QPlainTextEdit(splitter);
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(5000);
-    m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    splitter->addWidget(m_traffic);
-    splitter->addWidget(m_log);
-    layout->addWidget(splitter, 1);
-    setCentralWidget(central);
-
-    connect(m_copy, &QPushButton::clicked, this, [this] {
-        QApplication::clipboard()->setText(m_host->url().toString(QUrl::StripTrailingSlash));
-        statusBar()->showMessage(tr("URL copied"), 2000);
-    });
-    connect(m_open, &QPushButton::clicked, this,
-            [this] { QDesktopServices::openUrl(m_host->url()); });
-    connect(host, &ServerHost::stateChanged, this, &MainWindow::onStateChanged);
-    connect(host, &ServerHost::serving, this, [this](const QUrl &url) {
+    connect(m_host, &ServerHost::stateChanged, this, &MainWindow::onStateChanged);
+    connect(m_host, &ServerHost::serving, this, [this](const QUrl &url) {
+        m_api.setBaseUrl(url);
+        m_api.setToken(m_host->options().token);
         m_url->setText(url.toString(QUrl::StripTrailingSlash));
-        statusBar()->showMessage(
-            tr("Serving on %1 — data in %2")
-                .arg(url.toString(QUrl::StripTrailingSlash), m_host->dataDir()));
+        m_dataDir->setText(tr("Data: %1").arg(m_host->dataDir()));
+        for (Panel *p : std::as_const(m_panels))
+            p->serverReady();
     });
-    connect(host, &ServerHost::failed, this, [this](const QString &message) {
+    connect(m_host, &ServerHost::failed, this, [this](const QString &message) {
         m_url->setText(message);
         statusBar()->showMessage(message);
     });
-    connect(host, &ServerHost::notice, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 10000); });
-    connect(host, &ServerHost::trafficRecorded, this, &MainWindow::addTraffic);
-    connect(host, &ServerHost::logAppended, this, &MainWindow::addLog);
-    onStateChanged(host->state());
+    connect(m_host, &ServerHost::notice, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 15000); });
+    connect(m_host, &ServerHost::trafficRecorded, this,
+            [this](const TrafficRecord &r) { m_recentRequests.append(r.timeMs); });
+    auto *rateTimer = new QTimer(this);
+    connect(rateTimer, &QTimer::timeout, this, &MainWindow::updateRate);
+    rateTimer->start(1000);
+
+    if (!restoreGeometry(m_settings->windowGeometry()))
+        resize(1280, 800);
+    showSection(m_settings->lastSection());
+    onStateChanged(m_host->state());
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildUi()
+{
+    auto *central = new QWidget(this);
+    auto *outer = new QHBoxLayout(central);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+
+    m_sidebar = new QListWidget(central);
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setIconSize(QSize(20, 20));
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setFixedWidth(fontMetrics().horizontalAdvance(QStringLiteral("Linux command")) + 84);
+    m_sidebar->setSpacing(1);
+    m_sidebar->setStyleSheet(QStringLiteral(
+        "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; }"
+        "QListWidget#sidebar::item { padding: 7px 10px; border-radius: 6px; margin: 0 6px; }"
+        "QListWidget#sidebar::item:selected { background: palette(highlight); color: "
+        "palette(highlighted-text); }"));
+    outer->addWidget(m_sidebar);
+
+    auto *right = new QWidget(central);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(14, 10, 14, 6);
+
+    auto *header = new QHBoxLayout;
+    m_state = new QLabel(right);
+    m_state->setObjectName(QStringLiteral("statePill"));
+    m_state->setAlignment(Qt::AlignCenter);
+    m_state->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("stopping")) + 30);
+    m_url = new QLabel(QStringLiteral("—"), right);
+    m_url->setObjectName(QStringLiteral("serverUrl"));
+    m_url->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont urlFont = m_url->font();
+    urlFont.setPointSizeF(urlFont.pointSizeF() * 1.1);
+    urlFont.setWeight(QFont::DemiBold);
+    m_url->setFont(urlFont);
+    m_copy = new QToolButton(right);
+    m_copy->setIcon(Panel::themedIcon(QStringLiteral("copy")));
+    m_copy->setToolTip(tr("Copy the URL"));
+    m_copy->setAutoRaise(true);
+    m_open = new QToolButton(right);
+    m_open->setIcon(Panel::themedIcon(QStringLiteral("open-external")));
+    m_open->setText(tr("Open in browser"));
+    m_open->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_open->setAutoRaise(true);
+    header->addWidget(m_state);
+    header->addSpacing(6);
+    header->addWidget(m_url);
+    header->addWidget(m_copy);
+    header->addStretch(1);
+    header->addWidget(m_open);
+    rightLayout->addLayout(header);
+
+    auto *line = new QFrame(right);
+    line->setFrameShape(QFrame::HLine);
+    line->setFrameShadow(QFrame::Sunken);
+    rightLayout->addWidget(line);
+
+    m_stack = new QStackedWidget(right);
+    rightLayout->addWidget(m_stack, 1);
+    outer->addWidget(right, 1);
+    setCentralWidget(central);
+
+    m_rate = new QLabel(tr("0 req/s"), this);
+    m_instances = new QLabel(this);
+    m_dataDir = new QLabel(this);
+    m_dataDir->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_rate);
+    statusBar()->addPermanentWidget(m_instances);
+    statusBar()->addPermanentWidget(m_dataDir);
+
+    connect(m_copy, &QToolButton::clicked, this, [this] {
+        QApplication::clipboard()->setText(m_host->url().toString(QUrl::StripTrailingSlash));
+        statusBar()->showMessage(
+            tr("Copied %1").arg(m_host->url().toString(QUrl::StripTrailingSlash)), 3000);
+    });
+    connect(m_open, &QToolButton::clicked, this,
+            [this] { QDesktopServices::openUrl(m_host->url()); });
+    connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row < 0 || row >= m_panels.size())
+            return;
+        m_stack->setCurrentWidget(m_panels[row]);
+        m_panels[row]->activated();
+        m_settings->setLastSection(m_panels[row]->id());
+    });
+
+    for (int i = 1; i <= 9; ++i) {
+        auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + i)), this);
+        connect(shortcut, &QShortcut::activated, this, [this, i] {
+            if (i - 1 < m_panels.size())
+                m_sidebar->setCurrentRow(i - 1);
+        });
+    }
+    auto *quick = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_K), this);
+    connect(quick, &QShortcut::activated, this, &MainWindow::openQuickSwitcher);
+}
+
+void MainWindow::addPanel(Panel *panel)
+{
+    m_panels.append(panel);
+    m_stack->addWidget(panel);
+    const int index = m_panels.size();
+    auto *item = new QListWidgetItem(panel->icon(), panel->title(), m_sidebar);
+    item->setToolTip(index <= 9 ? tr("%1 (Ctrl+%2)").arg(panel->title()).arg(index)
+                                : panel->title());
+    item->setData(Qt::UserRole, panel->id());
+    connect(panel, &Panel::showSection, this, &MainWindow::showSection);
+}
+
+void MainWindow::showSection(const QString &id)
+{
+    for (int i = 0; i < m_panels.size(); ++i) {
+        if (m_panels[i]->id() == id) {
+            m_sidebar->setCurrentRow(i);
+            return;
+        }
+    }
+    if (!m_panels.isEmpty() && m_sidebar->currentRow() < 0)
+        m_sidebar->setCurrentRow(0);
+}
+
+QString MainWindow::currentSection() const
+{
+    const int row = m_sidebar->currentRow();
+    return row >= 0 && row < m_panels.size() ? m_panels[row]->id() : QString();
+}
+
+Panel *MainWindow::panel(const QString &id) const
+{
+    for (Panel *p : m_panels) {
+        if (p->id() == id)
+            return p;
+    }
+    return nullptr;
+}
+
+ServerOptions MainWindow::effectiveOptions() const
+{
+    ServerOptions o = m_baseOptions;
+    o.portFallback = true;
+    if (m_settings->port() > 0)
+        o.port = m_settings->port();
+    if (!m_settings->bindAddress().isEmpty())
+        o.bindAddress = QHostAddress(m_settings->bindAddress());
+    if (!m_settings->dataDir().isEmpty())
+        o.dataDir = m_settings->dataDir();
+    if (!m_settings->configPath().isEmpty())
+        o.configPath = m_settings->configPath();
+    return o;
+}
+
+void MainWindow::startServer()
+{
+    const ServerOptions options = effectiveOptions();
+    if (m_host->state() == ServerHost::State::Serving ||
+        m_host->state() == ServerHost::State::Starting) {
+        statusBar()->showMessage(tr("Restarting the server…"));
+        m_host->stopAndWait(3000);
+    }
+    m_host->start(options);
 }
 
 void MainWindow::onStateChanged(ServerHost::State state)
@@ -98,52 +241,93 @@ void MainWindow::onStateChanged(ServerHost::State state)
         break;
     case ServerHost::State::Starting:
         text = tr("starting");
-        colour = QStringLiteral("#d69e2e");
+        colour = QStringLiteral("#c48a0e");
         break;
     case ServerHost::State::Stopping:
+        text = tr("stopping");
+        colour = QStringLiteral("#718096");
+        break;
     case ServerHost::State::Stopped:
-        text = state == ServerHost::State::Stopping ? tr("stopping") : tr("stopped");
+        text = tr("stopped");
         colour = QStringLiteral("#718096");
         break;
     case ServerHost::State::Failed:
         text = tr("failed");
-        colour = QStringLiteral("#e53e3e");
+        colour = QStringLiteral("#d64545");
         break;
     }
     m_state->setText(text);
+    m_state->setProperty("state", text);
     m_state->setStyleSheet(
         QStringLiteral("QLabel#statePill { background: %1; color: white; border-radius: 10px; "
                        "padding: 3px 12px; font-weight: 600; }")
             .arg(colour));
-    m_copy->setEnabled(state == ServerHost::State::Serving);
-    m_open->setEnabled(state == ServerHost::State::Serving);
+    const bool serving = state == ServerHost::State::Serving;
+    m_copy->setEnabled(serving);
+    m_open->setEnabled(serving);
+    if (state == ServerHost::State::Stopped)
+        m_url->setText(tr("The server is stopped"));
 }
 
-void MainWindow::addTraffic(const TrafficRecord &r)
+void MainWindow::updateRate()
 {
-    const int row = m_traffic->rowCount();
-    m_traffic->insertRow(row);
-    const QStringList cells{
-        QDateTime::fromMSecsSinceEpoch(r.timeMs).toString(QStringLiteral("HH:mm:ss.zzz")),
-        r.method,
-        r.path,
-        r.route,
-        QString::number(r.status),
-        QStringLiteral("%1 ms").arg(double(r.durationUs) / 1000.0, 0, 'f', 2),
-        r.instance};
-    for (int c = 0; c < cells.size(); ++c)
-        m_traffic->setItem(row, c, new QTableWidgetItem(cells[c]));
-    if (m_traffic->rowCount() > kMaxTrafficRows)
-        m_traffic->removeRow(0);
-    m_traffic->scrollToBottom();
+    const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - 1000;
+    while (!m_recentRequests.isEmpty() && m_recentRequests.first() < cutoff)
+        m_recentRequests.removeFirst();
+    m_rate->setText(tr("%1 req/s").arg(m_recentRequests.size()));
 }
 
-void MainWindow::addLog(const LogEntry &e)
+void MainWindow::openQuickSwitcher()
 {
-    m_log->appendPlainText(
-        QStringLiteral("%1 %2 [%3] %4")
-            .arg(QDateTime::fromMSecsSinceEpoch(e.timeMs).toString(QStringLiteral("HH:mm:ss.zzz")),
-                 e.level.leftJustified(7), e.source, e.message));
+    QuickSwitcher switcher(m_panels, this);
+    if (switcher.exec() == QDialog::Accepted && !switcher.chosenId().isEmpty())
+        showSection(switcher.chosenId());
+}
+
+void MainWindow::saveWindowState()
+{
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->setLastSection(currentSection());
+    for (Panel *p : std::as_const(m_panels))
+        p->saveState();
+    m_settings->sync();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveWindowState();
+    if (!m_quitting && m_settings->keepServingInTray() &&
+        QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon(windowIcon(), this);
+            m_tray->setToolTip(tr("EdgeDesk — serving on %1")
+                                   .arg(m_host->url().toString(QUrl::StripTrailingSlash)));
+            auto *menu = new QMenu(this);
+            menu->addAction(tr("Show EdgeDesk"), this, [this] {
+                showNormal();
+                raise();
+                activateWindow();
+            });
+            menu->addAction(tr("Quit"), this, [this] {
+                m_quitting = true;
+                close();
+                QApplication::quit();
+            });
+            m_tray->setContextMenu(menu);
+            connect(m_tray, &QSystemTrayIcon::activated, this,
+                    [this](QSystemTrayIcon::ActivationReason reason) {
+                        if (reason == QSystemTrayIcon::Trigger)
+                            showNormal();
+                    });
+        }
+        m_tray->show();
+        hide();
+        event->ignore();
+        return;
+    }
+    // Closing the window stops the server cleanly (main() waits for the thread).
+    event->accept();
+    QApplication::quit();
 }
 
 } // namespace edgedesk

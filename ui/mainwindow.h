@@ -1,42 +1,81 @@
 #pragma once
 
+#include "apiclient.h"
+#include "appsettings.h"
+#include "panel.h"
 #include "serverhost.h"
 
+#include <QElapsedTimer>
+#include <QList>
 #include <QMainWindow>
+#include <QPointer>
 
 class QLabel;
-class QPlainTextEdit;
-class QPushButton;
-class QTableWidget;
+class QListWidget;
+class QStackedWidget;
+class QSystemTrayIcon;
+class QToolButton;
 
 namespace edgedesk {
 
-// The main window: server state and URL on top, live traffic and the log below.
+// The main window: a sidebar of sections, a header strip on every screen (server state, URL,
+// copy, open in browser) and a status bar (requests/s, running instances, data folder).
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(ServerHost *host, QWidget *parent = nullptr);
+    // `baseOptions` come from the command line; the Settings panel's choices override them.
+    MainWindow(ServerHost *host, AppSettings *settings, ServerOptions baseOptions,
+               QWidget *parent = nullptr);
+    ~MainWindow() override;
 
-    QLabel *stateLabel() const { return m_state; }
+    // Starts (or restarts) the server with the base options and the saved settings.
+    void startServer();
+    ServerOptions effectiveOptions() const;
+
+    void showSection(const QString &id);
+    QString currentSection() const;
+    Panel *panel(const QString &id) const;
+    QList<Panel *> panels() const { return m_panels; }
+    ApiClient *api() { return &m_api; }
+
+    // For tests and screenshots.
+    QLabel *statePill() const { return m_state; }
     QLabel *urlLabel() const { return m_url; }
-    QTableWidget *trafficTable() const { return m_traffic; }
-    QPlainTextEdit *logView() const { return m_log; }
+    QListWidget *sidebar() const { return m_sidebar; }
+    QLabel *requestsPerSecondLabel() const { return m_rate; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void buildUi();
+    void addPanel(Panel *panel);
     void onStateChanged(ServerHost::State state);
-    void addTraffic(const TrafficRecord &record);
-    void addLog(const LogEntry &entry);
+    void openQuickSwitcher();
+    void updateRate();
+    void saveWindowState();
 
     ServerHost *m_host;
+    AppSettings *m_settings;
+    ServerOptions m_baseOptions;
+    ApiClient m_api;
+    QList<Panel *> m_panels;
+
+    QListWidget *m_sidebar = nullptr;
+    QStackedWidget *m_stack = nullptr;
     QLabel *m_state = nullptr;
     QLabel *m_url = nullptr;
-    QPushButton *m_copy = nullptr;
-    QPushButton *m_open = nullptr;
-    QTableWidget *m_traffic = nullptr;
-    QPlainTextEdit *m_log = nullptr;
+    QToolButton *m_copy = nullptr;
+    QToolButton *m_open = nullptr;
+    QLabel *m_rate = nullptr;
+    QLabel *m_instances = nullptr;
+    QLabel *m_dataDir = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QList<qint64> m_recentRequests; // completion times (ms) in the last second
+    bool m_quitting = false;
 };
 
 } // namespace edgedesk

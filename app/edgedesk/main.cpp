@@ -110,11 +110,11 @@ int main(int argc, char **argv)
         LogHub::installMessageHandler(cl.logLevel);
         quitOnUnixSignals();
         ServerHost host;
-        ServerOptions options = cl.server;
-        options.portFallback = true; // a busy port is not fatal with a window: say so and move on
-        MainWindow window(&host);
+        AppSettings settings;
+        // A busy port is not fatal with a window: it moves to the next free one and says so.
+        MainWindow window(&host, &settings, cl.server);
         window.show();
-        host.start(options);
+        window.startServer();
         const int rc = app.exec();
         host.stopAndWait(2000);
         return rc;

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QIcon>
+#include <QWidget>
+
+#include <functional>
+
+namespace edgedesk {
+
+class ApiClient;
+class AppSettings;
+class ServerHost;
+
+// What every panel gets: the server facade (state and live signals), the HTTP client for the
+// local endpoints, and the settings store for its last inputs.
+struct PanelContext
+{
+    ServerHost *host = nullptr;
+    ApiClient *api = nullptr;
+    AppSettings *settings = nullptr;
+    std::function<void()> restartServer; // Settings → Apply
+};
+
+// One section of the main window.
+class Panel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    Panel(QString id, QString title, QString iconName, const PanelContext &context,
+          QWidget *parent = nullptr);
+
+    QString id() const { return m_id; }
+    QString title() const { return m_title; }
+    QString iconName() const { return m_iconName; }
+    QIcon icon() const;
+    const PanelContext &context() const { return m_context; }
+
+    // The panel became visible.
+    virtual void activated() {}
+    // The server is serving (again) at context().api->baseUrl().
+    virtual void serverReady() {}
+    // Save inputs (window closing).
+    virtual void saveState() {}
+
+    static QIcon themedIcon(const QString &name);
+
+Q_SIGNALS:
+    // Ask the main window to show another section (e.g. a "how to fix" link to Settings).
+    void showSection(const QString &id);
+
+private:
+    QString m_id;
+    QString m_title;
+    QString m_iconName;
+    PanelContext m_context;
+};
+
+} // namespace edgedesk
