@@ -1,14 +1,18 @@
 #include "servercore.h"
 
-#include "bindings/ai/aiconfig.h"
-#include "bindings/ai/aiservice.h"
+#include "archive/datafolderlock.h"
 #include "bindings/aibinding.h"
+#include "bindings/archivebinding.h"
 #include "bindings/bindingmodule.h"
+#include "bindings/bucketbinding.h"
+#include "bindings/containerbinding.h"
+#include "bindings/imagebinding.h"
 #include "bindings/secretsbinding.h"
 #include "bindings/kv/kvbinding.h"
 #include "bindings/services/servicebinding.h"
 #include "bindings/staticassets.h"
 #include "bindings/unavailablebinding.h"
+#include "containers/containermanager.h"
 #include "control/controlapi.h"
 #include "http/router.h"
 #include "http/transportserver.h"
@@ -51,6 +55,13 @@ void ServerCore::start()
         return;
     }
     m_context.dataDir = QDir(m_context.dataDir).absolutePath();
+    // archives: one process per data folder; --import-state checks the same lock.
+    auto dataLock = DataFolderLock::acquire(m_context.dataDir);
+    if (!dataLock) {
+        Q_EMIT failed(dataLock.error().message);
+        return;
+    }
+    m_dataLock = std::move(*dataLock);
     LogHub::instance()->setLogFolder(m_context.statePath(QStringLiteral("logs")));
 
     m_pool = std::make_unique<WorkerPool>();
@@ -154,35 +165,24 @@ void ServerCore::registerRoutes()
     for (const ServiceConfig &service : m_context.config.services)
         add(std::make_shared<ServiceBinding>(m_context, service));
 
-    // Routes whose bindings land in later work answer 503 naming the missing binding.
-    for (const ContainerClassConfig &c : m_context.config.containers) {
-        if (c.image == QLatin1String("command-runner"))
-            add(std::make_shared<UnavailableBinding>(
-                m_context, QByteArrayLiteral("/run"), c.binding,
-                QStringLiteral("container class %1").arg(c.className)));
-        else
-            add(std::make_shared<UnavailableBinding>(
-                m_context, QByteArrayLiteral("/api/{*path}"), c.binding,
-                QStringLiteral("container class %1").arg(c.className)));
+    // /api/* and /run: the container classes, and their control API.
+    auto containers = std::make_shared<ContainerBinding>(m_context);
+    connect(containers->manager(), &ContainerManager::changed, this,
+            &ServerCore::containersChanged);
+    add(containers);
+    // One binding per bucket; /image serves the first, which is seeded with the sample image.
+    std::shared_ptr<BucketBinding> imageBucket;
+    for (const BucketConfig &b : m_context.config.buckets) {
+        auto bucket = std::make_shared<BucketBinding>(m_context, b, !imageBucket);
+        if (!imageBucket)
+            imageBucket = bucket;
+        add(bucket);
     }
-    for (const BucketConfig &b : m_context.config.buckets)
-        add(std::make_shared<UnavailableBinding>(
-            m_context, QByteArrayLiteral("/image"), b.binding,
-            QStringLiteral("image transforms over bucket %1").arg(b.binding)));
-    if (auto ai = parseAiConfig(m_context.config.ai); ai) {
-        auto *service = new AiService(*ai, m_pool.get());
-        if (m_context.options.probeOllama)
-            service->probeOllama();
-        m_context.configSections.insert(QStringLiteral("ai"), [service] { return service->toJson(); });
-        add(std::make_shared<AiBinding>(m_context, service));
-    } else {
-        qCWarning(lcServer).noquote() << "AI binding disabled:" << ai.error().message;
-        add(std::make_shared<UnavailableBinding>(
-            m_context, QByteArrayLiteral("/ai"),
-            m_context.config.ai.value(QStringLiteral("binding")).toString(QStringLiteral("AI")),
-            QStringLiteral("AI inference"), ai.error().message));
-    }
+    if (imageBucket)
+        add(std::make_shared<ImageBinding>(m_context, *imageBucket));
+    add(std::make_shared<AiBinding>(m_context));
 
+    add(std::make_shared<ArchiveBinding>(m_context, m_bindings)); // archives: after the buckets
     add(std::make_shared<StaticAssets>(m_context));
 }
 
@@ -218,6 +218,7 @@ void ServerCore::cleanup()
     m_router = nullptr;
     delete m_traffic;
     m_traffic = nullptr;
+    m_dataLock.reset(); // archives: released once every store is closed
 }
 
 } // namespace edgedesk

@@ -4,6 +4,7 @@
 #include "serveroptions.h"
 #include "traffic/trafficrecord.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QUrl>
 
@@ -16,6 +17,7 @@ class QHttpServer;
 namespace edgedesk {
 
 class BindingModule;
+class DataFolderLock;
 class Router;
 class TrafficLog;
 class TransportServer;
@@ -40,6 +42,8 @@ Q_SIGNALS:
     void failed(const QString &message);
     void notice(const QString &message);
     void trafficBatch(const QList<edgedesk::TrafficRecord> &batch);
+    // The container classes and instances, as GET /__edgedesk/v1/containers shows them.
+    void containersChanged(const QJsonObject &status);
     void finished();
 
 private:
@@ -57,6 +61,7 @@ private:
     std::vector<std::shared_ptr<BindingModule>> m_bindings;
     std::vector<std::function<void()>> m_shutdownHooks;
     bool m_shutDown = false;
+    std::unique_ptr<DataFolderLock> m_dataLock; // archives: <data>/.edgedesk.lock while serving
 };
 
 } // namespace edgedesk

@@ -86,6 +86,7 @@ void ServerHost::start(const ServerOptions &options)
         QMetaObject::invokeMethod(core, &ServerCore::shutdown, Qt::QueuedConnection);
     });
     connect(core, &ServerCore::notice, this, &ServerHost::notice);
+    connect(core, &ServerCore::containersChanged, this, &ServerHost::containersChanged);
     connect(core, &ServerCore::trafficBatch, this, [this](const QList<TrafficRecord> &batch) {
         for (const TrafficRecord &r : batch)
             Q_EMIT trafficRecorded(r);

@@ -4,6 +4,7 @@
 #include "serveroptions.h"
 #include "traffic/trafficrecord.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -58,6 +59,9 @@ Q_SIGNALS:
     void notice(const QString &message);
     void trafficRecorded(const edgedesk::TrafficRecord &record);
     void logAppended(const edgedesk::LogEntry &entry);
+    // Container classes and instances (the JSON of GET /__edgedesk/v1/containers), whenever an
+    // instance changes state.
+    void containersChanged(const QJsonObject &status);
 
 private:
     void setState(State state);

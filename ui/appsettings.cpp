@@ -76,6 +76,14 @@ void AppSettings::setConfigPath(const QString &path)
 {
     m_settings->setValue(QStringLiteral("server/config"), path);
 }
+QString AppSettings::token() const
+{
+    return m_settings->value(QStringLiteral("server/token")).toString();
+}
+void AppSettings::setToken(const QString &token)
+{
+    m_settings->setValue(QStringLiteral("server/token"), token);
+}
 QVariant AppSettings::panelValue(const QString &panel, const QString &key,
                                  const QVariant &fallback) const
 {

@@ -38,6 +38,9 @@ public:
     void setDataDir(const QString &dir);
     QString configPath() const;
     void setConfigPath(const QString &path);
+    // The access token clients must send (Bearer) when the server binds beyond loopback.
+    QString token() const;
+    void setToken(const QString &token);
 
     // A panel's own inputs, under "panels/<panel>/<key>".
     QVariant panelValue(const QString &panel, const QString &key,

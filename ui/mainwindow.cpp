@@ -2,6 +2,7 @@
 
 #include "panelfactory.h"
 #include "quickswitcher.h"
+#include "statearchiveactions.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -12,6 +13,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QMenuBar>
 #include <QShortcut>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -163,6 +165,13 @@ void MainWindow::buildUi()
     }
     auto *quick = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_K), this);
     connect(quick, &QShortcut::activated, this, &MainWindow::openQuickSwitcher);
+
+    // File → Export state… / Import state… (the logic lives in StateArchiveActions).
+    m_archives = new StateArchiveActions(
+        m_host, this, [this] { return effectiveOptions(); }, [this] { startServer(); });
+    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    m_archives->addToMenu(fileMenu);
 }
 
 void MainWindow::addPanel(Panel *panel)

@@ -18,6 +18,8 @@ class QToolButton;
 
 namespace edgedesk {
 
+class StateArchiveActions;
+
 // The main window: a sidebar of sections, a header strip on every screen (server state, URL,
 // copy, open in browser) and a status bar (requests/s, running instances, data folder).
 class MainWindow final : public QMainWindow
@@ -46,6 +48,7 @@ public:
     QLabel *urlLabel() const { return m_url; }
     QListWidget *sidebar() const { return m_sidebar; }
     QLabel *requestsPerSecondLabel() const { return m_rate; }
+    StateArchiveActions *stateArchiveActions() const { return m_archives; } // File menu
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -76,6 +79,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QList<qint64> m_recentRequests; // completion times (ms) in the last second
     bool m_quitting = false;
+    StateArchiveActions *m_archives = nullptr; // File → Export/Import state
 };
 
 } // namespace edgedesk

@@ -87,6 +87,7 @@ bool BackendServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         Api1,
         HeavyCompute,
         ResponseHeaders,
+        Echo,
         None
     };
     Endpoint endpoint = Endpoint::None;
@@ -98,14 +99,28 @@ bool BackendServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         endpoint = Endpoint::HeavyCompute;
     else if (exchange.path == QLatin1String("/api/responseheaders"))
         endpoint = Endpoint::ResponseHeaders;
+    else if (exchange.path == QLatin1String("/api/echo"))
+        endpoint = Endpoint::Echo;
 
     if (endpoint == Endpoint::None) {
         respondError(responder, exchange, 404, QStringLiteral("not_found"),
                      QStringLiteral("no route for %1").arg(exchange.path));
         return true;
     }
+    if (endpoint == Endpoint::Echo) {
+        if (exchange.method != QHttpServerRequest::Method::Post) {
+            respondMethodNotAllowed(responder, exchange, "POST");
+            return true;
+        }
+        // Not in the demo: lets the router's tests send large bodies both ways.
+        QByteArray type = request.value("content-type");
+        if (type.isEmpty())
+            type = QByteArrayLiteral("application/octet-stream");
+        respond(responder, exchange, 200, type, request.body());
+        return true;
+    }
     if (exchange.method != QHttpServerRequest::Method::Get) {
-        respondMethodNotAllowed(responder, exchange);
+        respondMethodNotAllowed(responder, exchange, "GET");
         return true;
     }
     switch (endpoint) {
@@ -124,6 +139,7 @@ bool BackendServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
     case Endpoint::ResponseHeaders:
         respond(responder, exchange, 200, kJson, requestHeadersJson(request));
         break;
+    case Endpoint::Echo:
     case Endpoint::None:
         break;
     }
@@ -153,13 +169,14 @@ void BackendServer::respondError(QHttpServerResponder &responder, const Exchange
 }
 
 void BackendServer::respondMethodNotAllowed(QHttpServerResponder &responder,
-                                            const Exchange &exchange)
+                                            const Exchange &exchange, const QByteArray &allow)
 {
     const QByteArray body = ProgramRuntime::errorBody(
         QStringLiteral("method_not_allowed"),
-        QStringLiteral("%1 is not allowed on %2; use GET")
-            .arg(QString::fromLatin1(ProgramRuntime::methodName(exchange.method)), exchange.path));
-    responder.write(body, {{"Content-Type", kJson}, {"Allow", "GET"}},
+        QStringLiteral("%1 is not allowed on %2; use %3")
+            .arg(QString::fromLatin1(ProgramRuntime::methodName(exchange.method)), exchange.path,
+                 QString::fromLatin1(allow)));
+    responder.write(body, {{"Content-Type", kJson}, {"Allow", allow}},
                     QHttpServerResponder::StatusCode::MethodNotAllowed);
     ProgramRuntime::logRequest(exchange.method, exchange.path, 405, elapsedMs(exchange.startNs));
 }

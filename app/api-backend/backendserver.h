@@ -11,7 +11,8 @@
 
 namespace edgedesk {
 
-// The demo's API backend container: /ping, /api/api1, /api/heavycompute, /api/responseheaders.
+// The demo's API backend container: /ping, /api/api1, /api/heavycompute, /api/responseheaders,
+// and POST /api/echo (ours: answers with the request body).
 // It dispatches on the exact path itself instead of using QHttpServer's regex router: the set of
 // paths is fixed, and this is the baseline the router's own overhead is benchmarked against.
 class BackendServer final : public QAbstractHttpServer
@@ -45,7 +46,8 @@ private:
                  const QByteArray &mimeType, const QByteArray &body);
     void respondError(QHttpServerResponder &responder, const Exchange &exchange, int status,
                       const QString &code, const QString &message);
-    void respondMethodNotAllowed(QHttpServerResponder &responder, const Exchange &exchange);
+    void respondMethodNotAllowed(QHttpServerResponder &responder, const Exchange &exchange,
+                                 const QByteArray &allow);
     void heavyCompute(const QHttpServerRequest &request, QHttpServerResponder &&responder,
                       const Exchange &exchange);
     QByteArray requestHeadersJson(const QHttpServerRequest &request) const;

@@ -50,8 +50,24 @@ CommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("allow-host"),
         QStringLiteral("Another Host name to accept (DNS-rebinding allow-list); repeatable."),
         QStringLiteral("name"));
-    parser.addOptions(
-        {help, version, headless, port, bind, token, config, persist, logLevel, allowHost});
+    const QCommandLineOption exportState(
+        QStringLiteral("export-state"),
+        QStringLiteral("Write the state (KV, bucket objects, durable storage, the encrypted "
+                       "secrets store, the configuration) to a zip with a checksummed manifest, "
+                       "then exit. Safe while EdgeDesk runs."),
+        QStringLiteral("file.zip"));
+    const QCommandLineOption importState(
+        QStringLiteral("import-state"),
+        QStringLiteral("Verify a state archive entirely, then replace the data folder's state "
+                       "with it, then exit. Refused while a running EdgeDesk uses the folder "
+                       "(exit code 3); a damaged archive changes nothing (exit code 1)."),
+        QStringLiteral("file.zip"));
+    const QCommandLineOption includeSecretKey(
+        QStringLiteral("include-secret-key"),
+        QStringLiteral("With --export-state: also put secrets.key in the archive. Anyone with "
+                       "the archive can then read every secret."));
+    parser.addOptions({help, version, headless, port, bind, token, config, persist, logLevel,
+                       allowHost, exportState, importState, includeSecretKey});
     cl.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
@@ -95,6 +111,22 @@ CommandLine parseCommandLine(const QStringList &arguments)
     cl.server.dataDir = parser.value(persist);
     cl.server.allowedHosts = parser.values(allowHost);
     cl.logLevel = parser.value(logLevel);
+    cl.exportState = parser.value(exportState);
+    cl.importState = parser.value(importState);
+    cl.includeSecretKey = parser.isSet(includeSecretKey);
+    if (parser.isSet(exportState) && parser.isSet(importState)) {
+        cl.error = QStringLiteral("--export-state and --import-state cannot be combined");
+        return cl;
+    }
+    if ((parser.isSet(exportState) && cl.exportState.isEmpty()) ||
+        (parser.isSet(importState) && cl.importState.isEmpty())) {
+        cl.error = QStringLiteral("--export-state and --import-state need a file name");
+        return cl;
+    }
+    if (cl.includeSecretKey && !parser.isSet(exportState)) {
+        cl.error = QStringLiteral("--include-secret-key goes with --export-state");
+        return cl;
+    }
     if (!LogHub::isValidLevel(cl.logLevel)) {
         cl.error = QStringLiteral("--log-level must be debug, info, warning or error");
         return cl;

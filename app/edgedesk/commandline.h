@@ -15,6 +15,10 @@ struct CommandLine
     bool version = false;
     bool portGiven = false;
     QString logLevel = QStringLiteral("info");
+    // State archives: run, print a summary and exit without serving.
+    QString exportState;           // --export-state FILE.zip
+    QString importState;           // --import-state FILE.zip
+    bool includeSecretKey = false; // --include-secret-key (with --export-state)
     ServerOptions server;
     QString error; // a usage error; the program prints it and exits 2
     QString helpText;

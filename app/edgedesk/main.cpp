@@ -1,4 +1,6 @@
 // edgedesk: the desktop control panel, or with --headless the router alone.
+#include "archive/stateexporter.h"
+#include "archive/stateimporter.h"
 #include "commandline.h"
 #include "logging/loghub.h"
 #include "serverhost.h"
@@ -79,6 +81,72 @@ int runHeadless(int argc, char **argv, const CommandLine &cl)
     return rc;
 }
 
+// --export-state / --import-state: run, say what happened, exit without serving. Exit codes: 0
+// done, 1 failed (nothing changed), 3 the data folder is in use by a running EdgeDesk.
+int runStateArchive(int argc, char **argv, const CommandLine &cl)
+{
+    QCoreApplication app(argc, argv);
+    // What went wrong is printed below, once; the log lines would only repeat it.
+    LogHub::installMessageHandler(QStringLiteral("error"));
+    const QString dataDir =
+        cl.server.dataDir.isEmpty() ? ServerOptions::defaultDataDir() : cl.server.dataDir;
+    const bool tty = ::isatty(STDERR_FILENO);
+    int lastPercent = -1;
+    const ArchiveProgress progress = [&](qint64 done, qint64 total, const QString &) {
+        const int percent = total > 0 ? int(done * 100 / total) : 0;
+        if (tty && percent != lastPercent) {
+            std::fprintf(stderr, "\r%3d%%", percent);
+            lastPercent = percent;
+        }
+        return true;
+    };
+    auto endProgress = [&] {
+        if (tty && lastPercent >= 0)
+            std::fputs("\r    \r", stderr);
+    };
+    auto fail = [&](const Error &error) {
+        endProgress();
+        std::fprintf(stderr, "edgedesk: %s\n", qPrintable(error.message));
+        return error.code == QLatin1String("conflict") ? 3 : 1;
+    };
+
+    if (!cl.exportState.isEmpty()) {
+        StateExportOptions options;
+        options.dataDir = dataDir;
+        options.configPath = cl.server.configPath;
+        options.archivePath = cl.exportState;
+        options.includeSecretKey = cl.includeSecretKey;
+        auto summary = StateExporter::exportState(options, progress);
+        if (!summary)
+            return fail(summary.error());
+        endProgress();
+        for (const QString &warning : summary->warnings)
+            std::fprintf(stderr, "edgedesk: warning: %s\n", qPrintable(warning));
+        std::printf("Exported the state of %s to %s (%lld bytes): %s.\n", qPrintable(dataDir),
+                    qPrintable(summary->archivePath), summary->archiveBytes,
+                    qPrintable(StateExporter::describe(summary->manifest)));
+        if (summary->manifest.includesSecretKey)
+            std::printf("The archive holds secrets.key: anyone who has it can read every "
+                        "secret. Keep it safe.\n");
+        return 0;
+    }
+
+    StateImportOptions options;
+    options.dataDir = dataDir;
+    options.archivePath = cl.importState;
+    auto summary = StateImporter::importState(options, progress);
+    if (!summary)
+        return fail(summary.error());
+    endProgress();
+    std::printf("Imported %s (made %s by EdgeDesk %s) into %s: %s.\n", qPrintable(cl.importState),
+                qPrintable(summary->manifest.created.toString(Qt::ISODate)),
+                qPrintable(summary->manifest.edgedeskVersion), qPrintable(summary->dataDir),
+                qPrintable(StateExporter::describe(summary->manifest)));
+    for (const QString &note : summary->notes)
+        std::printf("Note: %s\n", qPrintable(note));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -102,6 +170,8 @@ int main(int argc, char **argv)
         std::printf("edgedesk %s\n", EDGEDESK_VERSION);
         return 0;
     }
+    if (!cl.exportState.isEmpty() || !cl.importState.isEmpty())
+        return runStateArchive(argc, argv, cl);
 
 #ifdef EDGEDESK_WITH_UI
     if (!cl.headless && hasDisplay()) {

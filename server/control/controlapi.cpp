@@ -79,6 +79,9 @@ ControlApi::ControlApi(ServerContext &context) : m_context(context)
             }
             body.insert(QStringLiteral("routes"), routes);
             body.insert(QStringLiteral("ai"), m_context.config.ai);
+            // Live sections owned by bindings (e.g. "ai": the provider the Ollama probe found).
+            for (auto it = m_context.configSections.cbegin(); it != m_context.configSections.cend(); ++it)
+                body.insert(it.key(), it.value()());
             body.insert(
                 QStringLiteral("server"),
                 QJsonObject{{QStringLiteral("bind"), m_context.options.bindAddress.toString()},

@@ -553,6 +553,8 @@ bool AiUpstreamServer::listen(quint16 port)
             bound = server->serverPort();
             QObject::connect(server, &QTcpServer::newConnection, m_worker, [this, server] {
                 while (QTcpSocket *socket = server->nextPendingConnection()) {
+                    // As real inference servers do: no Nagle delay on small token writes.
+                    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
                     auto *connection = new AiUpstreamConnection(socket, m_shared, this);
                     connection->setParent(m_worker);
                 }

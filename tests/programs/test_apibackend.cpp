@@ -32,6 +32,9 @@ private Q_SLOTS:
     void notFound();
     void methodNotAllowed_data();
     void methodNotAllowed();
+    void echo_data();
+    void echo();
+    void echoIsPostOnly();
     void logsOneJsonLinePerRequest();
     void sigtermExitsCleanly();
     void missingPortExits2_data();
@@ -218,6 +221,43 @@ void TestApiBackend::methodNotAllowed()
     const HttpReply reply = request(m_backend->port(), method, target, {}, "{}");
     verifyError(reply, 405, QStringLiteral("method_not_allowed"));
     QCOMPARE(reply.header("allow"), QByteArray("GET"));
+}
+
+void TestApiBackend::echo_data()
+{
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("expectedType");
+    QTest::addRow("json") << QByteArray("application/json") << QByteArray("{\"a\":1}")
+                          << QByteArray("application/json");
+    QTest::addRow("empty") << QByteArray("text/plain") << QByteArray() << QByteArray("text/plain");
+    QByteArray binary(300 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < binary.size(); ++i)
+        binary[i] = char((i * 7919) % 251);
+    QTest::addRow("300 KiB binary, no type")
+        << QByteArray() << binary << QByteArray("application/octet-stream");
+}
+
+void TestApiBackend::echo()
+{
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, expectedType);
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!contentType.isEmpty())
+        headers.append({"Content-Type", contentType});
+    const HttpReply reply = request(m_backend->port(), "POST", "/api/echo", headers, body);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("content-type"), expectedType);
+    QCOMPARE(reply.body.size(), body.size());
+    QVERIFY(reply.body == body);
+}
+
+void TestApiBackend::echoIsPostOnly()
+{
+    const HttpReply reply = request(m_backend->port(), "GET", "/api/echo");
+    verifyError(reply, 405, QStringLiteral("method_not_allowed"));
+    QCOMPARE(reply.header("allow"), QByteArray("POST"));
 }
 
 void TestApiBackend::logsOneJsonLinePerRequest()

@@ -73,12 +73,33 @@ void AiCallState::finish(const std::function<void(AiCallbacks &)> &deliver)
 
 void AiCallState::postToken(const QString &token)
 {
-    post([token](AiCallState &self) {
-        // A copy: the callback may cancel the call, which destroys the stored callbacks.
-        const auto onToken = self.m_callbacks.onToken;
-        if (onToken)
-            onToken(token);
-    });
+    const std::lock_guard lock(m_mutex);
+    if (isCancelled() || !m_context)
+        return;
+    m_pendingTokens.append(token);
+    if (m_tokensPosted)
+        return; // the delivery already queued takes this one too, still ahead of done/error
+    m_tokensPosted = true;
+    QMetaObject::invokeMethod(
+        m_context.data(), [self = shared_from_this()] { self->deliverTokens(); },
+        Qt::QueuedConnection);
+}
+
+void AiCallState::deliverTokens()
+{
+    QStringList tokens;
+    {
+        const std::lock_guard lock(m_mutex);
+        tokens.swap(m_pendingTokens);
+        m_tokensPosted = false;
+    }
+    // A copy: the callback may cancel the call, which destroys the stored callbacks.
+    const auto onToken = m_callbacks.onToken;
+    for (const QString &token : std::as_const(tokens)) {
+        if (isCancelled() || m_finished || !onToken)
+            return;
+        onToken(token);
+    }
 }
 
 void AiCallState::postDone(const AiResult &result)

@@ -5,6 +5,7 @@
 #include <QMetaObject>
 #include <QObject>
 #include <QPointer>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
@@ -42,13 +43,18 @@ public:
 
 private:
     template <typename Fn> void post(Fn fn);
+    void deliverTokens();
     void finish(const std::function<void(AiCallbacks &)> &deliver);
 
     const quint64 m_id;
     std::atomic<bool> m_cancelled{false};
     std::mutex m_mutex;
     QPointer<QObject> m_context;
-    std::function<void()> m_wakeUp;             // guarded by m_mutex
+    std::function<void()> m_wakeUp; // guarded by m_mutex
+    // Tokens not yet handed to the context: a fast stream queues one delivery for many tokens
+    // rather than one cross-thread event per token.
+    QStringList m_pendingTokens;                // guarded by m_mutex
+    bool m_tokensPosted = false;                // guarded by m_mutex
     AiCallbacks m_callbacks;                    // context thread only
     bool m_finished = false;                    // context thread only
     QMetaObject::Connection m_contextDestroyed; // context thread only

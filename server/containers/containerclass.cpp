@@ -1,0 +1,157 @@
+#include "containers/containerclass.h"
+
+#include "containers/containerinstance.h"
+#include "containers/containerlog.h"
+#include "containers/containermanager.h"
+
+#include <QJsonArray>
+#include <QRandomGenerator>
+#include <QUrl>
+
+namespace edgedesk {
+
+namespace {
+
+constexpr qint64 kMiB = qint64(1) << 20;
+constexpr qint64 kGiB = qint64(1) << 30;
+
+struct InstanceType
+{
+    const char *name;
+    qint64 memory;
+    qint64 disk;
+};
+
+// The platform's instance types (memory, disk); "dev" and "standard" are their older names.
+constexpr InstanceType kInstanceTypes[] = {
+    {"lite", 256 * kMiB, 2 * kGiB},      {"dev", 256 * kMiB, 2 * kGiB},
+    {"basic", 1 * kGiB, 4 * kGiB},       {"standard-1", 4 * kGiB, 8 * kGiB},
+    {"standard", 4 * kGiB, 4 * kGiB},    {"standard-2", 6 * kGiB, 12 * kGiB},
+    {"standard-3", 8 * kGiB, 16 * kGiB}, {"standard-4", 12 * kGiB, 20 * kGiB},
+};
+
+} // namespace
+
+ContainerClass::ContainerClass(ContainerManager *manager, ContainerClassConfig config)
+    : m_config(std::move(config))
+{
+    if (!m_config.url.isEmpty())
+        m_kind = Kind::Remote;
+    else if (m_config.image == QLatin1String("api-backend"))
+        m_kind = Kind::ApiBackend;
+    else if (m_config.image == QLatin1String("command-runner"))
+        m_kind = Kind::CommandRunner;
+    else
+        m_kind = Kind::Program;
+
+    const QJsonValue timeout = m_config.raw.value(QStringLiteral("proxy_timeout"));
+    if (!timeout.isUndefined()) {
+        const auto ms = ConfigLoader::parseDuration(timeout);
+        if (!ms || *ms <= 0 || *ms > 24 * 3600 * 1000)
+            m_configError = QStringLiteral("proxy_timeout of %1 must be a duration up to 24h")
+                                .arg(m_config.className);
+        else
+            m_proxyTimeoutMs = int(*ms);
+    }
+    if (m_kind == Kind::Remote) {
+        const QUrl url(m_config.url);
+        if (!url.isValid() || (url.scheme() != QLatin1String("http")) || url.host().isEmpty())
+            m_configError = QStringLiteral("url of %1 must be an http:// URL, not %2")
+                                .arg(m_config.className, m_config.url);
+    }
+    if (!m_configError.isEmpty())
+        qCWarning(lcContainers).noquote() << m_configError;
+    bool known = true;
+    limitsFor(m_config.instanceType, &known);
+    if (!known)
+        qCWarning(lcContainers).noquote() << "unknown instance_type" << m_config.instanceType
+                                          << "of" << m_config.className << "- using basic (1 GiB)";
+
+    if (m_kind == Kind::Remote)
+        m_containment = QStringLiteral("remote (%1)").arg(m_config.url);
+    else if (m_kind != Kind::CommandRunner && !sandboxed())
+        m_containment = QStringLiteral("none (UNSANDBOXED)");
+
+    for (int i = 0; i < m_config.maxInstances; ++i)
+        m_instances.push_back(std::make_unique<ContainerInstance>(manager, this, i));
+}
+
+ContainerClass::~ContainerClass() = default;
+
+bool ContainerClass::sandboxed() const
+{
+    return (m_kind == Kind::ApiBackend || m_kind == Kind::Program) &&
+           m_config.sandbox != QLatin1String("none");
+}
+
+QString ContainerClass::healthPath() const
+{
+    return m_kind == Kind::ApiBackend ? QStringLiteral("/ping") : QStringLiteral("/");
+}
+
+int ContainerClass::proxyTimeoutMs(int routeDefault) const
+{
+    return m_proxyTimeoutMs > 0 ? m_proxyTimeoutMs : routeDefault;
+}
+
+SandboxLimits ContainerClass::limitsFor(const QString &instanceType, bool *known)
+{
+    const InstanceType *type = &kInstanceTypes[2]; // basic
+    bool found = false;
+    for (const InstanceType &t : kInstanceTypes) {
+        if (instanceType == QLatin1String(t.name)) {
+            type = &t;
+            found = true;
+            break;
+        }
+    }
+    if (known)
+        *known = found;
+    SandboxLimits limits;
+    limits.cpuSeconds = 0; // a server runs for as long as it is used
+    limits.memoryBytes = type->memory;
+    limits.addressSpaceBytes = type->memory;
+    limits.fileSizeBytes = type->disk;
+    limits.openFiles = 4096;   // the proxy keeps up to 256 connections per instance
+    limits.maxProcesses = 128; // Qt's thread pool counts against pids.max
+    return limits;
+}
+
+ContainerInstance *ContainerClass::instance(const QString &id) const
+{
+    for (const auto &i : m_instances) {
+        if (i->id() == id)
+            return i.get();
+    }
+    return nullptr;
+}
+
+ContainerInstance *ContainerClass::pickRandom() const
+{
+    const auto n = quint32(m_instances.size());
+    return m_instances[size_t(QRandomGenerator::global()->bounded(n))].get();
+}
+
+QJsonObject ContainerClass::toJson() const
+{
+    QJsonArray instances;
+    for (const auto &i : m_instances)
+        instances.append(i->toJson());
+    QJsonObject o{{QStringLiteral("class_name"), m_config.className},
+                  {QStringLiteral("binding"), m_config.binding},
+                  {QStringLiteral("max_instances"), m_config.maxInstances},
+                  {QStringLiteral("instance_type"), m_config.instanceType},
+                  {QStringLiteral("sleep_after_ms"), double(m_config.sleepAfterMs)},
+                  {QStringLiteral("containment"),
+                   m_containment.isEmpty() ? QJsonValue() : QJsonValue(m_containment)},
+                  {QStringLiteral("instances"), instances}};
+    if (m_kind == Kind::Remote)
+        o.insert(QStringLiteral("url"), m_config.url);
+    else
+        o.insert(QStringLiteral("image"), m_config.image);
+    if (!m_configError.isEmpty())
+        o.insert(QStringLiteral("error"), m_configError);
+    return o;
+}
+
+} // namespace edgedesk

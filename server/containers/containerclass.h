@@ -1,0 +1,72 @@
+#pragma once
+
+#include "config/edgeconfig.h"
+#include "containers/sandbox.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace edgedesk {
+
+class ContainerInstance;
+class ContainerManager;
+
+// One configured container class (a `containers` entry and its durable-object binding) and its
+// fixed set of instances, instance-0 .. instance-(max_instances-1).
+class ContainerClass final
+{
+public:
+    enum class Kind
+    {
+        ApiBackend,    // image "api-backend": sandboxed, healthy on GET /ping
+        CommandRunner, // image "command-runner": a plain child that sandboxes each command
+        Program,       // any other image: a program path, sandboxed like api-backend
+        Remote,        // url: instances that already run elsewhere; no process
+    };
+
+    ContainerClass(ContainerManager *manager, ContainerClassConfig config);
+    ~ContainerClass();
+    ContainerClass(const ContainerClass &) = delete;
+    ContainerClass &operator=(const ContainerClass &) = delete;
+
+    const ContainerClassConfig &config() const { return m_config; }
+    const QString &name() const { return m_config.className; }
+    const QString &binding() const { return m_config.binding; }
+    Kind kind() const { return m_kind; }
+    // Processes of this class run in a bubblewrap sandbox of their own.
+    bool sandboxed() const;
+    QString healthPath() const;
+
+    // The EdgeDesk key `proxy_timeout` ("2s", "90s"...), or routeDefault when absent.
+    int proxyTimeoutMs(int routeDefault) const;
+    // The configuration problem that keeps this class from serving, or empty.
+    QString configError() const { return m_configError; }
+
+    // rlimits from `instance_type` (lite 256 MiB, basic 1 GiB, standard-1 4 GiB, ...).
+    static SandboxLimits limitsFor(const QString &instanceType, bool *known = nullptr);
+
+    const std::vector<std::unique_ptr<ContainerInstance>> &instances() const { return m_instances; }
+    ContainerInstance *instance(const QString &id) const;
+    // getRandom(binding, max_instances): uniformly one of instance-0 .. instance-(N-1).
+    ContainerInstance *pickRandom() const;
+
+    // What contains the class's processes, as the platform of this machine allows; for
+    // command-runner as its health answer says.
+    QString containment() const { return m_containment; }
+    void setContainment(const QString &containment) { m_containment = containment; }
+
+    QJsonObject toJson() const;
+
+private:
+    ContainerClassConfig m_config;
+    Kind m_kind;
+    int m_proxyTimeoutMs = 0;
+    QString m_configError;
+    QString m_containment;
+    std::vector<std::unique_ptr<ContainerInstance>> m_instances;
+};
+
+} // namespace edgedesk

@@ -1,0 +1,655 @@
+#include "containers/containerinstance.h"
+
+#include "containers/containerclass.h"
+#include "containers/containerlog.h"
+#include "containers/containerlogsink.h"
+#include "containers/containermanager.h"
+#include "containers/durablestore.h"
+#include "containers/programlocator.h"
+#include "containers/sandbox.h"
+#include "http/httpforwarder.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QProcessEnvironment>
+#include <QUrl>
+
+#include <cmath>
+#include <csignal>
+#include <limits>
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+namespace edgedesk {
+
+namespace {
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+QString jsonText(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', 17);
+    if (value.isNull() || value.isUndefined())
+        return QString();
+    return QString::fromUtf8(value.isArray()
+                                 ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
+                                 : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+}
+
+// Parses "listening on 127.0.0.1:<port>" out of a program's first output.
+std::optional<quint16> listeningPort(const QByteArray &output)
+{
+    static const QByteArray marker = QByteArrayLiteral("listening on ");
+    const qsizetype at = output.indexOf(marker);
+    if (at < 0)
+        return std::nullopt;
+    const qsizetype end = output.indexOf('\n', at);
+    if (end < 0)
+        return std::nullopt; // the line is not complete yet
+    const QByteArray address = output.mid(at + marker.size(), end - at - marker.size()).trimmed();
+    const qsizetype colon = address.lastIndexOf(':');
+    bool ok = false;
+    const uint port = address.mid(colon + 1).toUInt(&ok);
+    if (colon < 0 || !ok || port == 0 || port > 65535)
+        return std::nullopt;
+    return quint16(port);
+}
+
+} // namespace
+
+ContainerInstance::ContainerInstance(ContainerManager *manager, ContainerClass *containerClass,
+                                     int index)
+    : m_manager(manager), m_class(containerClass), m_index(index),
+      m_id(QStringLiteral("instance-%1").arg(index)),
+      m_logSource(containerClass->binding() + QLatin1Char('/') + m_id)
+{
+    const QString path = manager->context().statePath(
+        QStringLiteral("durable/%1/%2.sqlite").arg(containerClass->name(), m_id));
+    auto store = DurableStore::open(path);
+    if (store) {
+        m_storage = std::move(*store);
+    } else {
+        m_storageError = store.error().message;
+        qCCritical(lcContainers).noquote()
+            << "durable storage of" << m_logSource << "is unavailable:" << m_storageError;
+    }
+
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+        timer->setSingleShot(true);
+    connect(&m_startTimer, &QTimer::timeout, this, &ContainerInstance::onStartTimeout);
+    connect(&m_healthTimer, &QTimer::timeout, this, &ContainerInstance::checkHealth);
+    connect(&m_killTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcContainers).noquote()
+            << m_logSource << "did not stop within" << kStopGraceMs << "ms: killing it";
+        kill();
+    });
+    connect(&m_sleepTimer, &QTimer::timeout, this, &ContainerInstance::onSleepTimer);
+}
+
+ContainerInstance::~ContainerInstance()
+{
+    if (m_process) {
+        m_shuttingDown = true;
+        disconnect(m_process, nullptr, this, nullptr);
+        if (m_process->state() != QProcess::NotRunning) {
+            kill();
+            m_process->waitForFinished(1000);
+        }
+        delete m_process;
+        m_process = nullptr;
+    }
+    m_sandbox.reset();
+}
+
+QString ContainerInstance::stateName(State state)
+{
+    switch (state) {
+    case State::Stopped:
+        return QStringLiteral("stopped");
+    case State::Starting:
+        return QStringLiteral("starting");
+    case State::Running:
+        return QStringLiteral("running");
+    case State::Healthy:
+        return QStringLiteral("healthy");
+    case State::Stopping:
+        return QStringLiteral("stopping");
+    case State::StoppedWithCode:
+        return QStringLiteral("stopped_with_code");
+    }
+    return QString();
+}
+
+Error ContainerInstance::unavailable(const QString &message) const
+{
+    return makeError(QStringLiteral("service_unavailable"),
+                     QStringLiteral("%1 of %2 %3").arg(m_id, m_class->name(), message));
+}
+
+void ContainerInstance::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+    m_manager->notifyChanged();
+}
+
+void ContainerInstance::whenReady(Ready ready)
+{
+    if (!m_class->configError().isEmpty()) {
+        ready(unavailable(QStringLiteral("is misconfigured: %1").arg(m_class->configError())));
+        return;
+    }
+    if (m_shuttingDown) {
+        ready(unavailable(QStringLiteral("is not available: EdgeDesk is stopping")));
+        return;
+    }
+    if (m_state == State::Healthy ||
+        (m_state == State::Running && m_class->kind() == ContainerClass::Kind::Remote)) {
+        ready(Ok{});
+        return;
+    }
+    m_waiters.push_back(std::move(ready));
+    if (m_state == State::Stopped || m_state == State::StoppedWithCode)
+        launch();
+    // Starting or running: the health check releases it; stopping: onFinished starts it again.
+}
+
+void ContainerInstance::releaseWaiters(const Status &status)
+{
+    std::vector<Ready> waiters;
+    waiters.swap(m_waiters);
+    for (Ready &ready : waiters)
+        ready(status);
+}
+
+void ContainerInstance::launch()
+{
+    ++m_generation;
+    m_lastError.clear();
+    m_exitCode.reset();
+    m_listening = false;
+    m_startScan.clear();
+    m_startedAtMs = nowMs();
+    m_healthyAtMs = 0;
+
+    if (m_class->kind() == ContainerClass::Kind::Remote) {
+        const QUrl url(m_class->config().url);
+        m_host = url.host();
+        m_port = quint16(url.port(80));
+        setState(State::Running);
+        releaseWaiters(Ok{});
+        return;
+    }
+
+    setState(State::Starting);
+    m_startTimer.start(kStartTimeoutMs);
+    if (m_class->sandboxed()) {
+        const quint64 generation = m_generation;
+        m_manager->withSandboxProbe(this, [this, generation](const SandboxProbe &probe) {
+            if (m_generation == generation && m_state == State::Starting && !m_process)
+                launchProcess(&probe);
+        });
+    } else {
+        launchProcess(nullptr);
+    }
+}
+
+void ContainerInstance::launchProcess(const SandboxProbe *probe)
+{
+    const ContainerClassConfig &config = m_class->config();
+    const ServerContext &context = m_manager->context();
+    const auto program = ProgramLocator::find(config.image, context.options.programDir);
+    if (!program) {
+        failStart(QStringLiteral("cannot start: %1").arg(program.error().message));
+        return;
+    }
+    if (probe && !probe->usable) {
+        failStart(QStringLiteral("cannot start: no sandbox is available (%1); set \"sandbox\": "
+                                 "\"none\" to run it unsandboxed")
+                      .arg(probe->error));
+        return;
+    }
+    m_host = QStringLiteral("127.0.0.1");
+    m_port = m_manager->allocatePort();
+    if (m_port == 0) {
+        failStart(QStringLiteral("cannot start: no free loopback port"));
+        return;
+    }
+
+    QMap<QString, QString> variables;
+    for (auto it = config.env.begin(); it != config.env.end(); ++it)
+        variables.insert(it.key(), jsonText(it.value()));
+    variables.insert(QStringLiteral("PORT"), QString::number(m_port));
+    variables.insert(QStringLiteral("INSTANCE_ID"), m_id);
+
+    m_process = new QProcess(this);
+    if (probe) {
+        SandboxSpec spec;
+        spec.program = *program;
+        spec.network = true; // host network: the proxy reaches it on the loopback interface
+        spec.hostname = m_id;
+        spec.environment = variables;
+        spec.environment.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
+        spec.binds = {{*program, *program, false, false}};
+        spec.limits = ContainerClass::limitsFor(config.instanceType);
+        m_sandbox = std::make_unique<Sandbox>(spec, *probe);
+        if (const Status prepared = m_sandbox->prepare(); !prepared) {
+            delete m_process;
+            m_process = nullptr;
+            failStart(
+                QStringLiteral("cannot prepare its sandbox: %1").arg(prepared.error().message));
+            return;
+        }
+        m_sandbox->configure(*m_process);
+        m_class->setContainment(QStringLiteral("%1, %2").arg(
+            probe->version, probe->describeContainment(spec.limits.maxProcesses, std::nullopt)));
+    } else {
+        // command-runner sandboxes each command itself; other programs run here only when the
+        // class says "sandbox": "none".
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.remove(QStringLiteral("COMMAND_SANDBOX"));
+        environment.remove(QStringLiteral("COMMAND_NETWORK"));
+        environment.remove(QStringLiteral("COMMAND_HOST_UID"));
+        for (auto it = variables.cbegin(); it != variables.cend(); ++it)
+            environment.insert(it.key(), it.value());
+        if (m_class->kind() == ContainerClass::Kind::CommandRunner) {
+            environment.insert(QStringLiteral("COMMAND_NETWORK"), config.commandNetwork);
+            if (config.sandbox == QLatin1String("none"))
+                environment.insert(QStringLiteral("COMMAND_SANDBOX"), QStringLiteral("none"));
+        }
+        m_process->setProgram(*program);
+        m_process->setProcessEnvironment(environment);
+        m_process->setWorkingDirectory(context.dataDir);
+        m_process->setStandardInputFile(QProcess::nullDevice());
+        const pid_t parent = ::getpid();
+        m_process->setChildProcessModifier([parent] {
+            // Its own session: a Ctrl-C meant for EdgeDesk's terminal is not its to handle.
+            ::setsid();
+            // Dies with EdgeDesk, even on kill -9 (its commands' bwrap die with it in turn).
+            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (::getppid() != parent)
+                ::_exit(1); // EdgeDesk died before the line above took effect
+        });
+    }
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &ContainerInstance::onStdout);
+    connect(m_process, &QProcess::readyReadStandardError, this, &ContainerInstance::onStderr);
+    connect(m_process, &QProcess::finished, this, &ContainerInstance::onFinished);
+    connect(m_process, &QProcess::errorOccurred, this, &ContainerInstance::onProcessError);
+
+    qCInfo(lcContainers).noquote() << "starting" << m_logSource << "(" << *program << ") on port"
+                                   << m_port << (m_sandbox ? "in a sandbox" : "");
+    m_manager->logSink()->note(
+        m_logSource, QStringLiteral("info"),
+        QStringLiteral("starting %1 on 127.0.0.1:%2%3")
+            .arg(*program)
+            .arg(m_port)
+            .arg(m_sandbox ? QStringLiteral(" in a bubblewrap sandbox") : QString()));
+    m_process->start();
+    // Our own programs say when they listen; any other program is polled until it answers.
+    if (m_class->kind() == ContainerClass::Kind::Program)
+        m_healthTimer.start(kHealthRetryMs);
+}
+
+void ContainerInstance::onStdout()
+{
+    if (!m_process)
+        return;
+    const QByteArray bytes = m_process->readAllStandardOutput();
+    if (bytes.isEmpty())
+        return;
+    m_manager->logSink()->write(m_logSource, ContainerLogSink::Stream::Stdout, bytes);
+    if (m_listening || m_state != State::Starting)
+        return;
+    m_startScan += bytes;
+    if (const auto port = listeningPort(m_startScan)) {
+        m_listening = true;
+        m_startScan.clear();
+        m_port = *port;
+        setState(State::Running);
+        checkHealth();
+    } else if (m_startScan.size() > 64 * 1024) {
+        m_startScan = m_startScan.right(4096);
+    }
+}
+
+void ContainerInstance::onStderr()
+{
+    if (!m_process)
+        return;
+    m_manager->logSink()->write(m_logSource, ContainerLogSink::Stream::Stderr,
+                                m_process->readAllStandardError());
+}
+
+void ContainerInstance::checkHealth()
+{
+    if ((m_state != State::Starting && m_state != State::Running) || m_port == 0)
+        return;
+    const quint64 generation = m_generation;
+    QPointer<ContainerInstance> self(this);
+    m_manager->forwarder()->fetch(
+        "GET", m_host, m_port, m_class->healthPath().toLatin1(), 2000,
+        [self, generation](const Result<HttpForwarder::Reply> &reply) {
+            if (!self || self->m_generation != generation ||
+                (self->m_state != State::Starting && self->m_state != State::Running))
+                return;
+            const bool anyAnswer = self->m_class->kind() == ContainerClass::Kind::Program;
+            const bool ok =
+                reply.ok() && (anyAnswer || (reply->status >= 200 && reply->status < 300));
+            if (!ok) {
+                self->m_healthTimer.start(kHealthRetryMs);
+                return;
+            }
+            if (self->m_class->kind() == ContainerClass::Kind::CommandRunner) {
+                const QJsonObject health = QJsonDocument::fromJson(reply->body).object();
+                const QString containment = health.value(QStringLiteral("containment")).toString();
+                if (!containment.isEmpty())
+                    self->m_class->setContainment(containment);
+            }
+            if (self->m_state == State::Starting)
+                self->setState(State::Running);
+            self->becomeHealthy();
+        });
+}
+
+void ContainerInstance::becomeHealthy()
+{
+    m_startTimer.stop();
+    m_healthTimer.stop();
+    m_healthyAtMs = nowMs();
+    setState(State::Healthy);
+    const qint64 took = m_healthyAtMs - m_startedAtMs;
+    qCInfo(lcContainers).noquote() << m_logSource << "is healthy after" << took << "ms";
+    m_manager->logSink()->note(m_logSource, QStringLiteral("info"),
+                               QStringLiteral("healthy after %1 ms").arg(took));
+    m_manager->sampleSoon();
+    armSleepTimer();
+    releaseWaiters(Ok{});
+}
+
+void ContainerInstance::onStartTimeout()
+{
+    if (m_state != State::Starting && m_state != State::Running)
+        return;
+    failStart(
+        m_listening
+            ? QStringLiteral("did not answer its health check within %1 s")
+                  .arg(kStartTimeoutMs / 1000)
+            : QStringLiteral("did not start listening within %1 s").arg(kStartTimeoutMs / 1000));
+}
+
+void ContainerInstance::failStart(const QString &message)
+{
+    m_lastError = message;
+    m_startTimer.stop();
+    m_healthTimer.stop();
+    qCWarning(lcContainers).noquote() << m_logSource << message;
+    m_manager->logSink()->note(m_logSource, QStringLiteral("error"), message);
+    const Error error = unavailable(message);
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        // onFinished completes the failure once the process is gone.
+        kill();
+        releaseWaiters(error);
+        return;
+    }
+    if (m_process) {
+        m_process->deleteLater();
+        m_process = nullptr;
+    }
+    m_sandbox.reset();
+    m_port = 0;
+    setState(State::Stopped);
+    releaseWaiters(error);
+    finishStop();
+}
+
+void ContainerInstance::onProcessError(QProcess::ProcessError error)
+{
+    if (error != QProcess::FailedToStart || !m_process)
+        return;
+    // No finished() follows a process that never started.
+    const QString reason = m_process->errorString();
+    disconnect(m_process, nullptr, this, nullptr);
+    m_process->deleteLater();
+    m_process = nullptr;
+    m_stopRequested = false;
+    failStart(QStringLiteral("cannot start: %1").arg(reason));
+}
+
+void ContainerInstance::onFinished(int exitCode, QProcess::ExitStatus exitStatus)
+{
+    if (!m_process)
+        return;
+    onStdout();
+    onStderr();
+    m_manager->logSink()->flush(m_logSource);
+    // A signal reads as 128 + its number, as shells (and bwrap) report it.
+    const int code = exitStatus == QProcess::CrashExit ? 128 + exitCode : exitCode;
+    m_exitCode = code;
+    disconnect(m_process, nullptr, this, nullptr);
+    m_process->deleteLater();
+    m_process = nullptr;
+    m_sandbox.reset();
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+        timer->stop();
+    m_manager->forwarder()->closeConnections(m_host, m_port, QStringLiteral("%1 exited").arg(m_id));
+    m_port = 0;
+    m_listening = false;
+    ++m_generation;
+    m_sample = ProcessTreeSample{};
+    m_cpuPercent = 0.0;
+
+    const bool expected = m_stopRequested;
+    m_stopRequested = false;
+    if (expected) {
+        m_manager->logSink()->note(m_logSource, QStringLiteral("info"),
+                                   QStringLiteral("stopped (exit code %1)").arg(code));
+        qCInfo(lcContainers).noquote() << m_logSource << "stopped, exit code" << code;
+        setState(State::Stopped);
+        finishStop();
+        if (!m_waiters.empty() && !m_shuttingDown)
+            launch(); // requests arrived while it was stopping
+        return;
+    }
+    const bool duringStart = !m_lastError.isEmpty() || !m_waiters.empty();
+    if (m_lastError.isEmpty())
+        m_lastError = QStringLiteral("exited with code %1%2")
+                          .arg(code)
+                          .arg(duringStart ? QStringLiteral(" while starting") : QString());
+    qCWarning(lcContainers).noquote() << m_logSource << "exited unexpectedly with code" << code;
+    m_manager->logSink()->note(m_logSource, QStringLiteral("error"),
+                               QStringLiteral("exited unexpectedly with code %1").arg(code));
+    setState(State::StoppedWithCode);
+    releaseWaiters(unavailable(m_lastError));
+    finishStop();
+}
+
+void ContainerInstance::finishStop()
+{
+    std::vector<std::function<void()>> waiters;
+    waiters.swap(m_stopWaiters);
+    for (auto &stopped : waiters)
+        stopped();
+}
+
+void ContainerInstance::stop(const QString &reason, std::function<void()> stopped)
+{
+    if (stopped)
+        m_stopWaiters.push_back(std::move(stopped));
+    switch (m_state) {
+    case State::Stopped:
+    case State::StoppedWithCode:
+        finishStop();
+        return;
+    case State::Stopping:
+        return;
+    case State::Starting:
+    case State::Running:
+    case State::Healthy:
+        break;
+    }
+    m_startTimer.stop();
+    m_healthTimer.stop();
+    m_sleepTimer.stop();
+    const Error stoppedError = unavailable(QStringLiteral("was stopped: %1").arg(reason));
+    if (!m_process) {
+        // Remote, or still waiting for the sandbox probe: nothing runs.
+        ++m_generation;
+        m_port = m_class->kind() == ContainerClass::Kind::Remote ? m_port : 0;
+        setState(State::Stopped);
+        releaseWaiters(stoppedError);
+        finishStop();
+        return;
+    }
+    qCInfo(lcContainers).noquote() << "stopping" << m_logSource << "-" << reason;
+    m_manager->logSink()->note(m_logSource, QStringLiteral("info"),
+                               QStringLiteral("stopping: %1").arg(reason));
+    m_stopRequested = true;
+    setState(State::Stopping);
+    releaseWaiters(stoppedError);
+    if (m_sandbox)
+        m_sandbox->terminate();
+    else
+        m_process->terminate();
+    m_killTimer.start(kStopGraceMs);
+}
+
+void ContainerInstance::restart(Ready ready)
+{
+    QPointer<ContainerInstance> self(this);
+    stop(QStringLiteral("restart"), [self, ready = std::move(ready)]() mutable {
+        if (self)
+            self->whenReady(std::move(ready));
+    });
+}
+
+void ContainerInstance::kill()
+{
+    if (m_sandbox) {
+        m_sandbox->killAll();
+        return;
+    }
+    if (m_process && m_process->processId() > 0) {
+        // The process group too: whatever the program started in its session goes with it.
+        ::kill(-pid_t(m_process->processId()), SIGKILL);
+        m_process->kill();
+    }
+}
+
+void ContainerInstance::requestStarted()
+{
+    ++m_inFlight;
+    ++m_requests;
+    m_lastRequestMs = nowMs();
+    m_sleepTimer.stop();
+}
+
+void ContainerInstance::requestFinished()
+{
+    m_inFlight = qMax(0, m_inFlight - 1);
+    if (m_inFlight == 0)
+        armSleepTimer();
+}
+
+void ContainerInstance::armSleepTimer()
+{
+    const qint64 after = m_class->config().sleepAfterMs;
+    if (m_state != State::Healthy || after <= 0 || m_inFlight > 0)
+        return;
+    m_sleepTimer.start(int(qMin<qint64>(after, std::numeric_limits<int>::max())));
+}
+
+void ContainerInstance::onSleepTimer()
+{
+    if (m_inFlight > 0 || m_state != State::Healthy)
+        return; // requestFinished() arms it again
+    stop(QStringLiteral("no request for %1 ms (sleep_after)").arg(m_class->config().sleepAfterMs));
+}
+
+qint64 ContainerInstance::rootPid() const
+{
+    return m_process ? m_process->processId() : 0;
+}
+
+void ContainerInstance::applySample(const ProcessTreeSample &sample)
+{
+    if (!sample.alive || sample.rootPid != rootPid())
+        return;
+    if (m_sample.alive && m_sample.rootPid == sample.rootPid)
+        m_cpuPercent = ProcessStats::cpuPercent(m_sample, sample);
+    m_sample = sample;
+}
+
+void ContainerInstance::beginShutdown()
+{
+    m_shuttingDown = true;
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+        timer->stop();
+    releaseWaiters(unavailable(QStringLiteral("is not available: EdgeDesk is stopping")));
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_stopRequested = true;
+    if (m_sandbox)
+        m_sandbox->terminate();
+    else
+        m_process->terminate();
+}
+
+bool ContainerInstance::waitForExit(int timeoutMs)
+{
+    QProcess *process = m_process;
+    if (!process)
+        return true;
+    // Shutdown only (see ContainerManager::shutdown): finished() runs from inside this call.
+    return process->waitForFinished(qMax(1, timeoutMs)) || !m_process;
+}
+
+void ContainerInstance::killNow()
+{
+    kill();
+}
+
+QJsonObject ContainerInstance::toJson() const
+{
+    const bool hasProcess = m_process != nullptr;
+    const bool remoteUp =
+        m_class->kind() == ContainerClass::Kind::Remote && m_state == State::Running;
+    QJsonValue pid;
+    if (hasProcess && m_process->processId() > 0)
+        pid = double(m_sample.programPid > 0 ? m_sample.programPid : m_process->processId());
+    QJsonValue uptime;
+    if ((hasProcess || remoteUp) && m_startedAtMs > 0)
+        uptime = double(nowMs() - m_startedAtMs) / 1000.0;
+    return QJsonObject{
+        {QStringLiteral("id"), m_id},
+        {QStringLiteral("state"), stateName(m_state)},
+        {QStringLiteral("exit_code"), m_exitCode ? QJsonValue(*m_exitCode) : QJsonValue()},
+        {QStringLiteral("pid"), pid},
+        {QStringLiteral("port"), m_port > 0 ? QJsonValue(int(m_port)) : QJsonValue()},
+        {QStringLiteral("uptime_s"), uptime},
+        {QStringLiteral("requests"), double(m_requests)},
+        {QStringLiteral("in_flight"), m_inFlight},
+        {QStringLiteral("last_request"),
+         m_lastRequestMs > 0 ? QJsonValue(QDateTime::fromMSecsSinceEpoch(m_lastRequestMs, Qt::UTC)
+                                              .toString(Qt::ISODateWithMs))
+                             : QJsonValue()},
+        {QStringLiteral("cpu_percent"), hasProcess ? std::round(m_cpuPercent * 10.0) / 10.0 : 0.0},
+        {QStringLiteral("rss_bytes"), hasProcess ? double(m_sample.rssBytes) : 0.0},
+        {QStringLiteral("storage"), m_storage ? m_storage->snapshot() : QJsonObject()},
+        {QStringLiteral("last_error"), m_lastError.isEmpty() ? QJsonValue() : m_lastError},
+    };
+}
+
+} // namespace edgedesk

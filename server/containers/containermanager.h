@@ -1,0 +1,86 @@
+#pragma once
+
+#include "containers/sandbox.h"
+#include "servercontext.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace edgedesk {
+
+class ContainerClass;
+class ContainerInstance;
+class ContainerLogSink;
+class HttpForwarder;
+
+// The container manager: every configured class and its instances, and what they share — the
+// proxy's connection pools, the log sink, the sandbox probe, the stats sampler. Lives in the
+// server thread.
+class ContainerManager final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ContainerManager)
+
+public:
+    static constexpr int kShutdownGraceMs = 1500;
+    static constexpr int kSampleIntervalMs = 1000;
+
+    explicit ContainerManager(ServerContext &context, QObject *parent = nullptr);
+    ~ContainerManager() override;
+
+    ServerContext &context() { return m_context; }
+    const std::vector<std::unique_ptr<ContainerClass>> &classes() const { return m_classes; }
+    // By class_name or binding.
+    ContainerClass *findClass(const QString &nameOrBinding) const;
+    HttpForwarder *forwarder() const { return m_forwarder; }
+    ContainerLogSink *logSink() const { return m_logSink.get(); }
+
+    // The bubblewrap probe, run once on the worker pool the first time a sandboxed instance
+    // starts (it takes a moment and starts processes). callback runs in the server thread
+    // unless receiver is gone by then.
+    void withSandboxProbe(QObject *receiver, std::function<void(const SandboxProbe &)> callback);
+    // A free loopback port for a new instance (not one handed out recently).
+    quint16 allocatePort();
+
+    // GET /__edgedesk/v1/containers.
+    QJsonObject toJson() const;
+    // An instance changed state: changed() follows once per burst.
+    void notifyChanged();
+    // Samples CPU and memory of the running instances soon (and every second meanwhile).
+    void sampleSoon();
+
+    // Stops every instance within ~kShutdownGraceMs: SIGTERM to all at once, then SIGKILL.
+    // Blocking: the server is going away and its thread must not outlive them.
+    void shutdown();
+
+Q_SIGNALS:
+    void changed(const QJsonObject &status);
+
+private:
+    void sample();
+
+    ServerContext &m_context;
+    std::vector<std::unique_ptr<ContainerClass>> m_classes;
+    HttpForwarder *m_forwarder;
+    std::unique_ptr<ContainerLogSink> m_logSink;
+
+    std::optional<SandboxProbe> m_probe;
+    bool m_probing = false;
+    QList<QPair<QPointer<QObject>, std::function<void(const SandboxProbe &)>>> m_probeWaiters;
+
+    QList<quint16> m_recentPorts;
+    QTimer m_sampleTimer;
+    bool m_sampling = false;
+    bool m_changePending = false;
+    bool m_shutDown = false;
+};
+
+} // namespace edgedesk

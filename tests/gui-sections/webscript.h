@@ -1,0 +1,43 @@
+#pragma once
+
+// Running JavaScript in a Qt WebEngine page from a test and waiting for its result.
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <QVariant>
+#include <QWebEnginePage>
+
+#include <memory>
+
+namespace edgedesk::test {
+
+// Runs `script` in the page's main world and returns its value (an invalid QVariant when it did
+// not answer within timeoutMs).
+inline QVariant runScript(QWebEnginePage *page, const QString &script, int timeoutMs = 10000)
+{
+    auto state = std::make_shared<std::pair<bool, QVariant>>(false, QVariant());
+    page->runJavaScript(script, [state](const QVariant &value) {
+        state->first = true;
+        state->second = value;
+    });
+    QElapsedTimer timer;
+    timer.start();
+    while (!state->first && timer.elapsed() < timeoutMs)
+        QTest::qWait(5);
+    return state->second;
+}
+
+// Polls `condition` (a JavaScript expression) until it is true.
+inline bool waitForScript(QWebEnginePage *page, const QString &condition, int timeoutMs = 20000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < timeoutMs) {
+        if (runScript(page, QStringLiteral("!!(%1)").arg(condition), 5000).toBool())
+            return true;
+        QTest::qWait(20);
+    }
+    return false;
+}
+
+} // namespace edgedesk::test

@@ -1,0 +1,245 @@
+#include "widgets/linechart.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace edgedesk {
+
+LineChart::LineChart(QWidget *parent) : QWidget(parent)
+{
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+}
+
+void LineChart::setTitle(const QString &title)
+{
+    m_title = title;
+    update();
+}
+
+void LineChart::setUnit(const QString &unit)
+{
+    m_unit = unit;
+    update();
+}
+
+void LineChart::setSeries(const QList<Series> &series)
+{
+    m_series = series;
+    update();
+}
+
+void LineChart::setEmptyText(const QString &text)
+{
+    m_emptyText = text;
+    update();
+}
+
+bool LineChart::isEmpty() const
+{
+    for (const Series &s : m_series) {
+        for (double v : s.values) {
+            if (std::isfinite(v) && v > 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+double LineChart::niceCeiling(double value, double minimum)
+{
+    value = std::max(value, minimum);
+    if (!std::isfinite(value) || value <= 0)
+        return 1.0;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
+    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        if (m * magnitude >= value * (1 - 1e-9))
+            return m * magnitude;
+    }
+    return 10 * magnitude;
+}
+
+QString LineChart::formatValue(double value)
+{
+    if (!std::isfinite(value))
+        return QStringLiteral("–");
+    if (std::abs(value) >= 10000)
+        return QString::number(value / 1000.0, 'f', 0) + QLatin1Char('k');
+    if (std::abs(value) >= 1000)
+        return QString::number(value / 1000.0, 'f', 1) + QLatin1Char('k');
+    if (value == std::floor(value))
+        return QString::number(qint64(value));
+    if (std::abs(value) >= 10)
+        return QString::number(value, 'f', 0);
+    if (std::abs(value) >= 1)
+        return QString::number(value, 'f', 1);
+    return QString::number(value, 'f', 2);
+}
+
+double LineChart::axisMaximum() const
+{
+    double top = 0;
+    for (const Series &s : m_series) {
+        for (double v : s.values) {
+            if (std::isfinite(v))
+                top = std::max(top, v);
+        }
+    }
+    // Four grid steps of a round size.
+    return 4 * niceCeiling(top / 4.0, 0.25);
+}
+
+QSize LineChart::sizeHint() const
+{
+    const int h = fontMetrics().height();
+    return {h * 30, h * 12};
+}
+
+QSize LineChart::minimumSizeHint() const
+{
+    const int h = fontMetrics().height();
+    return {h * 14, h * 7};
+}
+
+void LineChart::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QFontMetrics fm = fontMetrics();
+    const int lineH = fm.height();
+    const QColor text = palette().color(QPalette::Text);
+    QColor muted = palette().color(QPalette::PlaceholderText);
+    if (!muted.isValid() || muted == text)
+        muted = palette().color(QPalette::Mid);
+
+    p.fillRect(rect(), palette().color(QPalette::Base));
+    QColor frame = palette().color(QPalette::Mid);
+    frame.setAlphaF(0.5);
+    p.setPen(frame);
+    p.drawRect(QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5));
+
+    // Title on the left, legend on the right of the same line.
+    const int pad = lineH / 2;
+    QFont titleFont = font();
+    titleFont.setWeight(QFont::DemiBold);
+    p.setFont(titleFont);
+    p.setPen(text);
+    const QRect titleRect(pad, pad / 2, width() - 2 * pad, lineH + pad / 2);
+    p.drawText(titleRect, Qt::AlignLeft | Qt::AlignVCenter, m_title);
+    const int titleWidth = QFontMetrics(titleFont).horizontalAdvance(m_title);
+    p.setFont(font());
+
+    int legendX = titleRect.right();
+    for (int i = int(m_series.size()) - 1; i >= 0; --i) {
+        const Series &s = m_series[i];
+        double last = std::nan("");
+        for (auto it = s.values.crbegin(); it != s.values.crend(); ++it) {
+            if (std::isfinite(*it)) {
+                last = *it;
+                break;
+            }
+        }
+        QString label = QStringLiteral("%1 %2").arg(s.name, formatValue(last));
+        if (std::isfinite(last) && !m_unit.isEmpty() && !m_unit.contains(QLatin1Char('/')))
+            label += QLatin1Char(' ') + m_unit;
+        const int w = fm.horizontalAdvance(label);
+        const int swatch = lineH / 2;
+        const int x = legendX - w;
+        if (x - swatch - 6 < pad + titleWidth + pad)
+            break; // no room: the title wins
+        p.setPen(text);
+        p.drawText(QRect(x, titleRect.top(), w, titleRect.height()), Qt::AlignVCenter, label);
+        p.fillRect(QRect(x - swatch - 4, titleRect.center().y() - swatch / 2, swatch, swatch),
+                   s.color);
+        legendX = x - swatch - 4 - lineH;
+    }
+
+    const double top = axisMaximum();
+    const QString topLabel =
+        formatValue(top) + (m_unit.isEmpty() ? QString() : QLatin1Char(' ') + m_unit);
+    const int axisW = fm.horizontalAdvance(topLabel) + pad;
+    QRectF plot(pad + axisW, titleRect.bottom() + pad, 0, 0);
+    plot.setRight(width() - pad);
+    plot.setBottom(height() - pad - lineH);
+    if (plot.width() < 20 || plot.height() < 20)
+        return;
+
+    QColor grid = palette().color(QPalette::Mid);
+    grid.setAlphaF(0.35);
+    for (int i = 0; i <= 4; ++i) {
+        const double y = plot.bottom() - plot.height() * i / 4.0;
+        p.setPen(QPen(grid, 1, i == 0 ? Qt::SolidLine : Qt::DotLine));
+        p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+        if (i % 2 == 0) {
+            QString label = formatValue(top * i / 4.0);
+            if (i == 4 && !m_unit.isEmpty())
+                label += QLatin1Char(' ') + m_unit;
+            p.setPen(muted);
+            p.drawText(QRectF(pad / 2.0, y - lineH / 2.0, axisW - pad / 2.0, lineH),
+                       Qt::AlignRight | Qt::AlignVCenter, label);
+        }
+    }
+
+    int slots = 0;
+    for (const Series &s : m_series)
+        slots = std::max<int>(slots, int(s.values.size()));
+    if (slots >= 2) {
+        // Time labels every minute (or every 15 s for short spans), "now" at the right edge.
+        const int step = slots > 150 ? 60 : (slots > 40 ? 15 : 5);
+        p.setPen(muted);
+        for (int ago = 0; ago < slots; ago += step) {
+            const double x = plot.right() - plot.width() * ago / double(slots - 1);
+            const QString label = ago == 0 ? tr("now")
+                                           : (ago % 60 == 0 ? QStringLiteral("-%1m").arg(ago / 60)
+                                                            : QStringLiteral("-%1s").arg(ago));
+            const int w = fm.horizontalAdvance(label);
+            const double left = std::clamp(x - w / 2.0, plot.left(), plot.right() - w);
+            p.drawText(QRectF(left, plot.bottom() + 2, w, lineH), Qt::AlignCenter, label);
+        }
+    }
+
+    p.save();
+    p.setClipRect(plot.adjusted(-2, -2, 2, 2));
+    for (const Series &s : m_series) {
+        const int n = int(s.values.size());
+        if (n == 0)
+            continue;
+        const double stepX = slots > 1 ? plot.width() / double(slots - 1) : 0;
+        const double x0 = plot.right() - stepX * (n - 1);
+        QPainterPath path;
+        bool drawing = false;
+        p.setPen(Qt::NoPen);
+        p.setBrush(s.color);
+        for (int i = 0; i < n; ++i) {
+            const double v = s.values[i];
+            if (!std::isfinite(v)) {
+                drawing = false;
+                continue;
+            }
+            const QPointF pt(x0 + stepX * i,
+                             plot.bottom() - std::max(0.0, v) / top * plot.height());
+            const bool isolated = (i == 0 || !std::isfinite(s.values[i - 1])) &&
+                                  (i == n - 1 || !std::isfinite(s.values[i + 1]));
+            if (isolated)
+                p.drawEllipse(pt, 1.8, 1.8);
+            if (drawing)
+                path.lineTo(pt);
+            else
+                path.moveTo(pt);
+            drawing = true;
+        }
+        p.setBrush(Qt::NoBrush);
+        p.setPen(QPen(s.color, 1.6));
+        p.drawPath(path);
+    }
+    p.restore();
+
+    if (isEmpty() && !m_emptyText.isEmpty()) {
+        p.setPen(muted);
+        p.drawText(plot, Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
+    }
+}
+
+} // namespace edgedesk

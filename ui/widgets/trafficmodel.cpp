@@ -1,0 +1,193 @@
+#include "widgets/trafficmodel.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QJsonObject>
+
+namespace edgedesk {
+
+TrafficModel::TrafficModel(QObject *parent) : QAbstractTableModel(parent) {}
+
+void TrafficModel::setCapacity(int capacity)
+{
+    m_capacity = qMax(1, capacity);
+    const int excess = size() - m_capacity;
+    if (excess > 0) {
+        beginRemoveRows({}, 0, excess - 1);
+        m_records.erase(m_records.begin(), m_records.begin() + excess);
+        endRemoveRows();
+    }
+}
+
+void TrafficModel::append(const QList<TrafficRecord> &records)
+{
+    if (records.isEmpty())
+        return;
+    const int keep = qMin(int(records.size()), m_capacity);
+    const int drop = qMax(0, size() + keep - m_capacity);
+    if (drop > 0) {
+        beginRemoveRows({}, 0, drop - 1);
+        m_records.erase(m_records.begin(), m_records.begin() + drop);
+        endRemoveRows();
+    }
+    beginInsertRows({}, size(), size() + keep - 1);
+    for (qsizetype i = records.size() - keep; i < records.size(); ++i)
+        m_records.push_back(records[i]);
+    endInsertRows();
+}
+
+void TrafficModel::clear()
+{
+    beginResetModel();
+    m_records.clear();
+    endResetModel();
+}
+
+int TrafficModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : size();
+}
+
+int TrafficModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString TrafficModel::formatBytes(qint64 bytes)
+{
+    if (bytes < 1024)
+        return QStringLiteral("%1 B").arg(bytes);
+    if (bytes < 1024 * 1024)
+        return QStringLiteral("%1 KiB").arg(double(bytes) / 1024.0, 0, 'f', 1);
+    if (bytes < 1024LL * 1024 * 1024)
+        return QStringLiteral("%1 MiB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
+    return QStringLiteral("%1 GiB").arg(double(bytes) / (1024.0 * 1024.0 * 1024.0), 0, 'f', 2);
+}
+
+QString TrafficModel::formatDuration(qint64 us)
+{
+    if (us < 1000)
+        return QStringLiteral("%1 µs").arg(us);
+    if (us < 10000)
+        return QStringLiteral("%1 ms").arg(double(us) / 1000.0, 0, 'f', 2);
+    if (us < 1000000)
+        return QStringLiteral("%1 ms").arg(double(us) / 1000.0, 0, 'f', 1);
+    return QStringLiteral("%1 s").arg(double(us) / 1e6, 0, 'f', 2);
+}
+
+QVariant TrafficModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= size())
+        return {};
+    const TrafficRecord &r = record(index.row());
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case TimeColumn:
+            return QDateTime::fromMSecsSinceEpoch(r.timeMs).toString(
+                QStringLiteral("HH:mm:ss.zzz"));
+        case MethodColumn:
+            return r.method;
+        case PathColumn:
+            return r.path;
+        case RouteColumn:
+            return r.route;
+        case StatusColumn:
+            return r.status;
+        case DurationColumn:
+            return formatDuration(r.durationUs);
+        case BytesColumn:
+            return formatBytes(r.bytesOut);
+        case InstanceColumn:
+            return r.instance.isEmpty() ? QStringLiteral("—") : r.instance;
+        }
+    } else if (role == SortRole) {
+        switch (index.column()) {
+        case TimeColumn:
+            return r.timeMs;
+        case StatusColumn:
+            return r.status;
+        case DurationColumn:
+            return r.durationUs;
+        case BytesColumn:
+            return r.bytesOut;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    } else if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
+        if (r.status >= 500 || r.status == 0)
+            return QColor(0xd6, 0x45, 0x45);
+        if (r.status >= 400)
+            return QColor(0xc4, 0x8a, 0x0e);
+        return QColor(0x1f, 0x9d, 0x55);
+    } else if (role == Qt::TextAlignmentRole) {
+        switch (index.column()) {
+        case StatusColumn:
+        case DurationColumn:
+        case BytesColumn:
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        default:
+            return int(Qt::AlignLeft | Qt::AlignVCenter);
+        }
+    } else if (role == Qt::ToolTipRole) {
+        switch (index.column()) {
+        case PathColumn:
+            return r.path;
+        case BytesColumn:
+            return tr("%1 in, %2 out").arg(formatBytes(r.bytesIn), formatBytes(r.bytesOut));
+        case RouteColumn:
+            return r.binding.isEmpty() ? QVariant() : tr("binding %1").arg(r.binding);
+        default:
+            return {};
+        }
+    } else if (role == Qt::FontRole && index.column() == PathColumn) {
+        return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    }
+    return {};
+}
+
+QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TimeColumn:
+        return tr("Time");
+    case MethodColumn:
+        return tr("Method");
+    case PathColumn:
+        return tr("Path");
+    case RouteColumn:
+        return tr("Route");
+    case StatusColumn:
+        return tr("Status");
+    case DurationColumn:
+        return tr("Duration");
+    case BytesColumn:
+        return tr("Bytes");
+    case InstanceColumn:
+        return tr("Instance");
+    }
+    return {};
+}
+
+TrafficRecord TrafficModel::fromJson(const QJsonObject &json)
+{
+    TrafficRecord r;
+    r.id = quint64(json.value(QStringLiteral("id")).toDouble());
+    const QDateTime time =
+        QDateTime::fromString(json.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs);
+    r.timeMs = time.isValid() ? time.toMSecsSinceEpoch() : 0;
+    r.method = json.value(QStringLiteral("method")).toString();
+    r.path = json.value(QStringLiteral("path")).toString();
+    r.route = json.value(QStringLiteral("route")).toString();
+    r.binding = json.value(QStringLiteral("binding")).toString();
+    r.status = json.value(QStringLiteral("status")).toInt();
+    r.durationUs = qint64(json.value(QStringLiteral("duration_ms")).toDouble() * 1000.0 + 0.5);
+    r.bytesIn = qint64(json.value(QStringLiteral("bytes_in")).toDouble());
+    r.bytesOut = qint64(json.value(QStringLiteral("bytes_out")).toDouble());
+    r.instance = json.value(QStringLiteral("instance")).toString();
+    return r;
+}
+
+} // namespace edgedesk
