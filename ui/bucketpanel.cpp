@@ -558,7 +558,7 @@ void BucketPanel::updateActions()
     const bool busy = m_transfer != nullptr;
     m_download->setEnabled(!busy && current && current->isSelected() &&
                            !current->data(0, FolderRole).toBool());
-    m_delete->setEnabled(!busy && selectedObjects > 0);
+    m_delete->setEnabled(!busy && !m_deleting && selectedObjects > 0);
     m_upload->setEnabled(!m_binding.isEmpty());
 }
 
@@ -974,7 +974,7 @@ void BucketPanel::cancelTransfer()
 
 void BucketPanel::deleteSelected()
 {
-    if (m_binding.isEmpty() || m_transfer)
+    if (m_binding.isEmpty() || m_transfer || m_deleting)
         return;
     QStringList keys;
     for (QTreeWidgetItem *item : m_objects->selectedItems()) {
@@ -991,6 +991,8 @@ void BucketPanel::deleteSelected()
                   .arg(m_binding);
     if (!m_confirm.ask(this, tr("Delete objects?"), text, tr("Delete")))
         return;
+    m_deleting = true;
+    updateActions();
     deleteNext(keys, {}, 0);
 }
 
@@ -1001,6 +1003,7 @@ void BucketPanel::deleteNext(QStringList keys, QStringList failures, int done)
             setStatus(done == 1 ? tr("Deleted 1 object.") : tr("Deleted %1 objects.").arg(done));
         else
             setStatus(tr("Not deleted: %1").arg(failures.join(QStringLiteral("; "))), true);
+        m_deleting = false;
         refresh();
         Q_EMIT transferFinished(failures.isEmpty());
         return;

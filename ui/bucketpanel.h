@@ -116,6 +116,7 @@ private:
     QStringList m_failures;
     QString m_lastUploaded;
     bool m_cancelled = false;
+    bool m_deleting = false;
     QPointer<QNetworkReply> m_transfer;
     QElapsedTimer m_transferTimer;
 

@@ -148,7 +148,7 @@ void KvPanel::buildUi()
     m_keys->setAlternatingRowColors(true);
     m_keys->setSelectionMode(QAbstractItemView::SingleSelection);
     m_keys->header()->setStretchLastSection(true);
-    m_keys->header()->resizeSection(0, fontMetrics().horizontalAdvance(QLatin1Char('x')) * 26);
+    m_keys->header()->resizeSection(0, fontMetrics().horizontalAdvance(QLatin1Char('x')) * 22);
     // Wide enough for the longest date this locale writes.
     const int dateWidth =
         fontMetrics().horizontalAdvance(QLocale().toString(

@@ -122,6 +122,7 @@ struct ReadRequest
     QByteArray ifNoneMatch;
     QByteArray range;
     QByteArray ifRange;
+    bool headOnly = false; // HEAD: metadata only, never the bytes
 };
 
 // Runs on the pool: metadata and bytes come from one open file, so a concurrent overwrite cannot
@@ -159,14 +160,19 @@ HttpResponse readObject(BucketStore &store, const QString &key, const ReadReques
     if (first > 0 && !body->file->seek(first))
         return HttpResponse::error(QStringLiteral("storage_error"),
                                    QStringLiteral("cannot read '%1'").arg(key));
-    QByteArray bytes = body->file->read(count);
-    if (bytes.size() != count)
-        return HttpResponse::error(
-            QStringLiteral("storage_error"),
-            QStringLiteral("the bytes of '%1' are shorter than recorded").arg(key));
+    QByteArray bytes;
+    if (!request.headOnly) {
+        bytes = body->file->read(count);
+        if (bytes.size() != count)
+            return HttpResponse::error(
+                QStringLiteral("storage_error"),
+                QStringLiteral("the bytes of '%1' are shorter than recorded").arg(key));
+    }
 
     HttpResponse response = HttpResponse::bytes(range.kind == ByteRange::Part ? 206 : 200,
                                                 object.contentType.toLatin1(), std::move(bytes));
+    if (request.headOnly)
+        response.headLength = count;
     response.header("ETag", etag);
     response.header("Accept-Ranges", "bytes");
     if (range.kind == ByteRange::Part)
@@ -344,9 +350,9 @@ void BucketBinding::getObject(const ExchangePtr &ex)
         ex->respond(HttpResponse::error(key.error()));
         return;
     }
-    // HEAD reads the bytes too: the transport drops them but sends their true Content-Length.
+    // HEAD reads only the metadata; the answer declares the length the GET would send.
     const ReadRequest request{ex->header("if-none-match"), ex->header("range"),
-                              ex->header("if-range")};
+                              ex->header("if-range"), ex->isHead()};
     std::shared_ptr<BucketStore> store = m_store;
     m_context.pool->run(
         m_context.serverThread,

@@ -137,7 +137,10 @@ void HttpExchange::respond(HttpResponse response)
                         response.status == 204 || response.status < 200;
     QByteArray framing;
     if (response.status != 304 && response.status != 204) {
-        framing = "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+        const qint64 length = noBody && response.body.isEmpty() && response.headLength >= 0
+                                  ? response.headLength
+                                  : response.body.size();
+        framing = "Content-Length: " + QByteArray::number(length) + "\r\n";
     }
     QByteArray out =
         statusAndHeaders(response.status, response.contentType, response.headers, framing);

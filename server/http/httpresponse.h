@@ -22,6 +22,8 @@ struct HttpResponse
     HeaderList headers;
     // HEAD answers and 304s keep the headers of the full response but send no body.
     bool omitBody = false;
+    // A HEAD answer built without reading its body: the Content-Length the GET would send.
+    qint64 headLength = -1;
 
     HttpResponse &header(QByteArray name, QByteArray value)
     {
