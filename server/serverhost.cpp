@@ -95,9 +95,23 @@ void ServerHost::start(const ServerOptions &options)
     connect(
         core, &ServerCore::finished, core, [] { QThread::currentThread()->quit(); },
         Qt::DirectConnection);
-    connect(m_thread, &QThread::finished, this, &ServerHost::onThreadFinished);
+    // finished() is queued to this thread; after stopAndWait() and a new start() it may arrive
+    // late, so it only counts for the thread it came from.
+    const quint64 generation = ++m_generation;
+    connect(m_thread, &QThread::finished, this, [this, generation] {
+        if (generation == m_generation)
+            onThreadFinished();
+    });
     m_thread->start();
     QMetaObject::invokeMethod(core, &ServerCore::start, Qt::QueuedConnection);
+}
+
+QString ServerHost::displayUrl(const QUrl &url)
+{
+    QString text = url.toString();
+    if (text.endsWith(QLatin1Char('/')))
+        text.chop(1);
+    return text;
 }
 
 void ServerHost::stop()

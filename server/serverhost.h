@@ -46,6 +46,9 @@ public:
     State state() const { return m_state; }
     bool isServing() const { return m_state == State::Serving; }
     QUrl url() const { return m_url; }
+    // The URL as people type it: "http://127.0.0.1:8787" (no trailing slash).
+    QString displayUrl() const { return displayUrl(m_url); }
+    static QString displayUrl(const QUrl &url);
     quint16 port() const { return quint16(m_url.port()); }
     QString dataDir() const { return m_dataDir; }
     const ServerOptions &options() const { return m_options; }
@@ -75,6 +78,7 @@ private:
     QString m_dataDir;
     QString m_lastError;
     bool m_failedWhileStarting = false;
+    quint64 m_generation = 0;
 };
 
 } // namespace edgedesk

@@ -467,8 +467,19 @@ void AiPanel::setState(State state)
     const bool changed = m_state != state;
     m_state = state;
     const bool running = isRunning();
-    m_generate->setEnabled(!running);
-    m_stop->setEnabled(running);
+    // Enable before disabling, so keyboard focus moves between the two buttons instead of
+    // jumping to an unrelated field.
+    if (running) {
+        m_stop->setEnabled(true);
+        if (m_generate->hasFocus())
+            m_stop->setFocus();
+        m_generate->setEnabled(false);
+    } else {
+        m_generate->setEnabled(true);
+        if (m_stop->hasFocus())
+            m_generate->setFocus();
+        m_stop->setEnabled(false);
+    }
     switch (state) {
     case State::Idle:
         m_status->set(tr("ready"), StatusBadge::Tone::Neutral);

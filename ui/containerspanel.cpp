@@ -6,6 +6,7 @@
 #include "widgets/logdelegate.h"
 #include "widgets/logmodel.h"
 #include "widgets/logview.h"
+#include "widgets/sectionheading.h"
 #include "widgets/sparkline.h"
 #include "widgets/statusbadge.h"
 #include "widgets/trafficmodel.h"
@@ -138,7 +139,13 @@ ContainersPanel::ContainersPanel(const PanelContext &context, QWidget *parent)
             parent)
 {
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 8, 0, 0);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *heading = new SectionHeading(
+        tr("Containers"),
+        tr("The instances of each container class: they start on their first request and stop "
+           "after a while without one. Select an instance to follow its log."),
+        this);
+    layout->addWidget(heading);
 
     auto *bar = new QHBoxLayout;
     m_start = new QPushButton(themedIcon(QStringLiteral("play")), tr("&Start"), this);
@@ -163,9 +170,9 @@ ContainersPanel::ContainersPanel(const PanelContext &context, QWidget *parent)
     bar->addWidget(m_restart);
     bar->addSpacing(8);
     bar->addWidget(m_message, 1);
-    bar->addWidget(m_updated);
-    bar->addWidget(m_refresh);
     layout->addLayout(bar);
+    heading->addTrailingWidget(m_updated);
+    heading->addTrailingWidget(m_refresh);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(QStringLiteral("containersSplitter"));

@@ -6,6 +6,7 @@
 #include "widgets/logfiltermodel.h"
 #include "widgets/logmodel.h"
 #include "widgets/logview.h"
+#include "widgets/sectionheading.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -36,7 +37,12 @@ LogsPanel::LogsPanel(const PanelContext &context, QWidget *parent)
     : Panel(QStringLiteral("logs"), tr("Logs"), QStringLiteral("logs"), context, parent)
 {
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 8, 0, 0);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(new SectionHeading(
+        tr("Logs"),
+        tr("Every line from the server and from each container instance, as it is written. "
+           "Filter by level or source, search, follow the newest line, export to a file."),
+        this));
 
     auto *bar = new QHBoxLayout;
     m_search = new QLineEdit(this);

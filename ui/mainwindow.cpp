@@ -45,7 +45,7 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     connect(m_host, &ServerHost::serving, this, [this](const QUrl &url) {
         m_api.setBaseUrl(url);
         m_api.setToken(m_host->options().token);
-        m_url->setText(url.toString(QUrl::StripTrailingSlash));
+        m_url->setText(ServerHost::displayUrl(url));
         m_dataDir->setText(tr("Data: %1").arg(m_host->dataDir()));
         for (Panel *p : std::as_const(m_panels))
             p->serverReady();
@@ -142,9 +142,9 @@ void MainWindow::buildUi()
     statusBar()->addPermanentWidget(m_dataDir);
 
     connect(m_copy, &QToolButton::clicked, this, [this] {
-        QApplication::clipboard()->setText(m_host->url().toString(QUrl::StripTrailingSlash));
+        QApplication::clipboard()->setText(m_host->displayUrl());
         statusBar()->showMessage(
-            tr("Copied %1").arg(m_host->url().toString(QUrl::StripTrailingSlash)), 3000);
+            tr("Copied %1").arg(m_host->displayUrl()), 3000);
     });
     connect(m_open, &QToolButton::clicked, this,
             [this] { QDesktopServices::openUrl(m_host->url()); });
@@ -225,6 +225,8 @@ ServerOptions MainWindow::effectiveOptions() const
         o.dataDir = m_settings->dataDir();
     if (!m_settings->configPath().isEmpty())
         o.configPath = m_settings->configPath();
+    if (!m_settings->token().isEmpty())
+        o.token = m_settings->token();
     return o;
 }
 
@@ -310,7 +312,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
         if (!m_tray) {
             m_tray = new QSystemTrayIcon(windowIcon(), this);
             m_tray->setToolTip(tr("EdgeDesk — serving on %1")
-                                   .arg(m_host->url().toString(QUrl::StripTrailingSlash)));
+                                   .arg(m_host->displayUrl()));
             auto *menu = new QMenu(this);
             menu->addAction(tr("Show EdgeDesk"), this, [this] {
                 showNormal();

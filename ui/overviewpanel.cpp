@@ -1,6 +1,7 @@
 #include "overviewpanel.h"
 
 #include "serverhost.h"
+#include "widgets/sectionheading.h"
 #include "widgets/sparkline.h"
 #include "widgets/trafficfiltermodel.h"
 #include "widgets/trafficmodel.h"
@@ -16,6 +17,7 @@
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QShortcut>
 #include <QStackedWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -91,15 +93,14 @@ OverviewPanel::OverviewPanel(const PanelContext &context, QWidget *parent)
     scroll->setWidget(content);
     outer->addWidget(scroll);
     auto *layout = new QVBoxLayout(content);
-    layout->setContentsMargins(0, 8, 4, 4);
+    layout->setContentsMargins(0, 0, 4, 4);
     layout->setSpacing(12);
 
-    m_intro = new QLabel(content);
+    auto *heading = new SectionHeading(tr("Overview"), QString(), content);
+    m_intro = heading->descriptionLabel();
     m_intro->setObjectName(QStringLiteral("overviewIntro"));
-    m_intro->setWordWrap(true);
-    m_intro->setTextFormat(Qt::RichText);
     m_intro->setOpenExternalLinks(true);
-    layout->addWidget(m_intro);
+    layout->addWidget(heading);
 
     // Activity: requests/s and p99 latency, one value per second over five minutes.
     auto *activity = new QHBoxLayout;
@@ -192,6 +193,12 @@ OverviewPanel::OverviewPanel(const PanelContext &context, QWidget *parent)
     errorsLayout->addWidget(m_errorStack);
     layout->addWidget(errorsBox, 1);
 
+    auto *f5 = new QShortcut(QKeySequence::Refresh, this);
+    f5->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(f5, &QShortcut::activated, this, [this] {
+        refresh();
+        refreshActivity();
+    });
     connect(openContainers, &QPushButton::clicked, this,
             [this] { Q_EMIT showSection(QStringLiteral("containers")); });
 
@@ -208,8 +215,13 @@ OverviewPanel::OverviewPanel(const PanelContext &context, QWidget *parent)
 
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, [this] {
-        if (isVisible())
-            refreshActivity();
+        if (!isVisible())
+            return;
+        refreshActivity();
+        // The probes again now and then, so a binding that breaks (or gets fixed) shows here.
+        if (this->context().host->isServing() &&
+            QDateTime::currentMSecsSinceEpoch() - m_lastRefreshMs > 10000)
+            refresh();
     });
     m_tick.start();
     m_containerPoll.setInterval(2000);
@@ -230,7 +242,7 @@ OverviewPanel::OverviewPanel(const PanelContext &context, QWidget *parent)
 
 void OverviewPanel::activated()
 {
-    // Opening the section re-checks the bindings, at most every few seconds.
+    // Opening the section re-checks the bindings (at most every two seconds).
     if (context().host->isServing() && QDateTime::currentMSecsSinceEpoch() - m_lastRefreshMs > 5000)
         refresh();
     refreshActivity();
@@ -238,7 +250,7 @@ void OverviewPanel::activated()
 
 void OverviewPanel::serverReady()
 {
-    const QString url = context().host->url().toString(QUrl::StripTrailingSlash);
+    const QString url = context().host->displayUrl();
     m_intro->setText(
         tr("EdgeDesk runs the whole demo stack on this machine at <a href=\"%1\">%1</a>: the "
            "router, two container classes, KV, a bucket with image transforms, AI, a service "
@@ -337,15 +349,34 @@ void OverviewPanel::probe(const QString &name, const QString &path,
 void OverviewPanel::applyConfig(const QJsonObject &config)
 {
     m_config = config;
-    // A restart may bring another configuration: lay the rows out again.
-    for (const BindingRow &r : std::as_const(m_rows)) {
-        delete r.name;
-        delete r.kind;
-        delete r.badge;
-        delete r.detail;
+    // Rows stay in place while the bindings are the same (no flicker on a refresh); another
+    // configuration after a restart lays them out again.
+    QStringList names;
+    for (const char *section : {"containers", "kv_namespaces", "r2_buckets"}) {
+        for (const QJsonValue &v : config.value(QLatin1String(section)).toArray())
+            names.append(v.toObject().value(QStringLiteral("binding")).toString());
     }
-    m_rows.clear();
-    m_rowOrder.clear();
+    names.append(config.value(QStringLiteral("ai"))
+                     .toObject()
+                     .value(QStringLiteral("binding"))
+                     .toString(QStringLiteral("AI")));
+    for (const QJsonValue &v : config.value(QStringLiteral("services")).toArray())
+        names.append(v.toObject().value(QStringLiteral("binding")).toString());
+    names.append(config.value(QStringLiteral("secrets_store"))
+                     .toObject()
+                     .value(QStringLiteral("binding"))
+                     .toString(QStringLiteral("SECRET_STORE")));
+    names.append(QStringLiteral("ASSETS"));
+    if (names != m_rowOrder) {
+        for (const BindingRow &r : std::as_const(m_rows)) {
+            delete r.name;
+            delete r.kind;
+            delete r.badge;
+            delete r.detail;
+        }
+        m_rows.clear();
+        m_rowOrder.clear();
+    }
 
     const QString source = config.value(QStringLiteral("source")).toString();
     QString note = source.startsWith(QLatin1Char(':')) ? tr("Configuration: the built-in default.")
@@ -361,11 +392,13 @@ void OverviewPanel::applyConfig(const QJsonObject &config)
         const QString program = c.contains(QStringLiteral("url"))
                                     ? c.value(QStringLiteral("url")).toString()
                                     : c.value(QStringLiteral("image")).toString();
+        const bool fresh = !m_rows.contains(binding);
         row(binding, tr("Container · %1").arg(c.value(QStringLiteral("class_name")).toString()));
-        setRow(binding, tr("idle"), StatusBadge::Tone::Neutral,
-               tr("%1, up to %2 instances, started on demand")
-                   .arg(program.toHtmlEscaped())
-                   .arg(c.value(QStringLiteral("max_instances")).toInt()));
+        if (fresh)
+            setRow(binding, tr("idle"), StatusBadge::Tone::Neutral,
+                   tr("%1, up to %2 instances, started on demand")
+                       .arg(program.toHtmlEscaped())
+                       .arg(c.value(QStringLiteral("max_instances")).toInt()));
     }
     for (const QJsonValue &v : config.value(QStringLiteral("kv_namespaces")).toArray()) {
         const QString binding = v.toObject().value(QStringLiteral("binding")).toString();
@@ -603,6 +636,9 @@ void OverviewPanel::addError(qint64 timeMs, const QString &where, const QString 
 {
     if (m_seenErrors.contains(key))
         return;
+    // The keys only matter where the history and the live stream overlap, at the start.
+    if (m_seenErrors.size() > 5000)
+        m_seenErrors.clear();
     m_seenErrors.insert(key);
     // Newest first; older entries (from the history) go below newer ones.
     int at = 0;

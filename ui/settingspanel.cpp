@@ -6,6 +6,7 @@
 #include "bindings/secrets/secretstore.h"
 #include "config/edgeconfig.h"
 #include "serverhost.h"
+#include "widgets/sectionheading.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -43,6 +44,9 @@ QLabel *hintLabel(QWidget *parent)
     label->setWordWrap(true);
     label->setForegroundRole(QPalette::PlaceholderText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // A scrolled form gets each row's minimum height, and a wrapped label's minimum is computed
+    // for a very narrow width: a floor on the width keeps hints from leaving tall gaps.
+    label->setMinimumWidth(label->fontMetrics().averageCharWidth() * 64);
     return label;
 }
 
@@ -53,6 +57,11 @@ SettingsPanel::SettingsPanel(const PanelContext &context, QWidget *parent)
 {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(new SectionHeading(
+        tr("Settings"),
+        tr("Where and how the server listens, the AI provider, and the container options. "
+           "Apply saves them and restarts the server."),
+        this));
     auto *scroll = new QScrollArea(this);
     scroll->setObjectName(QStringLiteral("settingsScroll"));
     scroll->setWidgetResizable(true);
@@ -61,7 +70,7 @@ SettingsPanel::SettingsPanel(const PanelContext &context, QWidget *parent)
     scroll->setWidget(content);
     outer->addWidget(scroll, 1);
     auto *columns = new QHBoxLayout(content);
-    columns->setContentsMargins(0, 8, 4, 8);
+    columns->setContentsMargins(0, 0, 4, 8);
     auto *column = new QVBoxLayout;
     column->setSpacing(12);
     columns->addLayout(column, 1);
@@ -270,13 +279,20 @@ SettingsPanel::SettingsPanel(const PanelContext &context, QWidget *parent)
     revert();
 }
 
+void SettingsPanel::activated()
+{
+    // Secrets may have been stored elsewhere (the Secrets section, curl) since the last look.
+    if (context().host->isServing() && !m_applying)
+        readEffective();
+}
+
 void SettingsPanel::serverReady()
 {
     const bool wasApplying = m_applying;
     if (m_applying) {
         m_applying = false;
         m_apply->setEnabled(true);
-        const QString url = context().host->url().toString(QUrl::StripTrailingSlash);
+        const QString url = context().host->displayUrl();
         if (!m_pendingSecretName.isEmpty()) {
             const QString name = m_pendingSecretName;
             putSecretThen(name, m_pendingSecretValue, [this, name, url](bool ok) {
@@ -327,15 +343,23 @@ void SettingsPanel::revert()
         m_config = std::move(*loaded);
     else
         m_config.reset();
-    m_configHint->setText(
-        (m_configPath.isEmpty() ? tr("The built-in default configuration.")
-                                : tr("%1").arg(QDir::toNativeSeparators(m_configPath))) +
-        tr(" Applying AI or container changes writes %1 and uses it from then on.")
-            .arg(QDir::toNativeSeparators(managedConfigPath())) +
-        (configProblem.isEmpty() ? QString()
-                                 : tr("\nCould not read the configured file (%1); showing the "
-                                      "built-in default.")
-                                       .arg(configProblem)));
+    const QString managed = QDir::toNativeSeparators(managedConfigPath());
+    QString configText;
+    if (m_configPath.isEmpty())
+        configText = tr("The built-in default. Applying AI or container changes writes %1 and "
+                        "uses it from then on.")
+                         .arg(managed);
+    else if (QFileInfo(m_configPath) == QFileInfo(managedConfigPath()))
+        configText = tr("%1 — EdgeDesk's own copy, rewritten by Apply.").arg(managed);
+    else
+        configText = tr("%1. Applying AI or container changes writes a copy to %2 and uses it "
+                        "from then on.")
+                         .arg(QDir::toNativeSeparators(m_configPath), managed);
+    if (!configProblem.isEmpty())
+        configText += QLatin1Char('\n') + tr("Could not read the configured file (%1); showing "
+                                             "the built-in default.")
+                                              .arg(configProblem);
+    m_configHint->setText(configText);
 
     const ManagedConfig::Ai ai = m_config ? m_config->ai() : ManagedConfig::Ai{};
     {
@@ -454,7 +478,7 @@ void SettingsPanel::updateHints()
     const QUrl url = context().host->url();
     if (!url.isEmpty())
         hint +=
-            QLatin1Char(' ') + tr("Serving now on %1.").arg(url.toString(QUrl::StripTrailingSlash));
+            QLatin1Char(' ') + tr("Serving now on %1.").arg(ServerHost::displayUrl(url));
     m_serverHint->setText(hint);
     const QString inUse = context().host->dataDir();
     m_dataDirHint->setText(inUse.isEmpty()
@@ -781,7 +805,7 @@ bool SettingsPanel::apply()
             tr("Restarting the server to apply: %1…")
                 .arg(changes.isEmpty() ? tr("configuration") : changes.join(QStringLiteral(", "))),
             false);
-        context().restartServer();
+        restartServer();
     };
 
     if (!key.isEmpty() && !dataDirChanged) {
@@ -798,6 +822,30 @@ bool SettingsPanel::apply()
         commit();
     }
     return true;
+}
+
+void SettingsPanel::restartServer()
+{
+    ServerHost *host = context().host;
+    const auto state = host->state();
+    if (state != ServerHost::State::Serving && state != ServerHost::State::Starting &&
+        state != ServerHost::State::Stopping) {
+        context().restartServer();
+        return;
+    }
+    // Stop, and start again once the old server thread is gone: restarting a running server in
+    // one go (stopAndWait() then start()) blocks this thread for up to 3 s, and the old thread's
+    // queued finished() then arrives after the new server started and waits on it forever.
+    auto once = std::make_shared<bool>(false);
+    auto start = [this, once] {
+        if (*once)
+            return;
+        *once = true;
+        context().restartServer();
+    };
+    connect(host, &ServerHost::stopped, this, start, Qt::SingleShotConnection);
+    connect(host, &ServerHost::failed, this, start, Qt::SingleShotConnection);
+    host->stop();
 }
 
 void SettingsPanel::putSecretThen(const QString &name, const QByteArray &value,

@@ -31,6 +31,7 @@ class SettingsPanel final : public Panel
 public:
     SettingsPanel(const PanelContext &context, QWidget *parent = nullptr);
 
+    void activated() override;
     void serverReady() override;
 
     // Reads the fields back from the saved settings and the configuration file.
@@ -66,6 +67,7 @@ private:
     void putSecretThen(const QString &name, const QByteArray &value,
                        std::function<void(bool ok)> then);
     void readEffective();
+    void restartServer();
 
     // Server
     QLineEdit *m_port = nullptr;

@@ -4,6 +4,7 @@
 #include "appsettings.h"
 #include "serverhost.h"
 #include "widgets/linechart.h"
+#include "widgets/sectionheading.h"
 #include "widgets/trafficfiltermodel.h"
 #include "widgets/trafficmodel.h"
 
@@ -62,7 +63,12 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
       m_all(kWindowSeconds)
 {
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 8, 0, 0);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(new SectionHeading(
+        tr("Traffic"),
+        tr("Every request the server answers, newest first, and per route the requests per "
+           "second and p50/p99 latency of the last five minutes."),
+        this));
 
     auto *bar = new QHBoxLayout;
     m_text = new QLineEdit(this);
@@ -440,7 +446,7 @@ void TrafficPanel::refreshCharts()
     const PerSecondSeries &s =
         m_route.isEmpty() || !m_series.contains(m_route) ? m_all : m_series[m_route];
     const QString name = m_route.isEmpty() ? tr("All routes") : m_route;
-    m_rateChart->setTitle(tr("Requests per second — %1").arg(name));
+    m_rateChart->setTitle(tr("Requests/s — %1").arg(name));
     m_rateChart->setSeries({{tr("req/s"), QColor(0x3b, 0x6f, 0xd8), s.counts(end)},
                             {tr("errors/s"), QColor(0xd6, 0x45, 0x45), s.errors(end)}});
     m_latencyChart->setTitle(tr("Latency — %1").arg(name));

@@ -68,7 +68,7 @@ int runHeadless(int argc, char **argv, const CommandLine &cl)
     ServerHost host;
     QTextStream out(stdout);
     QObject::connect(&host, &ServerHost::serving, &app, [&](const QUrl &url) {
-        out << "EdgeDesk serving on " << url.toString(QUrl::StripTrailingSlash)
+        out << "EdgeDesk serving on " << ServerHost::displayUrl(url)
             << "  (data: " << host.dataDir() << ")" << Qt::endl;
     });
     QObject::connect(&host, &ServerHost::failed, &app, [&](const QString &message) {

@@ -200,6 +200,27 @@ private Q_SLOTS:
                                  10000);
     }
 
+    void followsContainersChanged()
+    {
+        requireManager();
+        // A state pushed by ServerHost::containersChanged shows at once, without a poll.
+        QJsonObject status = httpGet(*m_gui, "/__edgedesk/v1/containers").json();
+        QJsonArray classes = status.value(QStringLiteral("classes")).toArray();
+        QJsonObject backend = classes.at(0).toObject();
+        QJsonArray instances = backend.value(QStringLiteral("instances")).toArray();
+        QJsonObject last = instances.last().toObject();
+        last.insert(QStringLiteral("state"), QStringLiteral("stopping"));
+        instances.replace(instances.size() - 1, last);
+        backend.insert(QStringLiteral("instances"), instances);
+        classes.replace(0, backend);
+        status.insert(QStringLiteral("classes"), classes);
+        Q_EMIT m_gui->host().containersChanged(status);
+        QCOMPARE(m_panel->instanceState(backend.value(QStringLiteral("binding")).toString(),
+                                        last.value(QStringLiteral("id")).toString()),
+                 QStringLiteral("stopping"));
+        m_panel->refresh();
+    }
+
     void lastRequestComesFromDurableStorage()
     {
         requireManager();

@@ -7,6 +7,7 @@
 #include "widgets/sparkline.h"
 
 #include <QLabel>
+#include <QRegularExpression>
 #include <QTreeWidget>
 
 #include <cmath>
@@ -98,15 +99,17 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(sum(m_panel->rateSparkline()->values()) >= 10, 5000);
         QCOMPARE(m_panel->rateSparkline()->values().size(), OverviewPanel::kWindowSeconds);
         QVERIFY(sum(m_panel->latencySparkline()->values()) > 0);
-        QVERIFY(
-            child<QLabel>(m_panel, "overviewLatencyValue")->text().endsWith(QStringLiteral("ms")));
-        // The window's own polling of the control API is not counted.
+        static const QRegularExpression latency(QStringLiteral("^\\d+(\\.\\d+)? (µs|ms|s)$"));
+        const QString p99 = child<QLabel>(m_panel, "overviewLatencyValue")->text();
+        QVERIFY2(latency.match(p99).hasMatch(), qPrintable(p99));
+        // The window's own polling of the control API is not counted. (Other sections may send
+        // a few requests of their own meanwhile, hence the margin.)
         const double before = sum(m_panel->rateSparkline()->values());
-        for (int i = 0; i < 5; ++i)
+        for (int i = 0; i < 60; ++i)
             QCOMPARE(httpGet(*m_gui, "/__edgedesk/v1/health").status, 200);
         QTest::qWait(2200);
         m_panel->refreshActivity();
-        QCOMPARE(sum(m_panel->rateSparkline()->values()), before);
+        QVERIFY(sum(m_panel->rateSparkline()->values()) - before < 30);
     }
 
     void lastErrorsCollect5xxAndErrorLines()

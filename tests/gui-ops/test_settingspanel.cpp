@@ -51,7 +51,12 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(m_gui->window()));
     }
     void cleanupTestCase() { m_gui.reset(); }
-    void init() { m_panel->revert(); }
+    void init()
+    {
+        m_panel->revert();
+        // Rebuilt rows are shown by their layout on the next pass of the event loop.
+        QCoreApplication::processEvents();
+    }
 
     void showsWhereTheDataLives()
     {
@@ -180,8 +185,11 @@ private Q_SLOTS:
         QCOMPARE(QFile::exists(m_panel->managedConfigPath()) ? QStringLiteral("exists")
                                                              : QStringLiteral("absent"),
                  before);
-        // Typing again clears the mark.
-        QTest::keyClicks(marked, QStringLiteral("1"));
+        // Editing again clears the mark.
+        if (marked->text().isEmpty())
+            QTest::keyClicks(marked, QStringLiteral("1"));
+        else
+            QTest::keyClick(marked, Qt::Key_Backspace);
         QVERIFY(!marked->property("invalid").toBool());
     }
 
@@ -242,7 +250,7 @@ private Q_SLOTS:
         QVERIFY2(m_panel->messageLabel()->text().startsWith(QStringLiteral("Applied")),
                  qPrintable(m_panel->messageLabel()->text()));
         QVERIFY(m_panel->messageLabel()->text().contains(
-            m_gui->host().url().toString(QUrl::StripTrailingSlash)));
+            m_gui->host().displayUrl()));
 
         // The managed file, and the settings pointing at it.
         const QString path = m_gui->settings().configPath();

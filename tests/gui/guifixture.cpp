@@ -1,5 +1,6 @@
 #include "guifixture.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -44,7 +45,12 @@ bool GuiFixture::start(int timeoutMs)
         m_error = QStringLiteral("the server did not start");
         return false;
     }
-    return QTest::qWaitForWindowExposed(m_window.get());
+    if (!QTest::qWaitForWindowExposed(m_window.get()))
+        return false;
+    // Shortcuts need an active window; without a window manager, activate it ourselves.
+    m_window->activateWindow();
+    QApplication::setActiveWindow(m_window.get());
+    return QTest::qWaitForWindowActive(m_window.get());
 }
 
 bool GuiFixture::show(const QString &id)

@@ -131,9 +131,17 @@ void LineChart::paintEvent(QPaintEvent *)
     const int titleWidth = QFontMetrics(titleFont).horizontalAdvance(m_title);
     p.setFont(font());
 
-    int legendX = titleRect.right();
-    for (int i = int(m_series.size()) - 1; i >= 0; --i) {
-        const Series &s = m_series[i];
+    // The legend goes right of the title, or on its own line below when both do not fit.
+    struct LegendItem
+    {
+        QString label;
+        QColor color;
+        int width;
+    };
+    const int swatch = lineH / 2;
+    QList<LegendItem> legend;
+    int legendWidth = 0;
+    for (const Series &s : m_series) {
         double last = std::nan("");
         for (auto it = s.values.crbegin(); it != s.values.crend(); ++it) {
             if (std::isfinite(*it)) {
@@ -144,23 +152,28 @@ void LineChart::paintEvent(QPaintEvent *)
         QString label = QStringLiteral("%1 %2").arg(s.name, formatValue(last));
         if (std::isfinite(last) && !m_unit.isEmpty() && !m_unit.contains(QLatin1Char('/')))
             label += QLatin1Char(' ') + m_unit;
-        const int w = fm.horizontalAdvance(label);
-        const int swatch = lineH / 2;
-        const int x = legendX - w;
-        if (x - swatch - 6 < pad + titleWidth + pad)
-            break; // no room: the title wins
+        const int w = swatch + 4 + fm.horizontalAdvance(label);
+        legend.append({label, s.color, w});
+        legendWidth += w + (legendWidth > 0 ? lineH : 0);
+    }
+    const bool ownLine = pad + titleWidth + 2 * lineH + legendWidth > titleRect.right();
+    QRect legendRect = titleRect;
+    if (ownLine)
+        legendRect.translate(0, titleRect.height());
+    int x = ownLine ? legendRect.left() : legendRect.right() - legendWidth;
+    for (const LegendItem &item : std::as_const(legend)) {
+        p.fillRect(QRect(x, legendRect.center().y() - swatch / 2, swatch, swatch), item.color);
         p.setPen(text);
-        p.drawText(QRect(x, titleRect.top(), w, titleRect.height()), Qt::AlignVCenter, label);
-        p.fillRect(QRect(x - swatch - 4, titleRect.center().y() - swatch / 2, swatch, swatch),
-                   s.color);
-        legendX = x - swatch - 4 - lineH;
+        p.drawText(QRect(x + swatch + 4, legendRect.top(), item.width, legendRect.height()),
+                   Qt::AlignLeft | Qt::AlignVCenter, item.label);
+        x += item.width + lineH;
     }
 
     const double top = axisMaximum();
     const QString topLabel =
         formatValue(top) + (m_unit.isEmpty() ? QString() : QLatin1Char(' ') + m_unit);
     const int axisW = fm.horizontalAdvance(topLabel) + pad;
-    QRectF plot(pad + axisW, titleRect.bottom() + pad, 0, 0);
+    QRectF plot(pad + axisW, (ownLine ? legendRect : titleRect).bottom() + pad, 0, 0);
     plot.setRight(width() - pad);
     plot.setBottom(height() - pad - lineH);
     if (plot.width() < 20 || plot.height() < 20)
