@@ -8,7 +8,7 @@ namespace edgedesk {
 
 CommandJob::CommandJob(QString command, double timeoutSeconds, SandboxSpec spec, SandboxProbe probe,
                        Sandbox::Mode mode, QObject *parent)
-    : QObject(parent), m_timeoutSeconds(timeoutSeconds)
+    : QObject(parent), m_timeoutSeconds(timeoutSeconds), m_process(this), m_timer(this)
 {
     m_result.command = std::move(command);
     spec.program = QStringLiteral("/bin/sh");

@@ -62,6 +62,7 @@ private:
     CommandResult m_result;
     double m_timeoutSeconds;
     std::unique_ptr<Sandbox> m_sandbox;
+    // Children as well as members: moveToThread() takes them along to the job's slot thread.
     QProcess m_process;
     QTimer m_timer;
     bool m_done = false;

@@ -4,6 +4,7 @@
 #include "commandrequest.h"
 #include "programruntime.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QPointer>
 #include <QTcpSocket>
@@ -53,7 +54,17 @@ QByteArray runBody(bool success, const QString &command, const QByteArray &outpu
 
 RunnerServer::RunnerServer(RunnerSettings settings, QObject *parent)
     : QAbstractHttpServer(parent), m_settings(std::move(settings))
-{}
+{
+    for (int i = 0; i < kMaxRunning; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("command-slot-%1").arg(i));
+        auto *context = new QObject;
+        context->moveToThread(thread);
+        thread->start();
+        m_threads[size_t(i)] = thread;
+        m_threadContexts[size_t(i)] = context;
+    }
+}
 
 RunnerServer::~RunnerServer()
 {
@@ -62,20 +73,43 @@ RunnerServer::~RunnerServer()
 
 void RunnerServer::shutdown()
 {
+    if (m_shutDown)
+        return;
+    m_shutDown = true;
     m_shuttingDown = true;
-    for (CommandJob *job : m_slots) {
-        if (job)
-            job->abort(QStringLiteral("command-runner is shutting down"));
+    // Each job is stopped in its own thread; waiting there lets it report (its answer is
+    // queued to this thread) before the event loop stops.
+    for (int i = 0; i < kMaxRunning; ++i) {
+        CommandJob *job = m_slots[size_t(i)];
+        if (!job)
+            continue;
+        QMetaObject::invokeMethod(
+            m_threadContexts[size_t(i)],
+            [job] {
+                job->abort(QStringLiteral("command-runner is shutting down"));
+                job->waitForExit(5000);
+            },
+            Qt::BlockingQueuedConnection);
     }
-    // Waiting lets each job report (its slot is cleared and the answer written) before the
-    // event loop stops.
-    for (CommandJob *job : m_slots) {
-        if (job)
-            job->waitForExit(5000);
+    // Deliver those reports now: the answers are written while the loop still runs.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+    for (int i = 0; i < kMaxRunning; ++i) {
+        CommandJob *&job = m_slots[size_t(i)];
+        if (job) {
+            QMetaObject::invokeMethod(
+                m_threadContexts[size_t(i)], [job] { delete job; }, Qt::BlockingQueuedConnection);
+            job = nullptr;
+        }
     }
-    for (CommandJob *&job : m_slots) {
-        delete job;
-        job = nullptr;
+    for (int i = 0; i < kMaxRunning; ++i) {
+        QThread *thread = m_threads[size_t(i)];
+        QMetaObject::invokeMethod(
+            m_threadContexts[size_t(i)], [thread] { thread->quit(); }, Qt::QueuedConnection);
+        thread->wait();
+        delete m_threadContexts[size_t(i)];
+        delete thread;
+        m_threads[size_t(i)] = nullptr;
+        m_threadContexts[size_t(i)] = nullptr;
     }
 }
 
@@ -232,7 +266,8 @@ void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResp
     }
 
     auto job = new CommandJob(command.command, command.timeoutSeconds, specForSlot(slot),
-                              m_settings.probe, m_settings.mode, this);
+                              m_settings.probe, m_settings.mode);
+    job->moveToThread(m_threads[size_t(slot)]);
     m_slots[size_t(slot)] = job;
     auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
     QPointer<QTcpSocket> guard(shared->socket());
@@ -240,6 +275,7 @@ void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResp
     if (guard)
         connect(guard.data(), &QTcpSocket::disconnected, job,
                 [job] { job->abort(QStringLiteral("the client disconnected")); });
+    // Queued: the job reports from its slot thread; its answer is written here.
     connect(
         job, &CommandJob::finished, this,
         [this, job, slot, shared, guard, exchange](const CommandResult &result) {
@@ -262,8 +298,9 @@ void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResp
                             result.finishedMs, result.truncated));
             if (m_shuttingDown)
                 guard->flush(); // the event loop that would send it is about to stop
-        });
-    job->start();
+        },
+        Qt::QueuedConnection);
+    QMetaObject::invokeMethod(job, &CommandJob::start, Qt::QueuedConnection);
 }
 
 } // namespace edgedesk

@@ -7,6 +7,8 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 
+#include <QThread>
+
 #include <array>
 
 namespace edgedesk {
@@ -67,7 +69,14 @@ private:
 
     RunnerSettings m_settings;
     std::array<CommandJob *, kMaxRunning> m_slots{};
+    // One thread per slot starts and watches its commands: starting a process blocks the
+    // starting thread until the child has exec'd bwrap (QProcess forks with vfork semantics),
+    // which on a busy machine takes milliseconds. In the server's thread that stalled every
+    // other request and serialized the slots.
+    std::array<QThread *, kMaxRunning> m_threads{};
+    std::array<QObject *, kMaxRunning> m_threadContexts{};
     bool m_shuttingDown = false;
+    bool m_shutDown = false;
 };
 
 } // namespace edgedesk

@@ -41,6 +41,7 @@ const QStringList kContainerKeys{
     QStringLiteral("sleep_after"),   QStringLiteral("env"),
     QStringLiteral("url"),           QStringLiteral("command_network"),
     QStringLiteral("sandbox"),       QStringLiteral("name"),
+    QStringLiteral("proxy_timeout"),
 };
 
 void warnUnknown(const QJsonObject &object, const QStringList &known, const QString &where,

@@ -16,6 +16,7 @@
 #include <QProcessEnvironment>
 #include <QUrl>
 
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <limits>
@@ -30,6 +31,13 @@ namespace {
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
+}
+
+qint64 steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 QString jsonText(const QJsonValue &value)
@@ -47,17 +55,14 @@ QString jsonText(const QJsonValue &value)
                                  : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
 }
 
-// Parses "listening on 127.0.0.1:<port>" out of a program's first output.
-std::optional<quint16> listeningPort(const QByteArray &output)
+// Parses "listening on 127.0.0.1:<port>", the line our programs print once they listen.
+std::optional<quint16> listeningPort(const QByteArray &line)
 {
     static const QByteArray marker = QByteArrayLiteral("listening on ");
-    const qsizetype at = output.indexOf(marker);
+    const qsizetype at = line.indexOf(marker);
     if (at < 0)
         return std::nullopt;
-    const qsizetype end = output.indexOf('\n', at);
-    if (end < 0)
-        return std::nullopt; // the line is not complete yet
-    const QByteArray address = output.mid(at + marker.size(), end - at - marker.size()).trimmed();
+    const QByteArray address = line.mid(at + marker.size()).trimmed();
     const qsizetype colon = address.lastIndexOf(':');
     bool ok = false;
     const uint port = address.mid(colon + 1).toUInt(&ok);
@@ -177,11 +182,13 @@ void ContainerInstance::releaseWaiters(const Status &status)
 
 void ContainerInstance::launch()
 {
+    // Already on its way (a waiter of a restart may have launched it from inside onFinished).
+    if (m_state != State::Stopped && m_state != State::StoppedWithCode)
+        return;
     ++m_generation;
     m_lastError.clear();
     m_exitCode.reset();
     m_listening = false;
-    m_startScan.clear();
     m_startedAtMs = nowMs();
     m_healthyAtMs = 0;
 
@@ -284,8 +291,32 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
                 ::_exit(1); // EdgeDesk died before the line above took effect
         });
     }
-    connect(m_process, &QProcess::readyReadStandardOutput, this, &ContainerInstance::onStdout);
-    connect(m_process, &QProcess::readyReadStandardError, this, &ContainerInstance::onStderr);
+    // Output goes into pipes the log sink reads in its own thread; the first lines come back
+    // here while the instance starts, for "listening on".
+    const quint64 generation = m_generation;
+    QPointer<ContainerInstance> self(this);
+    auto pipes =
+        m_manager->logSink()->attach(m_logSource, this, [self, generation](const QByteArray &line) {
+            if (self && self->m_generation == generation)
+                self->onStartupLine(line);
+        });
+    if (!pipes) {
+        delete m_process;
+        m_process = nullptr;
+        m_sandbox.reset();
+        failStart(QStringLiteral("cannot start: %1").arg(pipes.error().message));
+        return;
+    }
+    m_process->setStandardOutputFile(QProcess::nullDevice());
+    m_process->setStandardErrorFile(QProcess::nullDevice());
+    const ContainerLogSink::Pipes output = *pipes;
+    const auto setup = m_process->childProcessModifier();
+    m_process->setChildProcessModifier([output, setup] {
+        ::dup2(output.out, STDOUT_FILENO);
+        ::dup2(output.err, STDERR_FILENO);
+        if (setup)
+            setup();
+    });
     connect(m_process, &QProcess::finished, this, &ContainerInstance::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ContainerInstance::onProcessError);
 
@@ -298,39 +329,26 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
             .arg(m_port)
             .arg(m_sandbox ? QStringLiteral(" in a bubblewrap sandbox") : QString()));
     m_process->start();
+    // The child has its copies (or failed to start): the sink sees the end of the output once
+    // the program and everything it started are gone.
+    ContainerLogSink::closePipes(output);
     // Our own programs say when they listen; any other program is polled until it answers.
     if (m_class->kind() == ContainerClass::Kind::Program)
         m_healthTimer.start(kHealthRetryMs);
 }
 
-void ContainerInstance::onStdout()
+void ContainerInstance::onStartupLine(const QByteArray &line)
 {
-    if (!m_process)
+    if (m_listening || m_state != State::Starting || !m_process)
         return;
-    const QByteArray bytes = m_process->readAllStandardOutput();
-    if (bytes.isEmpty())
+    const auto port = listeningPort(line);
+    if (!port)
         return;
-    m_manager->logSink()->write(m_logSource, ContainerLogSink::Stream::Stdout, bytes);
-    if (m_listening || m_state != State::Starting)
-        return;
-    m_startScan += bytes;
-    if (const auto port = listeningPort(m_startScan)) {
-        m_listening = true;
-        m_startScan.clear();
-        m_port = *port;
-        setState(State::Running);
-        checkHealth();
-    } else if (m_startScan.size() > 64 * 1024) {
-        m_startScan = m_startScan.right(4096);
-    }
-}
-
-void ContainerInstance::onStderr()
-{
-    if (!m_process)
-        return;
-    m_manager->logSink()->write(m_logSource, ContainerLogSink::Stream::Stderr,
-                                m_process->readAllStandardError());
+    m_listening = true;
+    m_manager->logSink()->unwatch(m_logSource);
+    m_port = *port;
+    setState(State::Running);
+    checkHealth();
 }
 
 void ContainerInstance::checkHealth()
@@ -369,6 +387,7 @@ void ContainerInstance::becomeHealthy()
     m_startTimer.stop();
     m_healthTimer.stop();
     m_healthyAtMs = nowMs();
+    m_lastActivity = steadyMs();
     setState(State::Healthy);
     const qint64 took = m_healthyAtMs - m_startedAtMs;
     qCInfo(lcContainers).noquote() << m_logSource << "is healthy after" << took << "ms";
@@ -392,6 +411,7 @@ void ContainerInstance::onStartTimeout()
 
 void ContainerInstance::failStart(const QString &message)
 {
+    m_manager->logSink()->unwatch(m_logSource);
     m_lastError = message;
     m_startTimer.stop();
     m_healthTimer.stop();
@@ -432,9 +452,7 @@ void ContainerInstance::onFinished(int exitCode, QProcess::ExitStatus exitStatus
 {
     if (!m_process)
         return;
-    onStdout();
-    onStderr();
-    m_manager->logSink()->flush(m_logSource);
+    m_manager->logSink()->unwatch(m_logSource);
     // A signal reads as 128 + its number, as shells (and bwrap) report it.
     const int code = exitStatus == QProcess::CrashExit ? 128 + exitCode : exitCode;
     m_exitCode = code;
@@ -553,29 +571,43 @@ void ContainerInstance::requestStarted()
     ++m_inFlight;
     ++m_requests;
     m_lastRequestMs = nowMs();
-    m_sleepTimer.stop();
+    m_lastActivity = steadyMs();
 }
 
 void ContainerInstance::requestFinished()
 {
     m_inFlight = qMax(0, m_inFlight - 1);
-    if (m_inFlight == 0)
+    m_lastActivity = steadyMs();
+    if (!m_sleepTimer.isActive())
         armSleepTimer();
 }
 
-void ContainerInstance::armSleepTimer()
+void ContainerInstance::armSleepTimer(qint64 afterMs)
 {
-    const qint64 after = m_class->config().sleepAfterMs;
-    if (m_state != State::Healthy || after <= 0 || m_inFlight > 0)
+    const qint64 sleepAfter = m_class->config().sleepAfterMs;
+    if (m_state != State::Healthy || sleepAfter <= 0)
         return;
-    m_sleepTimer.start(int(qMin<qint64>(after, std::numeric_limits<int>::max())));
+    const qint64 ms = afterMs > 0 ? afterMs : sleepAfter;
+    m_sleepTimer.start(int(qMin<qint64>(ms, std::numeric_limits<int>::max())));
 }
 
 void ContainerInstance::onSleepTimer()
 {
-    if (m_inFlight > 0 || m_state != State::Healthy)
-        return; // requestFinished() arms it again
-    stop(QStringLiteral("no request for %1 ms (sleep_after)").arg(m_class->config().sleepAfterMs));
+    // The timer is not restarted per request (that would cost the proxy a timer operation per
+    // request); instead it checks, when it fires, how long the instance has really been idle.
+    if (m_state != State::Healthy)
+        return;
+    const qint64 sleepAfter = m_class->config().sleepAfterMs;
+    const qint64 idle = steadyMs() - m_lastActivity;
+    if (m_inFlight > 0) {
+        armSleepTimer();
+        return;
+    }
+    if (idle < sleepAfter) {
+        armSleepTimer(sleepAfter - idle);
+        return;
+    }
+    stop(QStringLiteral("no request for %1 ms (sleep_after)").arg(sleepAfter));
 }
 
 qint64 ContainerInstance::rootPid() const

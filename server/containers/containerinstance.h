@@ -98,8 +98,7 @@ Q_SIGNALS:
 private:
     void launch();
     void launchProcess(const SandboxProbe *probe);
-    void onStdout();
-    void onStderr();
+    void onStartupLine(const QByteArray &line);
     void onFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onProcessError(QProcess::ProcessError error);
     void onStartTimeout();
@@ -110,7 +109,7 @@ private:
     void setState(State state);
     void releaseWaiters(const Status &status);
     Error unavailable(const QString &message) const;
-    void armSleepTimer();
+    void armSleepTimer(qint64 afterMs = 0); // 0: sleep_after
     void onSleepTimer();
     void kill();
 
@@ -131,7 +130,6 @@ private:
     bool m_stopRequested = false;
     bool m_shuttingDown = false;
     quint64 m_generation = 0; // bumps on every launch: late health answers are ignored
-    QByteArray m_startScan;   // stdout while starting, searched for "listening on"
     std::optional<int> m_exitCode;
     QString m_lastError;
     qint64 m_startedAtMs = 0;
@@ -147,6 +145,7 @@ private:
     int m_inFlight = 0;
     qint64 m_requests = 0;
     qint64 m_lastRequestMs = 0;
+    qint64 m_lastActivity = 0; // steady clock, ms: a request began or ended
     ProcessTreeSample m_sample;
     double m_cpuPercent = 0.0;
 };

@@ -2,13 +2,22 @@
 
 #include "logging/loghub.h"
 
+#include <QSocketNotifier>
 #include <QThread>
+#include <QTimer>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace edgedesk {
 
 namespace {
 
 constexpr qsizetype kMaxLineBytes = 16 * 1024;
+constexpr int kPipeBytes = 1024 * 1024;
 
 const QString &streamName(ContainerLogSink::Stream stream)
 {
@@ -28,12 +37,16 @@ ContainerLogSink::ContainerLogSink() : m_thread(new QThread), m_context(new QObj
 
 ContainerLogSink::~ContainerLogSink()
 {
-    // Queued after every write: the thread ends once they are all appended.
     QThread *thread = m_thread;
     QMetaObject::invokeMethod(
         m_context,
         [this, thread] {
-            drain();
+            while (!m_inputs.empty()) {
+                const std::shared_ptr<Input> input = m_inputs.front();
+                readInput(input); // what is left (and closes it, when its writers are gone)
+                if (!m_inputs.empty() && m_inputs.front() == input)
+                    closeInput(input);
+            }
             thread->quit();
         },
         Qt::QueuedConnection);
@@ -42,43 +55,67 @@ ContainerLogSink::~ContainerLogSink()
     delete m_thread;
 }
 
-void ContainerLogSink::write(const QString &source, Stream stream, const QByteArray &bytes)
+Result<ContainerLogSink::Pipes> ContainerLogSink::attach(const QString &source, QObject *context,
+                                                         LineWatcher watcher)
 {
-    if (bytes.isEmpty())
-        return;
-    QMutexLocker lock(&m_mutex);
-    m_pending.append({source, stream, bytes});
-    if (m_drainScheduled)
-        return;
-    m_drainScheduled = true;
-    lock.unlock();
-    QMetaObject::invokeMethod(
-        m_context, [this] { drain(); }, Qt::QueuedConnection);
-}
-
-void ContainerLogSink::drain()
-{
-    QList<Chunk> chunks;
-    {
-        QMutexLocker lock(&m_mutex);
-        chunks.swap(m_pending);
-        m_drainScheduled = false;
+    int out[2];
+    int err[2];
+    if (::pipe2(out, O_CLOEXEC) != 0)
+        return makeError(QStringLiteral("storage_error"),
+                         QStringLiteral("cannot create a pipe: %1").arg(qt_error_string(errno)));
+    if (::pipe2(err, O_CLOEXEC) != 0) {
+        const int error = errno;
+        ::close(out[0]);
+        ::close(out[1]);
+        return makeError(QStringLiteral("storage_error"),
+                         QStringLiteral("cannot create a pipe: %1").arg(qt_error_string(error)));
     }
-    for (const Chunk &c : std::as_const(chunks))
-        append(c.source, c.stream, c.bytes);
+    for (int fd : {out[0], err[0]}) {
+        ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+        // Room for a burst of request lines while the sink collects (best effort).
+        (void)::fcntl(fd, F_SETPIPE_SZ, kPipeBytes);
+    }
+    const int readOut = out[0];
+    const int readErr = err[0];
+    QPointer<QObject> guard(context);
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, source, readOut, readErr, guard, watcher = std::move(watcher)]() mutable {
+            for (const auto &[fd, stream] :
+                 {std::pair{readOut, Stream::Stdout}, std::pair{readErr, Stream::Stderr}}) {
+                auto input = std::make_shared<Input>();
+                input->source = source;
+                input->stream = stream;
+                input->fd = fd;
+                input->notifier = new QSocketNotifier(fd, QSocketNotifier::Read, m_context);
+                std::weak_ptr<Input> weak = input;
+                connect(input->notifier, &QSocketNotifier::activated, m_context, [this, weak] {
+                    if (auto i = weak.lock())
+                        onReadable(i);
+                });
+                m_inputs.push_back(std::move(input));
+            }
+            if (watcher)
+                m_watches.push_back({source, guard, std::move(watcher)});
+        },
+        Qt::QueuedConnection);
+    return Pipes{out[1], err[1]};
 }
 
-void ContainerLogSink::flush(const QString &source)
+void ContainerLogSink::closePipes(const Pipes &pipes)
+{
+    if (pipes.out >= 0)
+        ::close(pipes.out);
+    if (pipes.err >= 0)
+        ::close(pipes.err);
+}
+
+void ContainerLogSink::unwatch(const QString &source)
 {
     QMetaObject::invokeMethod(
         m_context,
         [this, source] {
-            drain(); // what was written before this call comes first
-            for (Stream stream : {Stream::Stdout, Stream::Stderr}) {
-                QByteArray rest = m_partial[int(stream)].take(source);
-                if (!rest.isEmpty())
-                    appendLine(source, stream, std::move(rest));
-            }
+            std::erase_if(m_watches, [&](const Watch &w) { return w.source == source; });
         },
         Qt::QueuedConnection);
 }
@@ -88,39 +125,116 @@ void ContainerLogSink::note(const QString &source, const QString &level, const Q
     QMetaObject::invokeMethod(
         m_context,
         [this, source, level, message] {
-            drain();
+            readSource(source);
             LogHub::instance()->append(source, level, QStringLiteral("edgedesk"), message);
         },
         Qt::QueuedConnection);
 }
 
-void ContainerLogSink::append(const QString &source, Stream stream, const QByteArray &bytes)
+void ContainerLogSink::onReadable(const std::shared_ptr<Input> &input)
 {
-    QByteArray &partial = m_partial[int(stream)][source];
-    qsizetype start = 0;
-    for (;;) {
-        const qsizetype nl = bytes.indexOf('\n', start);
-        if (nl < 0)
-            break;
-        QByteArray line = partial.isEmpty() ? bytes.mid(start, nl - start)
-                                            : partial + bytes.mid(start, nl - start);
-        partial.clear();
-        appendLine(source, stream, std::move(line));
-        start = nl + 1;
+    const bool watched = input->stream == Stream::Stdout &&
+                         std::any_of(m_watches.begin(), m_watches.end(),
+                                     [&](const Watch &w) { return w.source == input->source; });
+    if (watched) {
+        readInput(input);
+        return;
     }
-    partial += bytes.mid(start);
-    // A program that never ends its line must not grow this without bound.
-    if (partial.size() > kMaxLineBytes)
-        appendLine(source, stream, std::exchange(partial, QByteArray()));
+    // Collect: the notifier rests, and one read a moment later takes what came meanwhile.
+    input->notifier->setEnabled(false);
+    input->collecting = true;
+    std::weak_ptr<Input> weak = input;
+    QTimer::singleShot(kCollectMs, m_context, [this, weak] {
+        const std::shared_ptr<Input> i = weak.lock();
+        if (!i || i->fd < 0)
+            return; // closed meanwhile
+        i->collecting = false;
+        if (readInput(i))
+            i->notifier->setEnabled(true);
+    });
 }
 
-void ContainerLogSink::appendLine(const QString &source, Stream stream, QByteArray line)
+bool ContainerLogSink::readInput(const std::shared_ptr<Input> &input)
+{
+    if (input->fd < 0)
+        return false;
+    char buffer[64 * 1024];
+    for (;;) {
+        const ssize_t n = ::read(input->fd, buffer, sizeof buffer);
+        if (n > 0) {
+            qsizetype start = 0;
+            for (;;) {
+                const void *hit = std::memchr(buffer + start, '\n', size_t(n - start));
+                if (!hit)
+                    break;
+                const qsizetype nl = static_cast<const char *>(hit) - buffer;
+                QByteArray line = input->partial.isEmpty()
+                                      ? QByteArray(buffer + start, nl - start)
+                                      : input->partial + QByteArray(buffer + start, nl - start);
+                input->partial.clear();
+                appendLine(*input, std::move(line));
+                start = nl + 1;
+            }
+            input->partial.append(buffer + start, n - start);
+            // A program that never ends its line must not grow this without bound.
+            if (input->partial.size() > kMaxLineBytes)
+                appendLine(*input, std::exchange(input->partial, QByteArray()));
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return true;
+        closeInput(input); // end of the stream: every writer is gone
+        return false;
+    }
+}
+
+void ContainerLogSink::readSource(const QString &source)
+{
+    std::vector<std::shared_ptr<Input>> inputs;
+    for (const auto &i : m_inputs) {
+        if (i->source == source)
+            inputs.push_back(i);
+    }
+    for (const auto &i : inputs)
+        readInput(i);
+}
+
+void ContainerLogSink::closeInput(const std::shared_ptr<Input> &input)
+{
+    if (input->fd < 0)
+        return;
+    if (!input->partial.isEmpty())
+        appendLine(*input, std::exchange(input->partial, QByteArray()));
+    delete input->notifier;
+    input->notifier = nullptr;
+    ::close(input->fd);
+    input->fd = -1; // a pending collect timer finds it closed
+    const QString source = input->source;
+    std::erase_if(m_inputs, [&input](const auto &i) { return i == input; });
+    const bool sourceOpen = std::any_of(m_inputs.begin(), m_inputs.end(),
+                                        [&](const auto &i) { return i->source == source; });
+    if (!sourceOpen)
+        std::erase_if(m_watches, [&](const Watch &w) { return w.source == source; });
+}
+
+void ContainerLogSink::appendLine(const Input &input, QByteArray line)
 {
     if (line.endsWith('\r'))
         line.chop(1);
     if (line.trimmed().isEmpty())
         return;
-    LogHub::instance()->append(source, levelOf(line, stream), streamName(stream),
+    if (input.stream == Stream::Stdout) {
+        for (const Watch &w : m_watches) {
+            if (w.source != input.source || !w.context)
+                continue;
+            QMetaObject::invokeMethod(
+                w.context.data(), [watcher = w.watcher, line] { watcher(line); },
+                Qt::QueuedConnection);
+        }
+    }
+    LogHub::instance()->append(input.source, levelOf(line, input.stream), streamName(input.stream),
                                QString::fromUtf8(line));
 }
 

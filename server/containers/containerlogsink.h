@@ -1,20 +1,26 @@
 #pragma once
 
+#include "util/result.h"
+
 #include <QByteArray>
-#include <QHash>
-#include <QList>
-#include <QMutex>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QSocketNotifier;
 class QThread;
 
 namespace edgedesk {
 
 // Carries container instances' stdout and stderr into the LogHub, line by line, on a thread of
-// its own: an api-backend logs one line per request, and writing each to its log file in the
-// server thread would cost the proxy a third of its throughput. The server thread only hands
-// over the bytes it read; lines are split, levelled and appended here, in order per source.
+// its own. An instance writes into pipes this sink reads itself: an api-backend logs one line
+// per request, and reading those in the server thread (QProcess's channels) woke the proxy once
+// more per request, and appending them there cost it a third of its throughput. Under load the
+// sink waits kCollectMs after a pipe turns readable, so that one wake-up takes many lines.
 class ContainerLogSink final : public QObject
 {
     Q_OBJECT
@@ -27,39 +33,65 @@ public:
         Stderr
     };
 
+    // Lines reach the hub at most this much later than the instance wrote them.
+    static constexpr int kCollectMs = 20;
+
     ContainerLogSink();
-    // Appends everything handed over so far, then ends the thread.
+    // Appends what the pipes still hold, then ends the thread.
     ~ContainerLogSink() override;
 
-    // Any thread. source: "<BINDING>/<instance>".
-    void write(const QString &source, Stream stream, const QByteArray &bytes);
-    // Appends an unterminated last line (the process ended).
-    void flush(const QString &source);
-    // A line of our own about the instance (started, stopped, crashed).
+    // The write ends of a new pair of pipes for a process's stdout and stderr (close-on-exec:
+    // hand them to the child with dup2, then close them here once it started). The sink reads
+    // the other ends until every writer has closed them.
+    struct Pipes
+    {
+        int out = -1;
+        int err = -1;
+    };
+    using LineWatcher = std::function<void(const QByteArray &line)>;
+    // Any thread. source: "<BINDING>/<instance>". While a watcher is set, each stdout line of
+    // source is also passed to it, in context's thread, without the collecting delay (an
+    // instance that starts says "listening on ..." there).
+    Result<Pipes> attach(const QString &source, QObject *context = nullptr,
+                         LineWatcher watcher = {});
+    static void closePipes(const Pipes &pipes);
+    // Any thread.
+    void unwatch(const QString &source);
+    // A line of our own about the instance (started, stopped, crashed); what its pipes already
+    // hold is appended first.
     void note(const QString &source, const QString &level, const QString &message);
 
     // stderr lines are warnings; JSON lines on stdout carry their level ("warn" → "warning").
     static QString levelOf(const QByteArray &line, Stream stream);
 
 private:
-    struct Chunk
+    struct Input
     {
         QString source;
         Stream stream;
-        QByteArray bytes;
+        int fd = -1;
+        QSocketNotifier *notifier = nullptr;
+        QByteArray partial;
+        bool collecting = false;
     };
-    void drain();
-    void append(const QString &source, Stream stream, const QByteArray &bytes);
-    void appendLine(const QString &source, Stream stream, QByteArray line);
+    struct Watch
+    {
+        QString source;
+        QPointer<QObject> context;
+        LineWatcher watcher;
+    };
+    // All in m_thread.
+    void onReadable(const std::shared_ptr<Input> &input);
+    // Reads what the pipe holds; false once it reached its end (the input is closed then).
+    bool readInput(const std::shared_ptr<Input> &input);
+    void readSource(const QString &source);
+    void closeInput(const std::shared_ptr<Input> &input);
+    void appendLine(const Input &input, QByteArray line);
 
     QThread *m_thread;
     QObject *m_context; // lives in m_thread
-    // Handed over, not yet appended: one wake-up of the thread takes all of it.
-    QMutex m_mutex;
-    QList<Chunk> m_pending;
-    bool m_drainScheduled = false;
-    // Partial lines per source and stream; touched only in m_thread.
-    QHash<QString, QByteArray> m_partial[2];
+    std::vector<std::shared_ptr<Input>> m_inputs;
+    std::vector<Watch> m_watches;
 };
 
 } // namespace edgedesk

@@ -9,12 +9,38 @@
 #include "util/workerpool.h"
 
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QTcpServer>
+
+#include <unistd.h>
 
 namespace edgedesk {
 
 namespace {
+
+// Per-sandbox cgroups are named edgedesk-<pid>-<n> after the process that made them. One that
+// was kill -9'd (EdgeDesk itself, or a command-runner dying with it) could not remove its own:
+// the empty ones whose process is gone are removed here, so they do not pile up across runs.
+int removeStaleCgroups(const QString &parent)
+{
+    static const QRegularExpression name(QStringLiteral("^edgedesk-(\\d+)-\\d+$"));
+    int removed = 0;
+    const QStringList entries =
+        QDir(parent).entryList({QStringLiteral("edgedesk-*")}, QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        const auto match = name.match(entry);
+        if (!match.hasMatch() || QFileInfo::exists(QStringLiteral("/proc/") + match.captured(1)))
+            continue;
+        // rmdir refuses a cgroup that still has processes: only empty ones go.
+        if (::rmdir(QFile::encodeName(parent + QLatin1Char('/') + entry).constData()) == 0)
+            ++removed;
+    }
+    return removed;
+}
 
 quint16 freeLoopbackPort()
 {
@@ -64,7 +90,15 @@ void ContainerManager::withSandboxProbe(QObject *receiver,
         return;
     m_probing = true;
     m_context.pool->run(
-        this, [] { return Sandbox::probe(); },
+        this,
+        [] {
+            SandboxProbe probe = Sandbox::probe();
+            if (!probe.cgroupParent.isEmpty()) {
+                if (const int removed = removeStaleCgroups(probe.cgroupParent))
+                    qCInfo(lcContainers) << "removed" << removed << "stale sandbox cgroups";
+            }
+            return probe;
+        },
         [this](const SandboxProbe &probe) {
             m_probing = false;
             m_probe = probe;

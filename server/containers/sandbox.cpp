@@ -1,16 +1,19 @@
 #include "containers/sandbox.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QLoggingCategory>
 #include <QMultiHash>
+#include <QMutex>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QThread>
+#include <QThreadPool>
 
 #include <atomic>
 #include <cerrno>
@@ -401,6 +404,57 @@ QString SandboxProbe::describeContainment(int maxProcesses, std::optional<quint3
     return {};
 }
 
+Result<std::shared_ptr<QTemporaryDir>> Sandbox::newStagingDir()
+{
+    auto dir = std::make_shared<QTemporaryDir>(QDir::tempPath() +
+                                               QStringLiteral("/edgedesk-sandbox-XXXXXX"));
+    if (!dir->isValid())
+        return makeError(
+            QStringLiteral("storage_error"),
+            QStringLiteral("cannot create a staging directory: %1").arg(dir->errorString()));
+    // bwrap may run as an unprivileged host uid and must be able to read what it binds.
+    QFile::setPermissions(dir->path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                           QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+                                           QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                           QFileDevice::ExeOther);
+    return dir;
+}
+
+Result<std::shared_ptr<QTemporaryDir>> Sandbox::sharedStaging(const QList<StagedFile> &files)
+{
+    // Sandboxes with the same generated files share one read-only staging folder for the life
+    // of the process: creating and deleting four files per command on the host's file system
+    // (ext4 inode allocation) cost command-runner more CPU than the rest of a start.
+    static QMutex mutex;
+    static QHash<QByteArray, std::shared_ptr<QTemporaryDir>> cache;
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const StagedFile &file : files) {
+        hash.addData(file.name.toUtf8() + '\0' + file.destination.toUtf8() + '\0');
+        hash.addData(QByteArray::number(file.content.size()) + '\0' + file.content);
+    }
+    const QByteArray key = hash.result();
+    QMutexLocker lock(&mutex);
+    if (auto it = cache.constFind(key); it != cache.constEnd() && QFileInfo::exists((*it)->path()))
+        return *it;
+    auto dir = newStagingDir();
+    if (!dir.ok())
+        return dir.error();
+    const QString staging = (*dir)->path();
+    for (const StagedFile &staged : files) {
+        QFile file(staging + QLatin1Char('/') + staged.name);
+        if (!file.open(QIODevice::WriteOnly) || file.write(staged.content) != staged.content.size())
+            return makeError(
+                QStringLiteral("storage_error"),
+                QStringLiteral("cannot stage %1: %2").arg(staged.destination, file.errorString()));
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                            QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    }
+    if (cache.size() >= 64)
+        cache.clear(); // sandboxes still running keep their folders alive
+    cache.insert(key, *dir);
+    return *dir;
+}
+
 Sandbox::Sandbox(SandboxSpec spec, SandboxProbe probe, Mode mode)
     : m_spec(std::move(spec)), m_probe(std::move(probe)), m_mode(mode)
 {
@@ -537,33 +591,17 @@ Status Sandbox::prepare()
     if (m_mode == Mode::Bubblewrap && m_probe.bwrapPath.isEmpty())
         return makeError(QStringLiteral("unavailable"), QStringLiteral("bwrap is not installed"));
 
-    m_staging = std::make_unique<QTemporaryDir>(QDir::tempPath() +
-                                                QStringLiteral("/edgedesk-sandbox-XXXXXX"));
-    if (!m_staging->isValid())
-        return makeError(
-            QStringLiteral("storage_error"),
-            QStringLiteral("cannot create a staging directory: %1").arg(m_staging->errorString()));
-    const QString staging = m_staging->path();
-    // bwrap may run as an unprivileged host uid and must be able to read what it binds.
-    QFile::setPermissions(staging, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                       QFileDevice::ExeOwner | QFileDevice::ReadGroup |
-                                       QFileDevice::ExeGroup | QFileDevice::ReadOther |
-                                       QFileDevice::ExeOther);
-
     if (m_mode == Mode::Bubblewrap) {
-        const QList<StagedFile> files = stagedFiles(m_spec);
-        for (const StagedFile &staged : files) {
-            QFile file(staging + QLatin1Char('/') + staged.name);
-            if (!file.open(QIODevice::WriteOnly) ||
-                file.write(staged.content) != staged.content.size())
-                return makeError(QStringLiteral("storage_error"),
-                                 QStringLiteral("cannot stage %1: %2")
-                                     .arg(staged.destination, file.errorString()));
-            file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                QFileDevice::ReadGroup | QFileDevice::ReadOther);
-        }
+        auto staging = sharedStaging(stagedFiles(m_spec));
+        if (!staging.ok())
+            return staging.error();
+        m_staging = std::move(*staging);
     } else {
-        m_workDir = staging + QStringLiteral("/work");
+        auto staging = newStagingDir();
+        if (!staging.ok())
+            return staging.error();
+        m_staging = std::move(*staging);
+        m_workDir = m_staging->path() + QStringLiteral("/work");
         if (!QDir().mkpath(m_workDir))
             return makeError(
                 QStringLiteral("storage_error"),
@@ -690,12 +728,53 @@ void Sandbox::killAll()
     // sandbox dies with its pid namespace.
     if (m_processGroup > 0 && (pid > 0 || m_mode == Mode::Unsandboxed))
         ::kill(-pid_t(m_processGroup), SIGKILL);
+    if (!m_cgroup.isEmpty())
+        killCgroup(m_cgroup);
+}
+
+void Sandbox::removeCgroup()
+{
     if (m_cgroup.isEmpty())
         return;
-    if (QFileInfo::exists(m_cgroup + QStringLiteral("/cgroup.kill")))
-        (void)writeControlFile(m_cgroup + QStringLiteral("/cgroup.kill"), "1");
+    const QString cgroup = std::exchange(m_cgroup, QString());
+    // Killed tasks leave the cgroup only once the kernel has torn them down. A few quick tries
+    // here; then a pool thread keeps trying, so that the caller's event loop (command-runner's,
+    // which serves every other request) never sleeps on it.
+    int error = 0;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (removeCgroupDirectory(cgroup))
+            return;
+        error = errno;
+        if (error != EBUSY)
+            break;
+        killCgroup(cgroup);
+        QThread::usleep(200);
+    }
+    if (error != EBUSY) {
+        qCWarning(lcSandbox) << "could not remove cgroup" << cgroup << qt_error_string(error);
+        return;
+    }
+    QThreadPool::globalInstance()->start([cgroup] {
+        int error = 0;
+        for (int attempt = 0; attempt < 200; ++attempt) {
+            if (removeCgroupDirectory(cgroup))
+                return;
+            error = errno;
+            if (error != EBUSY)
+                break;
+            killCgroup(cgroup);
+            QThread::usleep(5000);
+        }
+        qCWarning(lcSandbox) << "could not remove cgroup" << cgroup << qt_error_string(error);
+    });
+}
+
+void Sandbox::killCgroup(const QString &cgroup)
+{
+    if (QFileInfo::exists(cgroup + QStringLiteral("/cgroup.kill")))
+        (void)writeControlFile(cgroup + QStringLiteral("/cgroup.kill"), "1");
     const QList<QByteArray> pids =
-        readSmallFile(m_cgroup + QStringLiteral("/cgroup.procs")).split('\n');
+        readSmallFile(cgroup + QStringLiteral("/cgroup.procs")).split('\n');
     for (const QByteArray &line : pids) {
         const pid_t member = pid_t(line.trimmed().toLong());
         if (member > 0)
@@ -703,24 +782,10 @@ void Sandbox::killAll()
     }
 }
 
-void Sandbox::removeCgroup()
+bool Sandbox::removeCgroupDirectory(const QString &cgroup)
 {
-    if (m_cgroup.isEmpty())
-        return;
-    const QByteArray native = QFile::encodeName(m_cgroup);
-    // Killed tasks leave the cgroup only once the kernel has torn them down: retry briefly.
-    for (int attempt = 0; attempt < 200; ++attempt) {
-        if (::rmdir(native.constData()) == 0 || errno == ENOENT) {
-            m_cgroup.clear();
-            return;
-        }
-        if (errno != EBUSY)
-            break;
-        killAll();
-        QThread::usleep(5000);
-    }
-    qCWarning(lcSandbox) << "could not remove cgroup" << m_cgroup << qt_error_string(errno);
-    m_cgroup.clear();
+    const QByteArray native = QFile::encodeName(cgroup);
+    return ::rmdir(native.constData()) == 0 || errno == ENOENT;
 }
 
 SandboxProbe Sandbox::probe(std::optional<quint32> hostUid)

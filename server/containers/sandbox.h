@@ -149,11 +149,17 @@ public:
 private:
     QStringList unsandboxedEnvironment() const;
     void removeCgroup();
+    static void killCgroup(const QString &cgroup);
+    static bool removeCgroupDirectory(const QString &cgroup); // errno says why not
+    static Result<std::shared_ptr<QTemporaryDir>> newStagingDir();
+    static Result<std::shared_ptr<QTemporaryDir>> sharedStaging(const QList<StagedFile> &files);
 
     SandboxSpec m_spec;
     SandboxProbe m_probe;
     Mode m_mode;
-    std::unique_ptr<QTemporaryDir> m_staging;
+    // Bubblewrap: the generated /etc files, shared with other sandboxes of the same content;
+    // unsandboxed: this run's own folder (the working directory lives in it).
+    std::shared_ptr<QTemporaryDir> m_staging;
     QString m_cgroup;
     QString m_workDir; // Unsandboxed: the private working directory and HOME
     QPointer<QProcess> m_process;

@@ -44,7 +44,12 @@ HeaderList forwardedHeaders(const HttpExchange &ex)
     HeaderList out;
     out.reserve(ex.headers().size() + 3);
     QByteArray forwardedFor;
+    QByteArray host;
     for (const auto &h : ex.headers()) {
+        if (sameNoCase(h.first, "host", 4)) {
+            host = h.second;
+            continue;
+        }
         if (HttpForwarder::isHopByHop(h.first))
             continue;
         if (!named.isEmpty() && named.contains(h.first.toLower()))
@@ -58,12 +63,18 @@ HeaderList forwardedHeaders(const HttpExchange &ex)
             continue;
         out.append(h);
     }
-    QString peer = ex.peer().toString();
-    if (peer.startsWith(QLatin1String("::ffff:")))
-        peer = peer.mid(7);
-    out.append({QByteArrayLiteral("X-Forwarded-For"), forwardedFor + peer.toLatin1()});
+    // Nearly every request comes from the same address or two: format each once.
+    thread_local QHostAddress lastPeer;
+    thread_local QByteArray lastPeerText;
+    if (ex.peer() != lastPeer || lastPeerText.isEmpty()) {
+        QString peer = ex.peer().toString();
+        if (peer.startsWith(QLatin1String("::ffff:")))
+            peer = peer.mid(7);
+        lastPeer = ex.peer();
+        lastPeerText = peer.toLatin1();
+    }
+    out.append({QByteArrayLiteral("X-Forwarded-For"), forwardedFor + lastPeerText});
     out.append({QByteArrayLiteral("X-Forwarded-Proto"), QByteArrayLiteral("http")});
-    const QByteArray host = ex.header("host");
     if (!host.isEmpty())
         out.append({QByteArrayLiteral("X-Forwarded-Host"), host});
     return out;

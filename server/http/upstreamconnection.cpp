@@ -52,7 +52,8 @@ qsizetype findHeadEnd(const QByteArray &buf, qsizetype from)
 } // namespace
 
 UpstreamConnection::UpstreamConnection(UpstreamPool *pool, const QString &host, quint16 port)
-    : QObject(pool), m_pool(pool), m_host(host), m_port(port), m_socket(new QTcpSocket(this))
+    : QObject(pool), m_pool(pool), m_host(host), m_port(port), m_socket(new QTcpSocket(this)),
+      m_hostLine("Host: " + host.toLatin1() + ':' + QByteArray::number(port) + "\r\n")
 {
     connect(m_socket, &QTcpSocket::connected, this, [this] {
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -96,18 +97,15 @@ void UpstreamConnection::send()
 {
     const UpstreamRequest &r = m_call->request;
     QByteArray out;
-    qsizetype size = r.method.size() + r.target.size() + m_host.size() + 64 + r.body.size();
+    qsizetype size = r.method.size() + r.target.size() + m_hostLine.size() + 48 + r.body.size();
     for (const auto &h : r.headers)
         size += h.first.size() + h.second.size() + 4;
     out.reserve(size);
     out += r.method;
     out += ' ';
     out += r.target;
-    out += " HTTP/1.1\r\nHost: ";
-    out += m_host.toLatin1();
-    out += ':';
-    out += QByteArray::number(m_port);
-    out += "\r\n";
+    out += " HTTP/1.1\r\n";
+    out += m_hostLine;
     for (const auto &h : r.headers) {
         out += h.first;
         out += ": ";

@@ -81,7 +81,7 @@ public:
     void checkDeadline(qint64 now);
     const std::shared_ptr<UpstreamCall> &currentCall() const { return m_call; }
 
-    static constexpr int kIdleTimeoutMs = 30000;
+    static constexpr int kIdleTimeoutMs = 10000;
 
 private:
     enum class Phase
@@ -115,6 +115,7 @@ private:
     QString m_host;
     quint16 m_port;
     QTcpSocket *m_socket;
+    QByteArray m_hostLine; // "Host: 127.0.0.1:1234\r\n"
     qint64 m_deadline = 0; // UpstreamPool::now() ms: request silence or idle limit
     Phase m_phase = Phase::Idle;
     std::shared_ptr<UpstreamCall> m_call;

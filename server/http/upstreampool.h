@@ -42,7 +42,7 @@ public:
     static qint64 now();
     // How often deadlines are checked: timeouts fire up to this much late.
     static constexpr int kSweepMs = 100;
-    static constexpr int kIdleSweepMs = 5000;
+    static constexpr int kIdleSweepMs = 1000;
     int idleCount() const { return m_idle.size(); }
 
 private:

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void runSandboxThroughTheRouter();
     void lastRequestTimestampIsDurable();
     void controlApi();
+    void requestsDuringAStopAreServedByTheNextStart();
     void controlApiErrors_data();
     void controlApiErrors();
     void logsTailAndStream();
@@ -811,6 +812,39 @@ void TestContainers::controlApi()
                  .value(QLatin1String("class_name"))
                  .toString(),
              QStringLiteral("GoBackend"));
+}
+
+void TestContainers::requestsDuringAStopAreServedByTheNextStart()
+{
+    QVERIFY(start({{QStringLiteral("BACKEND"), backendClass(1)}}));
+    QCOMPARE(request(port(), "GET", "/api/api1", {}, {}, 30000).status, 200);
+    const QList<ProcessInfo> before = containerProcesses();
+    AsyncClient stop(
+        port(), AsyncClient::requestBytes(port(), "POST",
+                                          "/__edgedesk/v1/containers/BACKEND/instance-0/stop"));
+    QTRY_COMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
+                     .value(QLatin1String("state"))
+                     .toString(),
+                 QStringLiteral("stopping"));
+    std::vector<std::unique_ptr<AsyncClient>> clients;
+    for (int i = 0; i < 5; ++i)
+        clients.push_back(std::make_unique<AsyncClient>(
+            port(), AsyncClient::requestBytes(port(), "GET", "/api/api1")));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        stop.isFinished() &&
+            std::all_of(clients.begin(), clients.end(), [](auto &c) { return c->isFinished(); }),
+        30000);
+    QCOMPARE(stop.status(), 200);
+    for (const auto &c : clients)
+        QCOMPARE(c->status(), 200);
+    for (const ProcessInfo &p : before)
+        QTRY_VERIFY(!isAlive(p));
+    // One new process, not one per waiting request.
+    QCOMPARE(countNamed(containerProcesses(), "api-backend"), 1);
+    QCOMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
+                 .value(QLatin1String("state"))
+                 .toString(),
+             QStringLiteral("healthy"));
 }
 
 void TestContainers::controlApiErrors_data()
