@@ -36,12 +36,16 @@ int main(int argc, char *argv[])
         QCoreApplication::quit();
     });
 
-    const quint16 bound = server.listen(QHostAddress::LocalHost, *port);
+    const quint16 bound = server.listen(edgedesk::ProgramRuntime::listenAddress(), *port);
     if (bound == 0) {
-        std::fprintf(stderr, "api-backend: cannot listen on 127.0.0.1:%u\n", unsigned(*port));
+        std::fprintf(stderr, "api-backend: cannot listen on %s:%u\n",
+                     qPrintable(edgedesk::ProgramRuntime::listenAddress().toString()),
+                     unsigned(*port));
         return 1;
     }
-    edgedesk::ProgramRuntime::writeLine("listening on 127.0.0.1:" + QByteArray::number(bound));
+    edgedesk::ProgramRuntime::writeLine(
+        "listening on " + edgedesk::ProgramRuntime::listenAddress().toString().toLatin1() + ':' +
+        QByteArray::number(bound));
     edgedesk::ProgramRuntime::log("info",
                                   QStringLiteral("api-backend %1 serving as %2")
                                       .arg(QCoreApplication::applicationVersion(), instance));

@@ -265,4 +265,10 @@ QByteArray ProgramRuntime::errorBody(const QString &code, const QString &message
            jsonString(QStringView(message)) + "}}";
 }
 
+QHostAddress ProgramRuntime::listenAddress()
+{
+    const QHostAddress address(qEnvironmentVariable("LISTEN_ADDRESS", QStringLiteral("127.0.0.1")));
+    return address.isNull() ? QHostAddress(QHostAddress::LocalHost) : address;
+}
+
 } // namespace edgedesk

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QObject>
 #include <QString>
@@ -30,6 +31,9 @@ public:
     static std::optional<quint16> portFromEnvironment(QString *error);
     // INSTANCE_ID, "instance-0" when unset.
     static QString instanceId();
+    // LISTEN_ADDRESS, 127.0.0.1 by default: EdgeDesk reaches instances on loopback; a container
+    // image sets 0.0.0.0 so that its engine can publish the port.
+    static QHostAddress listenAddress();
 
     // Routes SIGTERM and SIGINT into the event loop as terminationRequested().
     bool watchTerminationSignals();

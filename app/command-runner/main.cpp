@@ -77,9 +77,11 @@ int main(int argc, char *argv[])
         QCoreApplication::quit();
     });
 
-    const quint16 bound = server.listen(QHostAddress::LocalHost, *port);
+    const quint16 bound = server.listen(edgedesk::ProgramRuntime::listenAddress(), *port);
     if (bound == 0) {
-        std::fprintf(stderr, "command-runner: cannot listen on 127.0.0.1:%u\n", unsigned(*port));
+        std::fprintf(stderr, "command-runner: cannot listen on %s:%u\n",
+                     qPrintable(edgedesk::ProgramRuntime::listenAddress().toString()),
+                     unsigned(*port));
         return 1;
     }
 
@@ -102,7 +104,9 @@ int main(int argc, char *argv[])
                                  ? QStringLiteral(", host uids from %1").arg(*settings.hostUidBase)
                                  : QString()));
     }
-    edgedesk::ProgramRuntime::writeLine("listening on 127.0.0.1:" + QByteArray::number(bound));
+    edgedesk::ProgramRuntime::writeLine(
+        "listening on " + edgedesk::ProgramRuntime::listenAddress().toString().toLatin1() + ':' +
+        QByteArray::number(bound));
     const int code = app.exec();
     edgedesk::ProgramRuntime::log("info", QStringLiteral("command-runner stopped"));
     return code;
