@@ -36,6 +36,7 @@ namespace edgedesk {
 namespace {
 
 const QString kPanel = QStringLiteral("api");
+constexpr qsizetype kBodyViewBytes = 512 * 1024;
 
 // Cancels a request whose answer is no longer wanted, without the client's handler (reading an
 // aborted reply only produces warnings).
@@ -490,7 +491,16 @@ void ApiPanel::showResponse(const ApiResponse &response)
     else
         m_error->clear();
 
-    m_body->setBody(response.body);
+    if (response.body.size() > kBodyViewBytes) {
+        // Pretty-printing and laying out megabytes would freeze the window; the start is shown.
+        m_body->setBody(response.body.left(kBodyViewBytes));
+        m_body->appendPlainText(tr("\n… %1 more bytes not shown (the body is %2; Copy as curl "
+                                   "gets all of it)")
+                                    .arg(response.body.size() - kBodyViewBytes)
+                                    .arg(DisplayFormat::bytes(response.body.size())));
+    } else {
+        m_body->setBody(response.body);
+    }
     if (response.body.isEmpty())
         m_body->setPlainText(response.status == 0 ? QString()
                                                   : tr("(the answer has an empty body)"));

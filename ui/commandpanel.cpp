@@ -32,7 +32,8 @@ namespace {
 const QString kPanel = QStringLiteral("command");
 constexpr int kTimeoutExitCode = 124; // what the runner (like timeout(1)) reports
 constexpr int kHistoryEntries = 100;
-constexpr int kDefaultTimeLimit = 30; // the runner's default and maximum
+constexpr qsizetype kDisplayChars = 64 * 1024; // per stream and run
+constexpr int kDefaultTimeLimit = 30;          // the runner's default and maximum
 
 bool isDark(const QPalette &palette)
 {
@@ -237,8 +238,10 @@ void CommandPanel::activated()
 
 void CommandPanel::serverReady()
 {
+    // GET /run wakes a container instance: only when the section is looked at.
     m_health = {};
-    refreshHealth();
+    if (isVisible())
+        refreshHealth();
     updateCurl(m_input->text());
 }
 
@@ -394,12 +397,8 @@ void CommandPanel::showOutcome(const Outcome &o)
     m_run->setEnabled(true);
     m_stop->setEnabled(false);
     m_duration->setText(DisplayFormat::duration(double(o.elapsedMs)));
-    if (!o.output.isEmpty())
-        appendText(o.output.endsWith(QLatin1Char('\n')) ? o.output : o.output + QLatin1Char('\n'),
-                   QStringLiteral("stdout"));
-    if (!o.error.isEmpty())
-        appendText(o.error.endsWith(QLatin1Char('\n')) ? o.error : o.error + QLatin1Char('\n'),
-                   QStringLiteral("stderr"));
+    appendStream(o.output, QStringLiteral("stdout"));
+    appendStream(o.error, QStringLiteral("stderr"));
     QStringList notes;
     if (o.stopped) {
         m_exit->set(tr("stopped"), StatusBadge::Tone::Neutral);
@@ -463,6 +462,23 @@ void CommandPanel::appendText(const QString &text, const QString &role)
         chunk.chop(1);
     cursor.insertText(chunk, format);
     bar->setValue(bar->maximum());
+}
+
+void CommandPanel::appendStream(const QString &text, const QString &role)
+{
+    if (text.isEmpty())
+        return;
+    // Laying out a megabyte of text (worse, one megabyte-long line) freezes a text view for
+    // seconds: the transcript shows the start, the full answer stays one curl away.
+    QString shown = text.left(kDisplayChars);
+    if (!shown.endsWith(QLatin1Char('\n')))
+        shown += QLatin1Char('\n');
+    appendText(shown, role);
+    if (text.size() > kDisplayChars)
+        appendText(tr("… %1 more characters of %2 not shown here; Copy as curl gets all of it\n")
+                       .arg(text.size() - kDisplayChars)
+                       .arg(role),
+                   QStringLiteral("meta"));
 }
 
 QString CommandPanel::transcript() const

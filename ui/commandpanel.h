@@ -75,6 +75,7 @@ private:
     void refreshHealth();
     void showOutcome(const Outcome &outcome);
     void appendText(const QString &text, const QString &role);
+    void appendStream(const QString &text, const QString &role);
     void updateCurl(const QString &command);
     void persistHistory();
 

@@ -40,6 +40,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
+#include <QtMath>
 
 namespace edgedesk {
 
@@ -48,7 +49,9 @@ namespace {
 const QString kPanel = QStringLiteral("image");
 constexpr int kThumbSide = 96;
 constexpr int kPreviewMaxSide = 2048;
-constexpr int kMaxListPages = 10;
+// Each listed image costs a thumbnail transform: the panel shows the first 2000 objects (the
+// Bucket section browses all of them).
+constexpr int kMaxListPages = 2;
 constexpr int kRoleKey = Qt::UserRole;
 // What a browser's <img> sends, so that format=auto negotiates as it would for a page.
 const QByteArray kBrowserAccept =
@@ -282,7 +285,8 @@ void ImagePanel::buildUi()
     m_transform =
         new QPushButton(Panel::themedIcon(QStringLiteral("play")), tr("Transform"), right);
     m_transform->setObjectName(QStringLiteral("imageTransform"));
-    m_transform->setToolTip(tr("Request the image with these settings (Ctrl+Enter)"));
+    m_transform->setToolTip(
+        tr("Request the image with these settings (Ctrl+Enter; Esc cancels a slow one)"));
     m_transform->setDefault(true);
     m_save =
         new QPushButton(Panel::themedIcon(QStringLiteral("download")), tr("Save result…"), right);
@@ -395,6 +399,18 @@ void ImagePanel::buildUi()
         shortcut->setContext(Qt::WidgetWithChildrenShortcut);
         connect(shortcut, &QShortcut::activated, this, &ImagePanel::transform);
     }
+    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    escape->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(escape, &QShortcut::activated, this, [this] {
+        m_debounce.stop();
+        if (m_transformReply) {
+            cancel(m_transformReply, context().api);
+            m_transformReply.clear();
+            ++m_transformSequence;
+            m_busy->stop();
+            m_status->set(tr("cancelled"), StatusBadge::Tone::Neutral);
+        }
+    });
     auto *save = new QShortcut(QKeySequence::Save, this);
     save->setContext(Qt::WidgetWithChildrenShortcut);
     connect(save, &QShortcut::activated, this, &ImagePanel::saveResult);
@@ -445,8 +461,11 @@ void ImagePanel::serverReady()
     m_listedOnce = false;
     context().api->get(QStringLiteral("/__edgedesk/v1/config"), this, [this](const ApiResponse &r) {
         const QJsonArray buckets = r.json().value(QStringLiteral("r2_buckets")).toArray();
+        // /image serves the first bucket of the configuration.
         const QString binding =
-            buckets.first().toObject().value(QStringLiteral("binding")).toString();
+            buckets.isEmpty()
+                ? QString()
+                : buckets.at(0).toObject().value(QStringLiteral("binding")).toString();
         if (!binding.isEmpty())
             m_bucket = binding;
         if (isVisible())
@@ -545,6 +564,8 @@ void ImagePanel::listPage(const QString &cursor, int page, quint64 sequence)
         QString info = m_imageCount == 1
                            ? tr("Bucket %1 · 1 image").arg(m_bucket)
                            : tr("Bucket %1 · %2 images").arg(m_bucket).arg(m_imageCount);
+        if (json.value(QStringLiteral("truncated")).toBool())
+            info += tr(" (first %1 objects)").arg(m_imageCount + m_otherCount);
         m_listInfo->setText(info);
         m_listInfo->setToolTip(m_otherCount ? tr("%1 other objects are not images and are not "
                                                  "shown (see Bucket)")
@@ -587,20 +608,24 @@ void ImagePanel::addObjectItem(const QJsonObject &object)
     QPixmap blank(kThumbSide, kThumbSide);
     blank.fill(palette().color(QPalette::AlternateBase));
     item->setIcon(QIcon(blank));
-    loadThumbnail(item, key, object.value(QStringLiteral("etag")).toString());
+    loadThumbnail(item, key);
 }
 
-void ImagePanel::loadThumbnail(QListWidgetItem *item, const QString &key, const QString &)
+void ImagePanel::loadThumbnail(QListWidgetItem *item, const QString &key)
 {
-    // PNG: every source format (AVIF and HEIC too) comes back as something Qt can draw.
-    const QString path = QStringLiteral("/image?") +
-                         encodeQuery({{QStringLiteral("key"), key},
-                                      {QStringLiteral("width"), QString::number(kThumbSide)},
-                                      {QStringLiteral("height"), QString::number(kThumbSide)},
-                                      {QStringLiteral("fit"), QStringLiteral("cover")},
-                                      {QStringLiteral("format"), QStringLiteral("png")}});
+    // PNG: every source format (AVIF and HEIC too) comes back as something Qt can draw. On a
+    // high-DPI screen the server renders at the screen's density (dpr) so thumbnails stay sharp.
+    const int dpr = qBound(1, qCeil(devicePixelRatioF()), 3);
+    QList<QPair<QString, QString>> query{{QStringLiteral("key"), key},
+                                         {QStringLiteral("width"), QString::number(kThumbSide)},
+                                         {QStringLiteral("height"), QString::number(kThumbSide)},
+                                         {QStringLiteral("fit"), QStringLiteral("cover")},
+                                         {QStringLiteral("format"), QStringLiteral("png")}};
+    if (dpr > 1)
+        query.append({QStringLiteral("dpr"), QString::number(dpr)});
+    const QString path = QStringLiteral("/image?") + encodeQuery(query);
     const quint64 sequence = m_listSequence;
-    context().api->get(path, this, [this, item, sequence](const ApiResponse &r) {
+    context().api->get(path, this, [this, item, sequence, dpr](const ApiResponse &r) {
         if (sequence != m_listSequence)
             return; // the list was rebuilt: the item is gone
         QImage image;
@@ -612,7 +637,9 @@ void ImagePanel::loadThumbnail(QListWidgetItem *item, const QString &key, const 
                                  .arg(r.ok() ? tr("not an image Qt can show") : r.describeError()));
             return;
         }
-        item->setIcon(QIcon(QPixmap::fromImage(image)));
+        QPixmap pixmap = QPixmap::fromImage(image);
+        pixmap.setDevicePixelRatio(dpr);
+        item->setIcon(QIcon(pixmap));
     });
 }
 

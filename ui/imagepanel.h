@@ -94,7 +94,7 @@ private:
     void scheduleTransform();
     void listPage(const QString &cursor, int page, quint64 sequence);
     void addObjectItem(const QJsonObject &object);
-    void loadThumbnail(QListWidgetItem *item, const QString &key, const QString &etag);
+    void loadThumbnail(QListWidgetItem *item, const QString &key);
     void loadOriginal();
     void showTransform(const ApiResponse &response, quint64 sequence);
     void showResultDecoded(const Decoded &decoded, quint64 sequence);

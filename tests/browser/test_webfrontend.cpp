@@ -7,6 +7,7 @@
 #include "webscript.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QImageReader>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -196,6 +197,10 @@ private Q_SLOTS:
         QVERIFY2(
             scroll <= inner,
             qPrintable(QStringLiteral("scrollWidth %1 > innerWidth %2").arg(scroll).arg(inner)));
+        const QString dir = qEnvironmentVariable("EDGEDESK_SCREENSHOT_DIR");
+        if (!dir.isEmpty() && QDir().mkpath(dir))
+            QVERIFY(
+                m_view->grab().save(QDir(dir).filePath(QStringLiteral("web-frontend-400.png"))));
         const int body = js(QStringLiteral("document.body.scrollWidth")).toInt();
         QVERIFY2(body <= inner,
                  qPrintable(QStringLiteral("body scrollWidth %1 > %2").arg(body).arg(inner)));

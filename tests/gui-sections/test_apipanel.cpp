@@ -77,6 +77,7 @@ class TestApiPanel final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        applyPaletteFromEnvironment();
         m_gui = std::make_unique<GuiFixture>(sectionServerOptions());
         QVERIFY2(m_gui->start(), qPrintable(m_gui->lastError()));
         applyWindowSize(*m_gui);
@@ -200,6 +201,23 @@ private Q_SLOTS:
             QStringLiteral("/bin/sh"), {QStringLiteral("-c"), QApplication::clipboard()->text()});
         QCOMPARE(run.exitCode, 0);
         QCOMPARE(run.out, QByteArray("hello from the panel"));
+    }
+
+    void largeBodiesShowTheirStartOnly()
+    {
+        const QByteArray big(700 * 1024, 'x');
+        const HttpReply put = request(m_gui->port(), "PUT", "/__edgedesk/v1/kv/MY_KV/keys/big",
+                                      {{"Content-Type", "text/plain"}}, big);
+        QVERIFY2(put.status >= 200 && put.status < 300, put.body.constData());
+        setRequest(QStringLiteral("GET"), QStringLiteral("/__edgedesk/v1/kv/MY_KV/keys/big"));
+        QVERIFY(sendAndWait());
+        QCOMPARE(m_panel->lastResponse().body, big);
+        QCOMPARE(child<QLabel>("apiSize")->text(), QStringLiteral("700.0 KiB"));
+        const QString text = child<JsonView>("apiBody")->toPlainText();
+        QVERIFY(text.startsWith(QString(512 * 1024, QLatin1Char('x'))));
+        QVERIFY(text.endsWith(QStringLiteral("… %1 more bytes not shown (the body is 700.0 KiB; "
+                                             "Copy as curl gets all of it)")
+                                  .arg(188 * 1024)));
     }
 
     void malformedHeaderLineIsRefusedBeforeSending()

@@ -68,14 +68,17 @@ class TestCommandPanel final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        applyPaletteFromEnvironment();
         m_gui = std::make_unique<GuiFixture>(sectionServerOptions());
         QVERIFY2(m_gui->start(), qPrintable(m_gui->lastError()));
         applyWindowSize(*m_gui);
         m_panel = m_gui->panel<CommandPanel>(QStringLiteral("command"));
         QVERIFY(m_panel);
+        // GET /run is sent when the section is first shown (it wakes a container instance).
         QSignalSpy health(m_panel, &CommandPanel::healthLoaded);
+        QVERIFY(m_panel->health().isEmpty());
         QVERIFY(m_gui->show(QStringLiteral("command")));
-        QVERIFY(health.wait(30000) || !health.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!health.isEmpty(), 30000);
         m_gui->window()->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(m_gui->window()));
         m_missing =
@@ -173,6 +176,11 @@ private Q_SLOTS:
         QVERIFY(o.output.size() <= 1024 * 1024);
         QVERIFY(o.output.size() > 1000);
         QCOMPARE(child<StatusBadge>("cmdTruncated")->text(), QStringLiteral("output truncated"));
+        // The view shows the start; the rest is named, not laid out.
+        QVERIFY(m_panel->transcript().contains(
+            QStringLiteral("… %1 more characters of stdout not shown here")
+                .arg(o.output.size() - 64 * 1024)));
+        QVERIFY(m_panel->transcript().size() < 80 * 1024);
         QVERIFY(child<StatusBadge>("cmdTruncated")->isVisible());
         QTest::keyClick(child<HistoryLineEdit>("cmdInput"), Qt::Key_L, Qt::ControlModifier);
         QVERIFY(m_panel->transcript().isEmpty());

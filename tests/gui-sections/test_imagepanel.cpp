@@ -62,6 +62,7 @@ class TestImagePanel final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        applyPaletteFromEnvironment();
         QVERIFY(m_files.isValid());
         QImageReader pristine(sourceDir() + QStringLiteral("/resources/sample/pristine.jpg"));
         m_pristineSize = pristine.size();
@@ -74,7 +75,7 @@ private Q_SLOTS:
         QVERIFY(m_panel);
         QSignalSpy loaded(m_panel, &ImagePanel::objectsLoaded);
         QVERIFY(m_gui->show(QStringLiteral("image")));
-        QVERIFY(loaded.wait(20000) || !loaded.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 20000);
     }
     void cleanupTestCase()
     {

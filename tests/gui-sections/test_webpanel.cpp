@@ -62,6 +62,13 @@ private Q_SLOTS:
                            QStringLiteral("document.getElementById('server-origin').textContent"))
                      .toString(),
                  QStringLiteral("127.0.0.1:%1").arg(m_gui->port()));
+        // A real action on the page: the API card's first button.
+        QVERIFY(runScript(m_panel->view()->page(),
+                          QStringLiteral("document.getElementById('api-api1-btn').click(); true"))
+                    .toBool());
+        QVERIFY(waitForScript(m_panel->view()->page(),
+                              QStringLiteral("['done','error'].includes(document.getElementById("
+                                             "'api-result').dataset.state)")));
         QTest::qWait(300); // let the compositor paint before the screenshot
         QVERIFY(!m_gui->screenshot(screenshotName(QStringLiteral("web-panel"))).isEmpty());
     }
