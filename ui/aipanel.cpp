@@ -1,4 +1,5 @@
 #include "aipanel.h"
+#include "widgets/mutedlabel.h"
 
 #include "apiclient.h"
 #include "appsettings.h"
@@ -28,17 +29,6 @@ namespace {
 
 const QString kPanel = QStringLiteral("ai");
 const QString kSettingsLink = QStringLiteral("section:settings");
-
-QLabel *mutedLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QPalette muted = label->palette();
-    QColor colour = muted.color(QPalette::WindowText);
-    colour.setAlphaF(0.65);
-    muted.setColor(QPalette::WindowText, colour);
-    label->setPalette(muted);
-    return label;
-}
 
 } // namespace
 
@@ -128,12 +118,7 @@ void AiPanel::buildUi()
     m_status->setObjectName(QStringLiteral("aiStatus"));
     summary->addWidget(m_status);
     auto addMeta = [&](const QString &caption, const QString &name) {
-        summary->addSpacing(10);
-        summary->addWidget(mutedLabel(caption, bottom));
-        auto *value = new QLabel(QStringLiteral("—"), bottom);
-        value->setObjectName(name);
-        summary->addWidget(value);
-        return value;
+        return addCaptionedValue(summary, caption, name, bottom);
     };
     m_elapsed = addMeta(tr("Elapsed"), QStringLiteral("aiElapsed"));
     m_firstToken = addMeta(tr("First token"), QStringLiteral("aiFirstToken"));

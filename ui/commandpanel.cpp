@@ -1,4 +1,5 @@
 #include "commandpanel.h"
+#include "widgets/mutedlabel.h"
 
 #include "appsettings.h"
 #include "widgets/curlbar.h"
@@ -40,17 +41,6 @@ bool isDark(const QPalette &palette)
     return palette.color(QPalette::Base).lightness() < 128;
 }
 
-QLabel *mutedLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QPalette muted = label->palette();
-    QColor colour = muted.color(QPalette::WindowText);
-    colour.setAlphaF(0.65);
-    muted.setColor(QPalette::WindowText, colour);
-    label->setPalette(muted);
-    return label;
-}
-
 } // namespace
 
 CommandPanel::CommandPanel(const PanelContext &context, QWidget *parent)
@@ -90,7 +80,7 @@ void CommandPanel::buildUi()
     heading->addTrailingWidget(m_sandbox);
     heading->addTrailingWidget(m_network);
     layout->addWidget(heading);
-    m_containment = mutedLabel(QString(), this);
+    m_containment = makeMutedLabel(QString(), this);
     m_containment->setObjectName(QStringLiteral("cmdContainment"));
     m_containment->setWordWrap(true);
     m_containment->hide();
@@ -106,7 +96,7 @@ void CommandPanel::buildUi()
     m_exit->setObjectName(QStringLiteral("cmdExit"));
     summary->addWidget(m_exit);
     summary->addSpacing(6);
-    summary->addWidget(mutedLabel(tr("Duration"), this));
+    summary->addWidget(makeMutedLabel(tr("Duration"), this));
     m_duration = new QLabel(QStringLiteral("—"), this);
     m_duration->setObjectName(QStringLiteral("cmdDuration"));
     summary->addWidget(m_duration);
@@ -181,7 +171,7 @@ void CommandPanel::buildUi()
 
     auto *examples = new QHBoxLayout;
     examples->setSpacing(4);
-    examples->addWidget(mutedLabel(tr("Try:"), this));
+    examples->addWidget(makeMutedLabel(tr("Try:"), this));
     for (const QString &example :
          {QStringLiteral("uname -a"), QStringLiteral("id"), QStringLiteral("ps aux"),
           QStringLiteral("df -h"), QStringLiteral("ls /nonexistent")}) {

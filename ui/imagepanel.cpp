@@ -1,4 +1,5 @@
 #include "imagepanel.h"
+#include "widgets/mutedlabel.h"
 
 #include "appsettings.h"
 #include "widgets/curlbar.h"
@@ -64,17 +65,6 @@ QString encodeQuery(const QList<QPair<QString, QString>> &items)
         parts.append(QString::fromLatin1(QUrl::toPercentEncoding(item.first)) + QLatin1Char('=') +
                      QString::fromLatin1(QUrl::toPercentEncoding(item.second)));
     return parts.join(QLatin1Char('&'));
-}
-
-QLabel *mutedLabel(const QString &text, QWidget *parent)
-{
-    auto *label = new QLabel(text, parent);
-    QPalette muted = label->palette();
-    QColor colour = muted.color(QPalette::WindowText);
-    colour.setAlphaF(0.65);
-    muted.setColor(QPalette::WindowText, colour);
-    label->setPalette(muted);
-    return label;
 }
 
 QString describe(const QSize &size, qint64 bytes, const QString &type)
@@ -308,12 +298,7 @@ void ImagePanel::buildUi()
     m_status->setObjectName(QStringLiteral("imageStatus"));
     summary->addWidget(m_status);
     auto addMeta = [&](const QString &caption, const QString &name) {
-        summary->addSpacing(10);
-        summary->addWidget(mutedLabel(caption, right));
-        auto *value = new QLabel(QStringLiteral("—"), right);
-        value->setObjectName(name);
-        summary->addWidget(value);
-        return value;
+        return addCaptionedValue(summary, caption, name, right);
     };
     m_cache = addMeta(tr("Cache"), QStringLiteral("imageCache"));
     m_transformTime = addMeta(tr("Transform"), QStringLiteral("imageTransformTime"));
@@ -333,9 +318,9 @@ void ImagePanel::buildUi()
     originalTitle->setFont(bold);
     auto *resultTitle = new QLabel(tr("Result"), right);
     resultTitle->setFont(bold);
-    m_originalInfo = mutedLabel(QStringLiteral("—"), right);
+    m_originalInfo = makeMutedLabel(QStringLiteral("—"), right);
     m_originalInfo->setObjectName(QStringLiteral("imageOriginalInfo"));
-    m_resultInfo = mutedLabel(QStringLiteral("—"), right);
+    m_resultInfo = makeMutedLabel(QStringLiteral("—"), right);
     m_resultInfo->setObjectName(QStringLiteral("imageResultInfo"));
     m_original = new ImagePreview(right);
     m_original->setObjectName(QStringLiteral("imageOriginal"));
