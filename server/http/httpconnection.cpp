@@ -8,6 +8,7 @@
 #include <QLoggingCategory>
 #include <QTcpSocket>
 
+#include <cerrno>
 #include <sys/socket.h>
 
 namespace edgedesk {
@@ -57,7 +58,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const TransportLimits &limits
     connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     m_idle.setSingleShot(true);
     connect(&m_idle, &QTimer::timeout, this, &HttpConnection::onIdleTimeout);
-    restartIdleTimer();
+    noteActivity();
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -68,9 +69,13 @@ HttpConnection *HttpConnection::of(QTcpSocket *socket)
                   : nullptr;
 }
 
-void HttpConnection::restartIdleTimer()
+void HttpConnection::noteActivity()
 {
-    m_idle.start(m_limits.idleTimeoutMs);
+    // Only a clock read per read or write: the timer is re-armed lazily when it fires, instead
+    // of being stopped and started (a timer-list update in the event dispatcher) every time.
+    m_activity.start();
+    if (!m_idle.isActive())
+        m_idle.start(m_limits.idleTimeoutMs);
 }
 
 void HttpConnection::onReadyRead()
@@ -95,7 +100,7 @@ void HttpConnection::onReadyRead()
     }
     // A head that trickles in does not extend its deadline (slow-header clients).
     if (!partialHead || !(m_state == State::Head && m_headStarted))
-        restartIdleTimer();
+        noteActivity();
 }
 
 bool HttpConnection::consume(const char *data, qint64 size)
@@ -349,7 +354,7 @@ bool HttpConnection::parseHead(const QByteArray &head)
     }
     if (expectContinue && (contentLength > 0 || chunked)) {
         // curl waits a second for this before sending bodies over 1 MiB; Qt 6.4 never sends it.
-        m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        send(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
     }
 
     m_heads.push_back(std::move(info));
@@ -391,8 +396,7 @@ void HttpConnection::write(quint64 seq, const QByteArray &bytes, bool complete, 
         return;
     if (seq == m_nextOut && m_out.empty()) {
         // The common case: nothing queued ahead of this response.
-        if (!bytes.isEmpty())
-            m_socket->write(bytes);
+        send(bytes);
         if (complete) {
             ++m_nextOut;
             if (closeAfter) {
@@ -409,16 +413,43 @@ void HttpConnection::write(quint64 seq, const QByteArray &bytes, bool complete, 
     flushOrdered();
 }
 
+void HttpConnection::send(const QByteArray &bytes)
+{
+    if (bytes.isEmpty())
+        return;
+    qsizetype sent = 0;
+    if (m_socket->bytesToWrite() == 0) {
+        // Straight to the kernel while Qt's write buffer is empty: QAbstractSocket would buffer
+        // the bytes, arm its write notifier and send them one event-loop turn later; with the
+        // glib dispatcher arming and disarming the notifier costs two wake-ups of the loop per
+        // response. Whatever the kernel does not take now (a full send buffer) goes through
+        // Qt's buffer, after which everything does until it has drained, so order is kept.
+        const int fd = int(m_socket->socketDescriptor());
+        while (fd >= 0 && sent < bytes.size()) {
+            const ssize_t n = ::send(fd, bytes.constData() + sent, size_t(bytes.size() - sent),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0)
+                sent += n;
+            else if (n < 0 && errno == EINTR)
+                continue;
+            else
+                break; // EAGAIN, or an error that Qt's own write will report
+        }
+    }
+    if (sent < bytes.size())
+        m_socket->write(bytes.constData() + sent, bytes.size() - sent);
+    else
+        noteActivity(); // what bytesWritten() would have done
+}
+
 void HttpConnection::flushOrdered()
 {
     while (!m_out.empty()) {
         auto it = m_out.begin();
         if (it->first != m_nextOut)
             return;
-        if (!it->second.data.isEmpty()) {
-            m_socket->write(it->second.data);
-            it->second.data.clear();
-        }
+        send(it->second.data);
+        it->second.data.clear();
         if (!it->second.complete)
             return;
         const bool close = it->second.closeAfter;
@@ -435,13 +466,14 @@ void HttpConnection::flushOrdered()
 
 void HttpConnection::onBytesWritten()
 {
-    restartIdleTimer();
+    noteActivity();
     if (!m_closing || m_socket->bytesToWrite() > 0)
         return;
     if (m_state == State::Refused) {
         // Half-close and keep draining for a moment: closing a socket with unread input makes
         // the kernel send a reset, and the client would never read the error we just wrote.
         ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        m_lingering = true;
         m_idle.start(m_limits.lingerMs);
     } else {
         m_socket->disconnectFromHost();
@@ -450,12 +482,21 @@ void HttpConnection::onBytesWritten()
 
 void HttpConnection::onIdleTimeout()
 {
+    if (m_lingering) {
+        m_socket->abort();
+        return;
+    }
+    const qint64 quiet = m_activity.elapsed();
+    if (quiet < m_limits.idleTimeoutMs) {
+        m_idle.start(int(m_limits.idleTimeoutMs - quiet));
+        return;
+    }
     if (m_closing) {
         m_socket->abort();
         return;
     }
     if (m_streaming > 0 || m_inFlight > 0) {
-        restartIdleTimer();
+        noteActivity();
         return;
     }
     if (m_state == State::Head && !m_headStarted) {
@@ -479,13 +520,13 @@ RequestHead HttpConnection::takeHead()
 void HttpConnection::setStreaming(bool on)
 {
     m_streaming += on ? 1 : -1;
-    restartIdleTimer();
+    noteActivity();
 }
 
 void HttpConnection::requestFinished()
 {
     --m_inFlight;
-    restartIdleTimer();
+    noteActivity();
 }
 
 } // namespace edgedesk

@@ -65,7 +65,9 @@ private:
     bool consumeChunked(const char *&p, const char *end);
     void refuse(int status, const QByteArray &code, const QString &message);
     void flushOrdered();
-    void restartIdleTimer();
+    // Writes response bytes: to the kernel directly when nothing is buffered, else via Qt.
+    void send(const QByteArray &bytes);
+    void noteActivity();
 
     enum class State
     {
@@ -102,6 +104,8 @@ private:
     int m_inFlight = 0;
 
     QTimer m_idle;
+    QElapsedTimer m_activity; // since the last read or write
+    bool m_lingering = false;
     QElapsedTimer m_headClock;
     qint64 m_discarded = 0;
 };

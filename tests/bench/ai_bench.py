@@ -13,28 +13,9 @@ and prints first-token latency (p50/p95), per-stream time, tokens/s, the CPU eac
 and the ratios. Targets: first-token overhead <= 5 ms (p50), relay throughput >= 80% of direct.
 Loopback only, bounded in time. Not run by ctest.
 """
-import argparse, json, os, socket, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-
-def wait_port(port, timeout=15):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close(); return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of a process so far (Linux /proc)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+from benchlib import cpu_seconds, free_port, wait_port
 
 
 def pct(values, p):

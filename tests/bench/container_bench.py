@@ -15,78 +15,9 @@ CPU time EdgeDesk and the instances spend per request is printed (from /proc): o
 throughput swings with the neighbours' load, CPU per request hardly does.
 Loopback only, bounded in time; needs wrk and a Release build (default BUILD_DIR build/release).
 """
-import argparse, json, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, subprocess, sys, tempfile, urllib.request
 
-
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-
-def wait_port(port, timeout=20):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close(); return True
-        except OSError:
-            time.sleep(0.05)
-    return False
-
-
-def to_ms(value):
-    m = re.match(r"([\d.]+)(us|ms|s|m)$", value)
-    if not m:
-        raise ValueError(f"unexpected wrk latency {value!r}")
-    n, unit = float(m.group(1)), m.group(2)
-    return {"us": n / 1000, "ms": n, "s": n * 1000, "m": n * 60000}[unit]
-
-
-def wrk(url, seconds, connections, script=None):
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
-    if script:
-        cmd[1:1] = ["-s", script]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
-    # The latency distribution lines only ("  99%  1.23ms"), not a "+/- Stdev" column.
-    if "Requests/sec" not in out or not re.search(r"^\s+99%\s+\S+", out, re.M):
-        raise RuntimeError(f"wrk printed no figures:\n{out}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
-
-
-def cpu_ticks(pid, children=False):
-    """utime + stime of a process (and of its waited-for descendants), in clock ticks."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    ticks = int(fields[11]) + int(fields[12])
-    return ticks + int(fields[13]) + int(fields[14]) if children else ticks
-
-
-def descendants(pid):
-    out = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                for child in f.read().split():
-                    out.append(int(child))
-                    out += descendants(int(child))
-    except OSError:
-        pass
-    return out
-
-
-def comm(pid):
-    try:
-        with open(f"/proc/{pid}/comm") as f:
-            return f.read().strip()
-    except OSError:
-        return ""
+from benchlib import comm, cpu_ticks, descendants, free_port, stop, wait_port, wrk
 
 
 def measured(url, seconds, connections, edgedesk_pid, programs, script=None):
@@ -187,11 +118,7 @@ def main():
             rounds.append((direct, router, run))
         after = call(port, "GET", "/__edgedesk/v1/containers")
     finally:
-        edgedesk.terminate()
-        try:
-            edgedesk.wait(10)
-        except subprocess.TimeoutExpired:
-            edgedesk.kill()
+        stop(edgedesk)
         shutil.rmtree(data, ignore_errors=True)
 
     print(f"\nloopback, {os.cpu_count()} cores, wrk -t1 -d{a.seconds}s, {a.rounds} alternating rounds; "

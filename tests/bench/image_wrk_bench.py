@@ -24,7 +24,10 @@ The Lua script also counts X-EdgeDesk-Image: miss/hit so a cold run that was not
 Runs are bounded (--seconds each, default 5) and loopback only. The load average is printed
 before and after: the figures are only as quiet as the machine was.
 """
-import argparse, os, re, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, os, re, shutil, subprocess, sys, tempfile, urllib.request
+
+import benchlib
+from benchlib import free_port, wait_ready
 
 TARGET_COLD = 250.0      # transforms/s
 TARGET_CACHED = 20000.0  # req/s
@@ -60,49 +63,16 @@ end
 """.replace("PATH", PATH)
 
 
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
-
-def wait_ready(port, timeout=20):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/__edgedesk/v1/health", timeout=1):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def to_ms(value):
-    m = re.match(r"([\d.]+)(us|ms|s)", value)
-    n, unit = float(m.group(1)), m.group(2)
-    return n / 1000 if unit == "us" else n * 1000 if unit == "s" else n
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of a process so far (load-independent cost per request)."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def wrk(url, seconds, connections, script=None, pid=None):
-    cpu_before = cpu_seconds(pid) if pid else None
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s", url]
-    if script:
-        cmd[1:1] = ["-s", script]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = to_ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    cache = re.search(r"CACHE misses=(\d+) hits=(\d+)", out)
-    total = int(re.search(r"(\d+) requests in", out).group(1))
-    cpu_ms = (cpu_seconds(pid) - cpu_before) * 1000 / max(total, 1) if pid else None
-    return {"cpu_ms": cpu_ms, "rps": rps, "p50": p50, "p99": p99, "errors": int(errors.group(1)) if errors else 0,
-            "misses": int(cache.group(1)) if cache else None, "hits": int(cache.group(2)) if cache else None}
+    """benchlib.wrk plus the server's CPU per request and the cache counts the Lua script prints."""
+    cpu_before = benchlib.cpu_seconds(pid) if pid else None
+    r = benchlib.wrk(url, seconds, connections, script)
+    cache = re.search(r"CACHE misses=(\d+) hits=(\d+)", r["output"])
+    r["cpu_ms"] = (benchlib.cpu_seconds(pid) - cpu_before) * 1000 / max(r["requests"], 1) if pid else None
+    r["errors"] = r["non2xx"]
+    r["misses"] = int(cache.group(1)) if cache else None
+    r["hits"] = int(cache.group(2)) if cache else None
+    return r
 
 
 def fetch(port, path):
@@ -126,12 +96,7 @@ class Server:
             sys.exit("edgedesk did not start")
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        benchlib.stop(self.proc)
         shutil.rmtree(self.data, ignore_errors=True)
 
 
