@@ -18,7 +18,7 @@ Q_LOGGING_CATEGORY(lcTransport, "edgedesk.transport")
 namespace {
 
 // Where a request head ends: after "\r\n\r\n" or a bare "\n\n" (Qt's parser accepts both).
-qsizetype findHeadEnd(const QByteArray &buf, qsizetype from)
+qsizetype findHeadEnd(QByteArrayView buf, qsizetype from)
 {
     const char *d = buf.constData();
     const qsizetype n = buf.size();
@@ -33,16 +33,19 @@ qsizetype findHeadEnd(const QByteArray &buf, qsizetype from)
     return -1;
 }
 
-bool headerIs(const QByteArray &name, const char *lower)
+bool headerIs(QByteArrayView name, const char *lower)
 {
     return name.compare(lower, Qt::CaseInsensitive) == 0;
 }
 
-bool hasToken(const QByteArray &value, const char *token)
+bool hasToken(QByteArrayView value, const char *token)
 {
-    for (const QByteArray &part : value.split(',')) {
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+    while (!value.isEmpty()) {
+        const qsizetype comma = value.indexOf(',');
+        const QByteArrayView part = (comma < 0 ? value : value.first(comma)).trimmed();
+        if (part.compare(token, Qt::CaseInsensitive) == 0)
             return true;
+        value = comma < 0 ? QByteArrayView() : value.sliced(comma + 1);
     }
     return false;
 }
@@ -118,6 +121,16 @@ bool HttpConnection::consume(const char *data, qint64 size)
                 if (!m_headStarted) {
                     m_headStarted = true;
                     m_headClock.start();
+                }
+                // The usual case: the whole head arrived in this read; parse it where it lies.
+                const QByteArrayView rest(p, qMin<qint64>(end - p, m_limits.maxHeaderBytes + 4));
+                const qsizetype headEnd = findHeadEnd(rest, 0);
+                if (headEnd >= 0 && headEnd <= m_limits.maxHeaderBytes) {
+                    p += headEnd;
+                    m_headStarted = false;
+                    if (!parseHead(rest.first(headEnd)))
+                        return false;
+                    break;
                 }
             }
             const qsizetype before = m_head.size();
@@ -257,24 +270,35 @@ bool HttpConnection::consumeChunked(const char *&p, const char *end)
     }
 }
 
-bool HttpConnection::parseHead(const QByteArray &head)
+bool HttpConnection::parseHead(QByteArrayView head)
 {
-    const QList<QByteArray> lines = head.split('\n');
-    QByteArray requestLine = lines.value(0);
-    if (requestLine.endsWith('\r'))
-        requestLine.chop(1);
-    const QList<QByteArray> parts = requestLine.split(' ');
-    if (parts.size() != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
+    // One pass over the head without splitting it into copies: the request line, then header
+    // lines as views. Only the method and the target are copied out.
+    auto nextLine = [&head](qsizetype &pos) -> QByteArrayView {
+        const qsizetype nl = head.indexOf('\n', pos);
+        const qsizetype stop = nl < 0 ? head.size() : nl;
+        QByteArrayView line = head.sliced(pos, stop - pos);
+        pos = nl < 0 ? head.size() : nl + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        return line;
+    };
+    qsizetype pos = 0;
+    const QByteArrayView requestLine = nextLine(pos);
+    const qsizetype sp1 = requestLine.indexOf(' ');
+    const qsizetype sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
+    if (sp1 <= 0 || sp2 < 0 || sp2 == sp1 + 1 || requestLine.indexOf(' ', sp2 + 1) >= 0) {
         refuse(400, "bad_request", QStringLiteral("malformed request line"));
         return false;
     }
-    for (char c : parts[0]) {
+    const QByteArrayView method = requestLine.first(sp1);
+    for (char c : method) {
         if (c < 'A' || c > 'Z') {
             refuse(400, "bad_request", QStringLiteral("malformed request method"));
             return false;
         }
     }
-    const QByteArray &version = parts[2];
+    const QByteArrayView version = requestLine.sliced(sp2 + 1);
     if (version != "HTTP/1.1" && version != "HTTP/1.0") {
         refuse(505, "http_version_not_supported",
                QStringLiteral("only HTTP/1.1 and HTTP/1.0 are supported"));
@@ -282,18 +306,16 @@ bool HttpConnection::parseHead(const QByteArray &head)
     }
 
     RequestHead info;
-    info.method = parts[0];
-    info.target = parts[1];
+    info.method = method.toByteArray();
+    info.target = requestLine.sliced(sp1 + 1, sp2 - sp1 - 1).toByteArray();
     info.keepAlive = version == "HTTP/1.1";
     qint64 contentLength = -1;
     bool chunked = false;
     bool expectContinue = false;
     bool sawTransferEncoding = false;
 
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        QByteArray line = lines[i];
-        if (line.endsWith('\r'))
-            line.chop(1);
+    while (pos < head.size()) {
+        const QByteArrayView line = nextLine(pos);
         if (line.isEmpty())
             continue;
         if (line.front() == ' ' || line.front() == '\t') {
@@ -305,8 +327,8 @@ bool HttpConnection::parseHead(const QByteArray &head)
             refuse(400, "bad_request", QStringLiteral("malformed header line"));
             return false;
         }
-        const QByteArray name = line.left(colon);
-        const QByteArray value = line.mid(colon + 1).trimmed();
+        const QByteArrayView name = line.first(colon);
+        const QByteArrayView value = line.sliced(colon + 1).trimmed();
         if (headerIs(name, "content-length")) {
             bool ok = false;
             const qint64 n = value.toLongLong(&ok);
@@ -318,9 +340,7 @@ bool HttpConnection::parseHead(const QByteArray &head)
             contentLength = n;
         } else if (headerIs(name, "transfer-encoding")) {
             sawTransferEncoding = true;
-            const QList<QByteArray> codings = value.split(',');
-            if (codings.last().trimmed().compare("chunked", Qt::CaseInsensitive) != 0 ||
-                codings.size() != 1) {
+            if (value.compare("chunked", Qt::CaseInsensitive) != 0) {
                 refuse(501, "not_implemented",
                        QStringLiteral("only Transfer-Encoding: chunked is supported"));
                 return false;

@@ -61,7 +61,7 @@ private:
     void onIdleTimeout();
     // Feeds new bytes to the parser; returns false once the connection was refused.
     bool consume(const char *data, qint64 size);
-    bool parseHead(const QByteArray &head);
+    bool parseHead(QByteArrayView head);
     bool consumeChunked(const char *&p, const char *end);
     void refuse(int status, const QByteArray &code, const QString &message);
     void flushOrdered();

@@ -4,6 +4,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <thread>
+
 using namespace edgedesk;
 
 class TestKvStore final : public QObject
@@ -149,6 +152,54 @@ private Q_SLOTS:
         QVERIFY(!KvStore::validateMetadata("{\"a\":\"b\"}"));
         QVERIFY(KvStore::validateMetadata("{not json"));
         QVERIFY(KvStore::validateMetadata("\"" + QByteArray(2000, 'x') + "\""));
+    }
+
+    // Reads are cached: once put() has returned, every get() sees the new value, also while
+    // another thread keeps reading (and filling the cache) during the writes.
+    void readCacheNeverServesStaleValues()
+    {
+        const QString key = QStringLiteral("race");
+        QVERIFY(m_store->put(key, "0", QString(), QByteArray(), 0).ok());
+        constexpr int kWrites = 1500;
+        std::atomic<bool> done = false;
+        std::atomic<int> stale = 0;
+        std::thread writer([&] {
+            for (int i = 1; i <= kWrites; ++i) {
+                (void)m_store->put(key, QByteArray::number(i), QString(), QByteArray(), 0);
+                const auto got = m_store->get(key);
+                if (!got.ok() || !got->has_value() || (*got)->value != QByteArray::number(i))
+                    ++stale;
+            }
+            done = true;
+        });
+        int reads = 0;
+        while (!done) { // a second reader, filling the cache while the writes go on
+            (void)m_store->get(key);
+            ++reads;
+        }
+        writer.join();
+        QCOMPARE(stale.load(), 0);
+        QVERIFY(reads > 0);
+        QCOMPARE((*m_store->get(key))->value, QByteArray::number(kWrites));
+        QVERIFY(m_store->remove(key).ok());
+        QVERIFY(!m_store->get(key)->has_value());
+    }
+
+    void readCacheIsBoundedAndKeepsEveryKey()
+    {
+        const int n = int(KvStore::kMaxCachedKeys) + 200;
+        for (int i = 0; i < n; ++i)
+            QVERIFY(m_store->put(QStringLiteral("k%1").arg(i), QByteArray::number(i), QString(),
+                                 QByteArray(), 0).ok());
+        for (int round = 0; round < 2; ++round) {
+            for (int i = 0; i < n; ++i)
+                QCOMPARE((*m_store->get(QStringLiteral("k%1").arg(i)))->value, QByteArray::number(i));
+        }
+        // A value over the cache's size limit is read from the database each time, unchanged.
+        const QByteArray big(int(KvStore::kMaxCachedValueBytes) + 1, 'b');
+        QVERIFY(m_store->put(QStringLiteral("big"), big, QString(), QByteArray(), 0).ok());
+        QCOMPARE((*m_store->get(QStringLiteral("big")))->value, big);
+        QCOMPARE((*m_store->get(QStringLiteral("big")))->value, big);
     }
 
     void reopenKeepsData()

@@ -95,6 +95,41 @@ std::optional<Error> KvStore::validateMetadata(const QByteArray &metadataJson)
 
 Result<std::optional<KvEntry>> KvStore::get(const QString &key)
 {
+    quint64 generation = 0;
+    {
+        QMutexLocker lock(&m_cacheMutex);
+        const auto it = m_cache.constFind(key);
+        if (it != m_cache.cend()) {
+            if (it->expiration > 0 && it->expiration <= nowSeconds())
+                return std::optional<KvEntry>();
+            return std::optional<KvEntry>(*it);
+        }
+        generation = m_generation;
+    }
+    auto result = read(key);
+    if (result.ok() && result->has_value() && (*result)->value.size() <= kMaxCachedValueBytes) {
+        QMutexLocker lock(&m_cacheMutex);
+        if (generation == m_generation) { // no write committed since the read began
+            if (m_cache.size() >= kMaxCachedKeys)
+                m_cache.erase(m_cache.begin());
+            m_cache.insert(key, **result);
+        }
+    }
+    return result;
+}
+
+void KvStore::forget(const QString &key)
+{
+    QMutexLocker lock(&m_cacheMutex);
+    ++m_generation;
+    if (key.isEmpty())
+        m_cache.clear();
+    else
+        m_cache.remove(key);
+}
+
+Result<std::optional<KvEntry>> KvStore::read(const QString &key)
+{
     QMutexLocker lock(&m_readMutex);
     auto st =
         m_read.prepare("SELECT value, content_type, metadata, expiration FROM kv WHERE key = ?1");
@@ -172,7 +207,9 @@ Status KvStore::put(const QString &key, const QByteArray &value, const QString &
         .bind(3, contentType)
         .bind(4, QString::fromUtf8(metadata))
         .bind(5, expiration);
-    if (!(*st)->run())
+    const bool written = (*st)->run();
+    forget(key); // also when the write failed: the stored state is then unknown
+    if (!written)
         return storageError(QStringLiteral("KV write failed"), (*st)->error());
     return Ok{};
 }
@@ -184,7 +221,9 @@ Result<bool> KvStore::remove(const QString &key)
     if (!st)
         return st.error();
     (*st)->bind(1, key);
-    if (!(*st)->run())
+    const bool deleted = (*st)->run();
+    forget(key);
+    if (!deleted)
         return storageError(QStringLiteral("KV delete failed"), (*st)->error());
     return m_write.changes() > 0;
 }
@@ -197,6 +236,7 @@ qint64 KvStore::purgeExpired()
         return 0;
     (*st)->bind(1, nowSeconds());
     (*st)->run();
+    forget(QString()); // cached entries check their expiration anyway; keep the cache honest
     return m_write.changes();
 }
 

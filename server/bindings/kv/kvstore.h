@@ -4,6 +4,7 @@
 #include "util/sqlitedb.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QMutex>
@@ -37,6 +38,8 @@ struct KvListing
 // One KV namespace in SQLite (WAL). Reads use their own connection and may run on the server
 // thread (a primary-key lookup takes microseconds); writes go through a second connection under a
 // mutex and belong on the worker pool. Expired keys are never returned and are purged lazily.
+// Small values that are read are kept in a read cache, which every write through this store
+// invalidates (nothing else writes the database while a server holds the data folder's lock).
 class KvStore final
 {
 public:
@@ -61,8 +64,17 @@ public:
     qint64 purgeExpired();
     bool wasCreated() const { return m_created; }
 
+    static constexpr qint64 kMaxCachedValueBytes = 64 * 1024;
+    static constexpr qsizetype kMaxCachedKeys = 1024;
+
 private:
     KvStore() = default;
+    Result<std::optional<KvEntry>> read(const QString &key);
+    void forget(const QString &key); // after a committed write of `key` (empty: all keys)
+
+    QMutex m_cacheMutex;
+    QHash<QString, KvEntry> m_cache;
+    quint64 m_generation = 0; // bumped by every write, so a read that raced one is not cached
     SqliteDb m_read;
     SqliteDb m_write;
     QMutex m_writeMutex;
