@@ -4,6 +4,7 @@
 #include "http/transportserver.h"
 #include "logging/loghub.h"
 #include "traffic/trafficlog.h"
+#include "util/jsonwriter.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -42,20 +43,24 @@ ControlApi::ControlApi(ServerContext &context) : m_context(context)
         {"GET"},
         0,
         [this](const ExchangePtr &ex) {
+            // Polled by the UI and by scripts; written directly, keys in sorted order as a
+            // QJsonObject would print them.
+            static const qint64 pid = QCoreApplication::applicationPid();
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            ex->respond(HttpResponse::json(
-                200, QJsonObject{
-                         {QStringLiteral("status"), QStringLiteral("ok")},
-                         {QStringLiteral("service"), QStringLiteral("edgedesk")},
-                         {QStringLiteral("version"), QStringLiteral(EDGEDESK_VERSION)},
-                         {QStringLiteral("pid"), double(QCoreApplication::applicationPid())},
-                         {QStringLiteral("uptime_s"), double(now - m_context.startedAtMs) / 1000.0},
-                         {QStringLiteral("port"), m_context.port},
-                         {QStringLiteral("data_dir"), m_context.dataDir},
-                         {QStringLiteral("connections"),
-                          m_context.transport ? m_context.transport->connectionCount() : 0},
-                         {QStringLiteral("requests_total"), double(m_context.traffic->total())},
-                     }));
+            JsonWriter json;
+            json.beginObject()
+                .member("connections",
+                        m_context.transport ? m_context.transport->connectionCount() : 0)
+                .member("data_dir", QStringView(m_context.dataDir))
+                .member("pid", double(pid))
+                .member("port", m_context.port)
+                .member("requests_total", double(m_context.traffic->total()))
+                .member("service", QLatin1StringView("edgedesk"))
+                .member("status", QLatin1StringView("ok"))
+                .member("uptime_s", double(now - m_context.startedAtMs) / 1000.0)
+                .member("version", QLatin1StringView(EDGEDESK_VERSION))
+                .endObject();
+            ex->respond(HttpResponse::bytes(200, "application/json", json.take()));
         }});
 
     router->add(Route{

@@ -72,6 +72,13 @@ HttpConnection *HttpConnection::of(QTcpSocket *socket)
                   : nullptr;
 }
 
+const QString &HttpConnection::peerText()
+{
+    if (m_peerText.isEmpty())
+        m_peerText = m_socket->peerAddress().toString();
+    return m_peerText;
+}
+
 void HttpConnection::noteActivity()
 {
     // Only a clock read per read or write: the timer is re-armed lazily when it fires, instead

@@ -42,6 +42,8 @@ public:
     static HttpConnection *of(QTcpSocket *socket);
 
     QTcpSocket *socket() const { return m_socket; }
+    // The client's address as text, formatted once per connection (for traffic records).
+    const QString &peerText();
 
     // Exchange side. The server dispatches requests in the order the guard saw their heads.
     RequestHead takeHead();
@@ -103,6 +105,7 @@ private:
     int m_streaming = 0;
     int m_inFlight = 0;
 
+    QString m_peerText;
     QTimer m_idle;
     QElapsedTimer m_activity; // since the last read or write
     bool m_lingering = false;

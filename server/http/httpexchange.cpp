@@ -84,6 +84,11 @@ QByteArray HttpExchange::header(const QByteArray &name) const
     return value;
 }
 
+QString HttpExchange::peerText() const
+{
+    return m_connection ? m_connection->peerText() : m_peer.toString();
+}
+
 void HttpExchange::setRoute(const Route *route, QHash<QString, QString> params)
 {
     m_route = route;

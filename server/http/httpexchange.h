@@ -47,6 +47,7 @@ public:
     QByteArray header(const QByteArray &name) const; // case-insensitive; repeated ones joined
     const QByteArray &body() const { return m_body; }
     const QHostAddress &peer() const { return m_peer; }
+    QString peerText() const; // peer().toString(), cached per connection
     quint64 id() const { return m_id; }
     qint64 elapsedUs() const { return m_clock.nsecsElapsed() / 1000; }
 

@@ -13,6 +13,24 @@ namespace edgedesk {
 
 Q_LOGGING_CATEGORY(lcHttp, "edgedesk.http")
 
+namespace {
+
+// The common methods as shared strings: a traffic record per request need not allocate them.
+QString methodText(const QByteArray &method)
+{
+    static const QString common[] = {QStringLiteral("GET"),    QStringLiteral("POST"),
+                                     QStringLiteral("PUT"),    QStringLiteral("DELETE"),
+                                     QStringLiteral("HEAD"),   QStringLiteral("PATCH"),
+                                     QStringLiteral("OPTIONS")};
+    for (const QString &m : common) {
+        if (method.size() == m.size() && QLatin1StringView(method) == m)
+            return m;
+    }
+    return QString::fromLatin1(method);
+}
+
+} // namespace
+
 bool Route::allows(const QByteArray &method) const
 {
     if (methods.isEmpty())
@@ -209,7 +227,7 @@ void Router::recordTraffic(const HttpExchange &exchange, int status, qint64 byte
     TrafficRecord record;
     record.id = exchange.id();
     record.timeMs = QDateTime::currentMSecsSinceEpoch();
-    record.method = QString::fromLatin1(exchange.method());
+    record.method = methodText(exchange.method());
     record.path = QString::fromUtf8(exchange.rawPath());
     if (!exchange.rawQuery().isEmpty())
         record.path += QLatin1Char('?') + QString::fromUtf8(exchange.rawQuery());
@@ -224,7 +242,7 @@ void Router::recordTraffic(const HttpExchange &exchange, int status, qint64 byte
     record.bytesIn = exchange.body().size();
     record.bytesOut = bytesOut;
     record.instance = exchange.instance();
-    record.peer = exchange.peer().toString();
+    record.peer = exchange.peerText();
     m_traffic->record(std::move(record));
 }
 

@@ -282,6 +282,34 @@ private Q_SLOTS:
                      .toString(),
                  QStringLiteral("yes"));
         QCOMPARE(e.value(QStringLiteral("body")).toString(), QStringLiteral("payload"));
+        QCOMPARE(e.keys(), (QStringList{QStringLiteral("body"), QStringLiteral("headers"),
+                                        QStringLiteral("method"), QStringLiteral("path"),
+                                        QStringLiteral("query"), QStringLiteral("service")}));
+        QCOMPARE(e.value(QStringLiteral("query")).toObject().value(QStringLiteral("a")).toString(),
+                 QStringLiteral("1"));
+        // Text that needs escaping comes back intact; a repeated header is joined.
+        const QByteArray tricky = "line \"one\"\n\ttab \\ caf\xc3\xa9 \x01";
+        HttpReply escaped = request(port(), "PUT", "/worker/echo",
+                                    {{"X-Twice", "a"}, {"X-Twice", "b"}}, tricky);
+        QCOMPARE(escaped.status, 200);
+        QCOMPARE(escaped.json().value(QStringLiteral("body")).toString(),
+                 QString::fromUtf8(tricky));
+        QCOMPARE(escaped.json()
+                     .value(QStringLiteral("headers"))
+                     .toObject()
+                     .value(QStringLiteral("x-twice"))
+                     .toString(),
+                 QStringLiteral("a, b"));
+        QVERIFY(!escaped.json().contains(QStringLiteral("body_encoding")));
+        // A body that is not UTF-8 comes back as base64, and says so.
+        const QByteArray binary("\xff\xfe\x00\x80 binary", 11);
+        HttpReply raw = request(port(), "POST", "/worker/echo", {}, binary);
+        QCOMPARE(raw.status, 200);
+        QCOMPARE(raw.json().value(QStringLiteral("body_encoding")).toString(),
+                 QStringLiteral("base64"));
+        QCOMPARE(QByteArray::fromBase64(
+                     raw.json().value(QStringLiteral("body")).toString().toLatin1()),
+                 binary);
         HttpReply time = request(port(), "GET", "/worker/time");
         QVERIFY(time.json().value(QStringLiteral("epoch_ms")).toDouble() > 1.7e12);
         QCOMPARE(request(port(), "GET", "/worker/nope").status, 404);
@@ -293,6 +321,15 @@ private Q_SLOTS:
         QCOMPARE(health.status, 200);
         QCOMPARE(health.json().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
         QCOMPARE(health.json().value(QStringLiteral("port")).toInt(), int(port()));
+        QCOMPARE(health.json().keys(),
+                 (QStringList{QStringLiteral("connections"), QStringLiteral("data_dir"),
+                              QStringLiteral("pid"), QStringLiteral("port"),
+                              QStringLiteral("requests_total"), QStringLiteral("service"),
+                              QStringLiteral("status"), QStringLiteral("uptime_s"),
+                              QStringLiteral("version")}));
+        QCOMPARE(health.json().value(QStringLiteral("pid")).toInteger(),
+                 QCoreApplication::applicationPid());
+        QCOMPARE(health.header("Content-Type"), QByteArray("application/json"));
 
         HttpReply config = request(port(), "GET", "/__edgedesk/v1/config");
         QCOMPARE(config.status, 200);

@@ -14,6 +14,8 @@ public:
     void fetch(const ServiceRequest &request, std::function<void(HttpResponse)> respond) override;
 
 private:
+    QByteArray echo(const ServiceRequest &request) const; // the /echo answer, JSON
+
     QString m_name;
     QString m_binding;
 };
