@@ -69,10 +69,9 @@ QString StateArchiveActions::dataDir() const
     return options.dataDir.isEmpty() ? ServerOptions::defaultDataDir() : options.dataDir;
 }
 
-QProgressDialog *StateArchiveActions::showProgress(const QString &label, bool cancellable)
+ArchiveProgress StateArchiveActions::showProgress(const QString &label)
 {
-    auto *dialog = new QProgressDialog(label, cancellable ? tr("Cancel") : QString(), 0,
-                                       kProgressSteps, m_window);
+    auto *dialog = new QProgressDialog(label, tr("Cancel"), 0, kProgressSteps, m_window);
     dialog->setObjectName(QStringLiteral("stateArchiveProgress"));
     dialog->setWindowTitle(tr("EdgeDesk"));
     dialog->setWindowModality(Qt::WindowModal);
@@ -80,10 +79,25 @@ QProgressDialog *StateArchiveActions::showProgress(const QString &label, bool ca
     dialog->setAutoClose(false);
     dialog->setAutoReset(false);
     dialog->setValue(0);
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    connect(dialog, &QProgressDialog::canceled, this, [cancel = m_cancel] { *cancel = true; });
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    connect(dialog, &QProgressDialog::canceled, this, [cancel] { *cancel = true; });
     m_progress = dialog;
-    return dialog;
+    // Called on the worker thread: posts a step to the dialog only when it changes, and
+    // tells the work whether to go on.
+    QPointer<QProgressDialog> progress(dialog);
+    auto lastStep = std::make_shared<std::atomic<int>>(-1);
+    return [progress, cancel, lastStep](qint64 done, qint64 total, const QString &) {
+        const int step = total > 0 ? int(done * kProgressSteps / total) : 0;
+        if (lastStep->exchange(step) != step)
+            QMetaObject::invokeMethod(
+                qApp,
+                [progress, step] {
+                    if (progress)
+                        progress->setValue(step);
+                },
+                Qt::QueuedConnection);
+        return !*cancel;
+    };
 }
 
 void StateArchiveActions::report(bool ok, const QString &title, const QString &message)
@@ -144,23 +158,7 @@ void StateArchiveActions::exportTo(const QString &archivePath, bool includeSecre
         m_host->isServing() ? m_host->options().configPath : m_options().configPath;
     options.archivePath = archivePath;
     options.includeSecretKey = includeSecretKey;
-    QProgressDialog *dialog = showProgress(tr("Exporting the state…"), true);
-    QPointer<QProgressDialog> progress(dialog);
-    auto cancel = m_cancel;
-    auto lastStep = std::make_shared<std::atomic<int>>(-1);
-    const ArchiveProgress onProgress = [progress, cancel, lastStep](qint64 done, qint64 total,
-                                                                    const QString &) {
-        const int step = total > 0 ? int(done * kProgressSteps / total) : 0;
-        if (lastStep->exchange(step) != step)
-            QMetaObject::invokeMethod(
-                qApp,
-                [progress, step] {
-                    if (progress)
-                        progress->setValue(step);
-                },
-                Qt::QueuedConnection);
-        return !*cancel;
-    };
+    const ArchiveProgress onProgress = showProgress(tr("Exporting the state…"));
     runInBackground(
         this, [options, onProgress] { return StateExporter::exportState(options, onProgress); },
         [this](const Result<StateExportSummary> &summary) {
@@ -234,23 +232,7 @@ void StateArchiveActions::importFrom(const QString &archivePath, bool confirmed)
     StateImportOptions options;
     options.dataDir = folder;
     options.archivePath = archivePath;
-    QProgressDialog *dialog = showProgress(tr("Verifying and importing the state…"), true);
-    QPointer<QProgressDialog> progress(dialog);
-    auto cancel = m_cancel;
-    auto lastStep = std::make_shared<std::atomic<int>>(-1);
-    const ArchiveProgress onProgress = [progress, cancel, lastStep](qint64 done, qint64 total,
-                                                                    const QString &) {
-        const int step = total > 0 ? int(done * kProgressSteps / total) : 0;
-        if (lastStep->exchange(step) != step)
-            QMetaObject::invokeMethod(
-                qApp,
-                [progress, step] {
-                    if (progress)
-                        progress->setValue(step);
-                },
-                Qt::QueuedConnection);
-        return !*cancel;
-    };
+    const ArchiveProgress onProgress = showProgress(tr("Verifying and importing the state…"));
     runInBackground(
         this, [options, onProgress] { return StateImporter::importState(options, onProgress); },
         [this, wasRunning](const Result<StateImportSummary> &summary) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "archive/archiveprogress.h"
 #include "serveroptions.h"
 
 #include <QObject>
@@ -55,7 +56,8 @@ Q_SIGNALS:
 private:
     void chooseExport();
     void chooseImport();
-    QProgressDialog *showProgress(const QString &label, bool cancellable);
+    // Shows the progress dialog; returns the callback the work reports to (and polls for Cancel).
+    ArchiveProgress showProgress(const QString &label);
     void report(bool ok, const QString &title, const QString &message);
 
     ServerHost *m_host;
@@ -65,7 +67,6 @@ private:
     QAction *m_export = nullptr;
     QAction *m_import = nullptr;
     QPointer<QProgressDialog> m_progress;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
     bool m_busy = false;
 };
 
