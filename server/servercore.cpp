@@ -66,7 +66,9 @@ void ServerCore::start()
 
     m_pool = std::make_unique<WorkerPool>();
     m_traffic = new TrafficLog(10000, this);
-    connect(m_traffic, &TrafficLog::recorded, this, &ServerCore::trafficBatch);
+    if (m_publishTraffic)
+        connect(m_traffic, &TrafficLog::recorded, this, &ServerCore::trafficBatch,
+                Qt::UniqueConnection);
     m_router = new Router(m_traffic, this);
     m_router->setDefaultBodyLimit(m_context.options.limits.defaultBodyLimit);
     m_context.pool = m_pool.get();
@@ -184,6 +186,18 @@ void ServerCore::registerRoutes()
 
     add(std::make_shared<ArchiveBinding>(m_context, m_bindings)); // archives: after the buckets
     add(std::make_shared<StaticAssets>(m_context));
+}
+
+void ServerCore::setPublishTraffic(bool on)
+{
+    m_publishTraffic = on;
+    if (!m_traffic)
+        return; // start() connects it
+    if (on)
+        connect(m_traffic, &TrafficLog::recorded, this, &ServerCore::trafficBatch,
+                Qt::UniqueConnection);
+    else
+        disconnect(m_traffic, &TrafficLog::recorded, this, &ServerCore::trafficBatch);
 }
 
 void ServerCore::shutdown()

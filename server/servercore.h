@@ -36,6 +36,9 @@ public:
 
     void start();
     void shutdown();
+    // Whether traffic records are sent out in batches (trafficBatch); off when nothing listens
+    // (--headless). Before start(), or in the server thread.
+    void setPublishTraffic(bool on);
 
 Q_SIGNALS:
     void serving(const QUrl &url, const QString &dataDir);
@@ -54,6 +57,7 @@ private:
     ServerContext m_context;
     std::unique_ptr<WorkerPool> m_pool;
     TrafficLog *m_traffic = nullptr;
+    bool m_publishTraffic = false;
     Router *m_router = nullptr;
     QHttpServer *m_http = nullptr;
     TransportServer *m_transport = nullptr;

@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QMetaMethod>
 #include <QThread>
 
 namespace edgedesk {
@@ -25,6 +26,19 @@ ServerHost::ServerHost(QObject *parent) : QObject(parent)
 ServerHost::~ServerHost()
 {
     stopAndWait(2000);
+}
+
+void ServerHost::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&ServerHost::trafficRecorded) && m_core) {
+        QMetaObject::invokeMethod(
+            m_core.data(),
+            [core = m_core] {
+                if (core)
+                    core->setPublishTraffic(true);
+            },
+            Qt::QueuedConnection);
+    }
 }
 
 void ServerHost::setState(State state)
@@ -87,6 +101,10 @@ void ServerHost::start(const ServerOptions &options)
     });
     connect(core, &ServerCore::notice, this, &ServerHost::notice);
     connect(core, &ServerCore::containersChanged, this, &ServerHost::containersChanged);
+    // Records cross to this thread only while something listens to trafficRecorded (the
+    // window does; --headless does not): see connectNotify().
+    core->setPublishTraffic(
+        isSignalConnected(QMetaMethod::fromSignal(&ServerHost::trafficRecorded)));
     connect(core, &ServerCore::trafficBatch, this, [this](const QList<TrafficRecord> &batch) {
         for (const TrafficRecord &r : batch)
             Q_EMIT trafficRecorded(r);

@@ -66,6 +66,9 @@ Q_SIGNALS:
     // instance changes state.
     void containersChanged(const QJsonObject &status);
 
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
+
 private:
     void setState(State state);
     void onThreadFinished();

@@ -18,13 +18,27 @@ void appendEscape(QByteArray &out, uchar c)
 {
     out += '\\';
     switch (c) {
-    case '"': out += '"'; break;
-    case '\\': out += '\\'; break;
-    case '\b': out += 'b'; break;
-    case '\f': out += 'f'; break;
-    case '\n': out += 'n'; break;
-    case '\r': out += 'r'; break;
-    case '\t': out += 't'; break;
+    case '"':
+        out += '"';
+        break;
+    case '\\':
+        out += '\\';
+        break;
+    case '\b':
+        out += 'b';
+        break;
+    case '\f':
+        out += 'f';
+        break;
+    case '\n':
+        out += 'n';
+        break;
+    case '\r':
+        out += 'r';
+        break;
+    case '\t':
+        out += 't';
+        break;
     default:
         out += "u00";
         out += kHex[c >> 4];

@@ -38,8 +38,7 @@ public:
     JsonWriter &value(bool flag);
     JsonWriter &null();
 
-    template<typename T>
-    JsonWriter &member(const char *name, T &&v)
+    template <typename T> JsonWriter &member(const char *name, T &&v)
     {
         key(QLatin1StringView(name));
         return value(std::forward<T>(v));

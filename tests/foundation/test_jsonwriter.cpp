@@ -79,10 +79,9 @@ private Q_SLOTS:
             .value(false)
             .null()
             .endArray();
-        QCOMPARE(w.take(),
-                 QJsonDocument(QJsonArray{0, qint64(-9007199254740991), 8787, true, false,
-                                          QJsonValue()})
-                     .toJson(QJsonDocument::Compact));
+        QCOMPARE(w.take(), QJsonDocument(QJsonArray{0, qint64(-9007199254740991), 8787, true, false,
+                                                    QJsonValue()})
+                               .toJson(QJsonDocument::Compact));
     }
 
     // Written in QJsonObject's (sorted) key order, a nested document comes out byte for byte.
