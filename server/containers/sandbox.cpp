@@ -279,7 +279,10 @@ qint64 countTasksOfUid(uid_t uid)
 // calls are allowed (no allocation), so paths and numbers are plain bytes here.
 struct ChildSetup
 {
-    QByteArray cgroupProcs;
+    // The file the child writes itself into: cgroup.procs (its pid) or, with cgroup v1, the
+    // per-thread "tasks" file ("0", the calling thread; see Sandbox::configure()).
+    QByteArray cgroupJoin;
+    bool joinAsCurrentThread = false;
     SandboxLimits limits;
     qint64 nprocLimit = -1;
     bool switchIds = false;
@@ -311,15 +314,19 @@ void setLimit(int resource, qint64 value, const char *what)
 
 void runChildSetup(const ChildSetup &setup)
 {
-    if (!setup.cgroupProcs.isEmpty()) {
-        char digits[24];
-        int length = 0;
-        for (long pid = long(::getpid()); pid > 0 && length < 20; pid /= 10)
-            digits[length++] = char('0' + pid % 10);
+    if (!setup.cgroupJoin.isEmpty()) {
         char text[24];
-        for (int i = 0; i < length; ++i)
-            text[i] = digits[length - 1 - i];
-        const int fd = ::open(setup.cgroupProcs.constData(), O_WRONLY | O_CLOEXEC);
+        int length = 0;
+        if (setup.joinAsCurrentThread) {
+            text[length++] = '0';
+        } else {
+            char digits[24];
+            for (long pid = long(::getpid()); pid > 0 && length < 20; pid /= 10)
+                digits[length++] = char('0' + pid % 10);
+            for (int i = 0; i < length; ++i)
+                text[i] = digits[length - 1 - i];
+        }
+        const int fd = ::open(setup.cgroupJoin.constData(), O_WRONLY | O_CLOEXEC);
         if (fd < 0 || ::write(fd, text, size_t(length)) != length)
             childFail("cannot join the per-sandbox cgroup");
         ::close(fd);
@@ -650,8 +657,18 @@ void Sandbox::configure(QProcess &process)
 {
     ChildSetup setup;
     setup.limits = m_spec.limits;
-    if (!m_cgroup.isEmpty())
-        setup.cgroupProcs = QFile::encodeName(m_cgroup + QStringLiteral("/cgroup.procs"));
+    if (!m_cgroup.isEmpty() && m_probe.containment == Containment::CgroupV1) {
+        // Moving a whole thread group (cgroup.procs) takes the kernel's global
+        // cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period: 10-15 ms
+        // per command when the writes are spaced out, with the forking slot thread blocked
+        // (vfork) all along. The forked child is single-threaded, so moving just its calling
+        // thread through v1's "tasks" file, written as "0" (= the writer itself), puts the
+        // whole process there, and the kernel skips that lock for it.
+        setup.cgroupJoin = QFile::encodeName(m_cgroup + QStringLiteral("/tasks"));
+        setup.joinAsCurrentThread = true;
+    } else if (!m_cgroup.isEmpty()) {
+        setup.cgroupJoin = QFile::encodeName(m_cgroup + QStringLiteral("/cgroup.procs"));
+    }
     if (m_spec.hostUid) {
         setup.switchIds = true;
         setup.hostUid = *m_spec.hostUid;
