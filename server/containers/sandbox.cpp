@@ -703,14 +703,20 @@ QStringList Sandbox::bwrapArguments(const SandboxSpec &spec, const QString &stag
     // Read-only system: /usr, the merged-/usr symlinks (or the real directories on systems
     // without merged /usr), and the few /etc entries programs break without.
     args << QStringLiteral("--ro-bind") << QStringLiteral("/usr") << QStringLiteral("/usr");
-    for (const char *name : {"bin", "sbin", "lib", "lib64", "lib32", "libx32"}) {
-        const QString path = QLatin1Char('/') + QLatin1String(name);
-        const QFileInfo info(path);
-        if (info.isSymLink())
-            args << QStringLiteral("--symlink") << info.symLinkTarget() << path;
-        else if (info.isDir())
-            args << QStringLiteral("--ro-bind") << path << path;
-    }
+    // The host's layout does not change while we run: looked at once (about 20 system calls).
+    static const QStringList rootLinks = [] {
+        QStringList result;
+        for (const char *name : {"bin", "sbin", "lib", "lib64", "lib32", "libx32"}) {
+            const QString path = QLatin1Char('/') + QLatin1String(name);
+            const QFileInfo info(path);
+            if (info.isSymLink())
+                result << QStringLiteral("--symlink") << info.symLinkTarget() << path;
+            else if (info.isDir())
+                result << QStringLiteral("--ro-bind") << path << path;
+        }
+        return result;
+    }();
+    args << rootLinks;
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
          << QStringLiteral("/dev") << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
     // One read-only /etc prepared by prepare() (see sharedStaging()): the generated files and
@@ -919,19 +925,14 @@ void Sandbox::removeCgroup()
     if (m_cgroup.isEmpty())
         return;
     const QString cgroup = std::exchange(m_cgroup, QString());
-    // Killed tasks leave the cgroup only once the kernel has torn them down. A few quick tries
-    // here; then a pool thread keeps trying, so that the caller's event loop (command-runner's,
-    // which serves every other request) never sleeps on it.
-    int error = 0;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        if (removeCgroupDirectory(cgroup))
-            return;
-        error = errno;
-        if (error != EBUSY)
-            break;
-        killCgroup(cgroup);
-        QThread::usleep(200);
-    }
+    // Killed tasks leave the cgroup only once the kernel has torn them down, and bubblewrap's
+    // pid-1 process, which outlives the bwrap that QProcess waited for, is reaped by the host's
+    // init: right after a command the cgroup is nearly always still busy. One try here; then a
+    // pool thread keeps trying, so that the caller's thread (command-runner's slot thread, whose
+    // answer waits for this) never sleeps on it.
+    if (removeCgroupDirectory(cgroup))
+        return;
+    const int error = errno;
     if (error != EBUSY) {
         qCWarning(lcSandbox) << "could not remove cgroup" << cgroup << qt_error_string(error);
         return;
