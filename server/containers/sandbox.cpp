@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -279,7 +280,10 @@ qint64 countTasksOfUid(uid_t uid)
 // calls are allowed (no allocation), so paths and numbers are plain bytes here.
 struct ChildSetup
 {
-    QByteArray cgroupProcs;
+    // The file the child writes itself into: cgroup.procs (its pid) or, with cgroup v1, the
+    // per-thread "tasks" file ("0", the calling thread; see Sandbox::configure()).
+    QByteArray cgroupJoin;
+    bool joinAsCurrentThread = false;
     SandboxLimits limits;
     qint64 nprocLimit = -1;
     bool switchIds = false;
@@ -311,15 +315,19 @@ void setLimit(int resource, qint64 value, const char *what)
 
 void runChildSetup(const ChildSetup &setup)
 {
-    if (!setup.cgroupProcs.isEmpty()) {
-        char digits[24];
-        int length = 0;
-        for (long pid = long(::getpid()); pid > 0 && length < 20; pid /= 10)
-            digits[length++] = char('0' + pid % 10);
+    if (!setup.cgroupJoin.isEmpty()) {
         char text[24];
-        for (int i = 0; i < length; ++i)
-            text[i] = digits[length - 1 - i];
-        const int fd = ::open(setup.cgroupProcs.constData(), O_WRONLY | O_CLOEXEC);
+        int length = 0;
+        if (setup.joinAsCurrentThread) {
+            text[length++] = '0';
+        } else {
+            char digits[24];
+            for (long pid = long(::getpid()); pid > 0 && length < 20; pid /= 10)
+                digits[length++] = char('0' + pid % 10);
+            for (int i = 0; i < length; ++i)
+                text[i] = digits[length - 1 - i];
+        }
+        const int fd = ::open(setup.cgroupJoin.constData(), O_WRONLY | O_CLOEXEC);
         if (fd < 0 || ::write(fd, text, size_t(length)) != length)
             childFail("cannot join the per-sandbox cgroup");
         ::close(fd);
@@ -382,6 +390,135 @@ bool runQuietly(const QString &program, const QStringList &arguments, QByteArray
 
 std::atomic<quint64> g_cgroupSequence{0};
 
+// Where the host's /etc is read from for the staged /etc (tests point it elsewhere).
+QString &hostEtcRoot()
+{
+    static QString root = QStringLiteral("/etc");
+    return root;
+}
+
+// The host /etc entries every sandbox gets a copy of, and with network the ones it also needs
+// (/etc/ssl and /etc/ca-certificates stay bind mounts of their own: trees, and /etc/ssl/private).
+QStringList copiedHostEtcEntries(bool network)
+{
+    // alternatives: Debian's awk, vi, editor... are symlinks through it.
+    QStringList names = {QStringLiteral("alternatives"), QStringLiteral("ld.so.cache"),
+                         QStringLiteral("localtime")};
+    if (network)
+        names << QStringLiteral("nsswitch.conf");
+    return names;
+}
+
+// What identifies the current state of those host entries: inode, size, mtime and ctime of each
+// (a directory's mtime changes when an entry is added, removed or replaced, which is how
+// update-alternatives and ldconfig install theirs). A few lstat calls per command.
+// *newestChangeSec: the latest mtime/ctime among them, in seconds since the epoch.
+QByteArray hostEtcFingerprint(bool network, qint64 *newestChangeSec)
+{
+    QByteArray fingerprint;
+    *newestChangeSec = 0;
+    for (const QString &name : copiedHostEtcEntries(network)) {
+        const QByteArray native = QFile::encodeName(hostEtcRoot() + QLatin1Char('/') + name);
+        struct stat info;
+        if (::lstat(native.constData(), &info) != 0) {
+            fingerprint += name.toUtf8() + ":-\n";
+            continue;
+        }
+        *newestChangeSec = qMax(*newestChangeSec,
+                                qMax(qint64(info.st_mtim.tv_sec), qint64(info.st_ctim.tv_sec)));
+        fingerprint += name.toUtf8() + ':' + QByteArray::number(quint64(info.st_dev)) + ':' +
+                       QByteArray::number(quint64(info.st_ino)) + ':' +
+                       QByteArray::number(quint64(info.st_mode)) + ':' +
+                       QByteArray::number(qint64(info.st_size)) + ':' +
+                       QByteArray::number(qint64(info.st_mtim.tv_sec)) + '.' +
+                       QByteArray::number(qint64(info.st_mtim.tv_nsec)) + ':' +
+                       QByteArray::number(qint64(info.st_ctim.tv_sec)) + '.' +
+                       QByteArray::number(qint64(info.st_ctim.tv_nsec)) + '\n';
+    }
+    return fingerprint;
+}
+
+// Copies a symlink as a symlink (same target) and a regular file as a world-readable file;
+// anything else (sockets, devices, nested directories) is left out.
+Status copyEtcEntry(const QString &source, const QString &destination)
+{
+    const QByteArray from = QFile::encodeName(source);
+    const QByteArray to = QFile::encodeName(destination);
+    struct stat info;
+    if (::lstat(from.constData(), &info) != 0)
+        return Ok{}; // vanished meanwhile: the next fingerprint differs and restages
+    if (S_ISLNK(info.st_mode)) {
+        char target[4096];
+        const ssize_t length = ::readlink(from.constData(), target, sizeof target - 1);
+        if (length < 0)
+            return Ok{};
+        target[length] = '\0';
+        if (::symlink(target, to.constData()) != 0)
+            return makeError(QStringLiteral("storage_error"),
+                             QStringLiteral("cannot stage %1: %2")
+                                 .arg(destination, qt_error_string(errno)));
+        return Ok{};
+    }
+    if (!S_ISREG(info.st_mode))
+        return Ok{};
+    QFile in(source);
+    if (!in.open(QIODevice::ReadOnly))
+        return Ok{}; // unreadable on the host: the sandbox would not have seen it either
+    const QByteArray content = in.readAll();
+    QFile out(destination);
+    if (!out.open(QIODevice::WriteOnly) || out.write(content) != content.size())
+        return makeError(QStringLiteral("storage_error"),
+                         QStringLiteral("cannot stage %1: %2").arg(destination, out.errorString()));
+    out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
+                       QFileDevice::ReadOther);
+    return Ok{};
+}
+
+// Fills etcDir with copies of the host entries (see copiedHostEtcEntries()).
+Status copyHostEtc(const QString &etcDir, bool network)
+{
+    for (const QString &name : copiedHostEtcEntries(network)) {
+        const QString source = hostEtcRoot() + QLatin1Char('/') + name;
+        const QString destination = etcDir + QLatin1Char('/') + name;
+        const QFileInfo info(source);
+        if (info.isDir() && !info.isSymLink()) {
+            if (::mkdir(QFile::encodeName(destination).constData(), 0755) != 0)
+                return makeError(QStringLiteral("storage_error"),
+                                 QStringLiteral("cannot stage %1: %2")
+                                     .arg(destination, qt_error_string(errno)));
+            const QStringList entries =
+                QDir(source).entryList(QDir::AllEntries | QDir::System | QDir::Hidden |
+                                       QDir::NoDotAndDotDot);
+            for (const QString &entry : entries) {
+                Status copied = copyEtcEntry(source + QLatin1Char('/') + entry,
+                                             destination + QLatin1Char('/') + entry);
+                if (!copied.ok())
+                    return copied;
+            }
+            continue;
+        }
+        Status copied = copyEtcEntry(source, destination);
+        if (!copied.ok())
+            return copied;
+    }
+    if (network) {
+        // Mount points for the trees bound on top of the read-only /etc.
+        for (const char *name : {"ssl", "ca-certificates"})
+            ::mkdir(QFile::encodeName(etcDir + QLatin1Char('/') + QLatin1String(name)).constData(),
+                    0755);
+    }
+    return Ok{};
+}
+
+// A staged file that goes straight into the staged /etc rather than a bind of its own.
+bool inStagedEtc(const QString &destination)
+{
+    return destination.startsWith(QLatin1String("/etc/")) &&
+           destination.indexOf(QLatin1Char('/'), 5) < 0 && destination.size() > 5 &&
+           destination != QLatin1String("/etc/ssl") &&
+           destination != QLatin1String("/etc/ca-certificates");
+}
+
 } // namespace
 
 QString SandboxProbe::describeContainment(int maxProcesses, std::optional<quint32> hostUid) const
@@ -420,14 +557,28 @@ Result<std::shared_ptr<QTemporaryDir>> Sandbox::newStagingDir()
     return dir;
 }
 
-Result<std::shared_ptr<QTemporaryDir>> Sandbox::sharedStaging(const QList<StagedFile> &files)
+void Sandbox::setHostEtcDirectory(const QString &path)
+{
+    hostEtcRoot() = path.isEmpty() ? QStringLiteral("/etc") : path;
+}
+
+Result<std::shared_ptr<QTemporaryDir>> Sandbox::sharedStaging(const QList<StagedFile> &files,
+                                                             bool network)
 {
     // Sandboxes with the same generated files share one read-only staging folder for the life
     // of the process: creating and deleting four files per command on the host's file system
     // (ext4 inode allocation) cost command-runner more CPU than the rest of a start.
+    // The folder holds a whole /etc (the generated files plus copies of the host entries in
+    // copiedHostEtcEntries()), bound with one --ro-bind: bubblewrap rereads the growing
+    // /proc/self/mountinfo for every bind it makes, so each bind saved counts. The copies are
+    // restaged when the host's entries change (their lstat fingerprint is part of the key).
     static QMutex mutex;
     static QHash<QByteArray, std::shared_ptr<QTemporaryDir>> cache;
     QCryptographicHash hash(QCryptographicHash::Sha256);
+    qint64 newestChangeSec = 0;
+    hash.addData(hostEtcRoot().toUtf8() + '\0' + hostEtcFingerprint(network, &newestChangeSec) +
+                 '\0');
+    hash.addData(QByteArray(network ? "network\0" : "isolated\0", 9));
     for (const StagedFile &file : files) {
         hash.addData(file.name.toUtf8() + '\0' + file.destination.toUtf8() + '\0');
         hash.addData(QByteArray::number(file.content.size()) + '\0' + file.content);
@@ -440,8 +591,18 @@ Result<std::shared_ptr<QTemporaryDir>> Sandbox::sharedStaging(const QList<Staged
     if (!dir.ok())
         return dir.error();
     const QString staging = (*dir)->path();
+    const QString etc = staging + QStringLiteral("/etc");
+    if (::mkdir(QFile::encodeName(etc).constData(), 0755) != 0)
+        return makeError(QStringLiteral("storage_error"),
+                         QStringLiteral("cannot create %1: %2").arg(etc, qt_error_string(errno)));
+    if (Status copied = copyHostEtc(etc, network); !copied.ok())
+        return copied.error();
     for (const StagedFile &staged : files) {
-        QFile file(staging + QLatin1Char('/') + staged.name);
+        const QString path = inStagedEtc(staged.destination)
+                                 ? staging + staged.destination
+                                 : staging + QLatin1Char('/') + staged.name;
+        QFile::remove(path); // a generated file replaces a copied host entry of that name
+        QFile file(path);
         if (!file.open(QIODevice::WriteOnly) || file.write(staged.content) != staged.content.size())
             return makeError(
                 QStringLiteral("storage_error"),
@@ -449,6 +610,12 @@ Result<std::shared_ptr<QTemporaryDir>> Sandbox::sharedStaging(const QList<Staged
         file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                             QFileDevice::ReadGroup | QFileDevice::ReadOther);
     }
+    // File times have a coarse clock: a host entry changed again within the same tick would
+    // keep its fingerprint. A copy made while the entries are that fresh serves this sandbox
+    // only; the next ones copy again until the host has been quiet for a moment.
+    const qint64 nowSec = QDateTime::currentSecsSinceEpoch();
+    if (newestChangeSec >= nowSec - 2)
+        return *dir;
     if (cache.size() >= 64)
         cache.clear(); // sandboxes still running keep their folders alive
     cache.insert(key, *dir);
@@ -463,6 +630,11 @@ Sandbox::Sandbox(SandboxSpec spec, SandboxProbe probe, Mode mode)
         m_spec.hostUid.reset();
         m_spec.hostGid.reset();
     }
+}
+
+QString Sandbox::stagingPath() const
+{
+    return m_staging ? m_staging->path() : QString();
 }
 
 Sandbox::~Sandbox()
@@ -531,30 +703,36 @@ QStringList Sandbox::bwrapArguments(const SandboxSpec &spec, const QString &stag
     // Read-only system: /usr, the merged-/usr symlinks (or the real directories on systems
     // without merged /usr), and the few /etc entries programs break without.
     args << QStringLiteral("--ro-bind") << QStringLiteral("/usr") << QStringLiteral("/usr");
-    for (const char *name : {"bin", "sbin", "lib", "lib64", "lib32", "libx32"}) {
-        const QString path = QLatin1Char('/') + QLatin1String(name);
-        const QFileInfo info(path);
-        if (info.isSymLink())
-            args << QStringLiteral("--symlink") << info.symLinkTarget() << path;
-        else if (info.isDir())
-            args << QStringLiteral("--ro-bind") << path << path;
-    }
+    // The host's layout does not change while we run: looked at once (about 20 system calls).
+    static const QStringList rootLinks = [] {
+        QStringList result;
+        for (const char *name : {"bin", "sbin", "lib", "lib64", "lib32", "libx32"}) {
+            const QString path = QLatin1Char('/') + QLatin1String(name);
+            const QFileInfo info(path);
+            if (info.isSymLink())
+                result << QStringLiteral("--symlink") << info.symLinkTarget() << path;
+            else if (info.isDir())
+                result << QStringLiteral("--ro-bind") << path << path;
+        }
+        return result;
+    }();
+    args << rootLinks;
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
          << QStringLiteral("/dev") << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
-    // /etc/alternatives: Debian's awk, vi, editor... are symlinks through it.
-    QStringList systemFiles = {QStringLiteral("/etc/alternatives"),
-                               QStringLiteral("/etc/ld.so.cache"),
-                               QStringLiteral("/etc/localtime")};
-    if (spec.network)
-        systemFiles << QStringLiteral("/etc/ssl") << QStringLiteral("/etc/ca-certificates")
-                    << QStringLiteral("/etc/nsswitch.conf");
-    for (const QString &path : systemFiles)
-        args << QStringLiteral("--ro-bind-try") << path << path;
-
+    // One read-only /etc prepared by prepare() (see sharedStaging()): the generated files and
+    // copies of the few host entries programs break without.
+    args << QStringLiteral("--ro-bind") << stagingDir + QStringLiteral("/etc")
+         << QStringLiteral("/etc");
+    if (spec.network) {
+        for (const QString &path : {QStringLiteral("/etc/ssl"), QStringLiteral("/etc/ca-certificates")})
+            args << QStringLiteral("--ro-bind-try") << path << path;
+    }
     const QList<StagedFile> files = stagedFiles(spec);
-    for (const StagedFile &file : files)
-        args << QStringLiteral("--ro-bind") << stagingDir + QLatin1Char('/') + file.name
-             << file.destination;
+    for (const StagedFile &file : files) {
+        if (!inStagedEtc(file.destination))
+            args << QStringLiteral("--ro-bind") << stagingDir + QLatin1Char('/') + file.name
+                 << file.destination;
+    }
 
     for (const SandboxBind &bind : spec.binds) {
         QString option = bind.writable ? QStringLiteral("--bind") : QStringLiteral("--ro-bind");
@@ -592,7 +770,7 @@ Status Sandbox::prepare()
         return makeError(QStringLiteral("unavailable"), QStringLiteral("bwrap is not installed"));
 
     if (m_mode == Mode::Bubblewrap) {
-        auto staging = sharedStaging(stagedFiles(m_spec));
+        auto staging = sharedStaging(stagedFiles(m_spec), m_spec.network);
         if (!staging.ok())
             return staging.error();
         m_staging = std::move(*staging);
@@ -650,8 +828,18 @@ void Sandbox::configure(QProcess &process)
 {
     ChildSetup setup;
     setup.limits = m_spec.limits;
-    if (!m_cgroup.isEmpty())
-        setup.cgroupProcs = QFile::encodeName(m_cgroup + QStringLiteral("/cgroup.procs"));
+    if (!m_cgroup.isEmpty() && m_probe.containment == Containment::CgroupV1) {
+        // Moving a whole thread group (cgroup.procs) takes the kernel's global
+        // cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period: 10-15 ms
+        // per command when the writes are spaced out, with the forking slot thread blocked
+        // (vfork) all along. The forked child is single-threaded, so moving just its calling
+        // thread through v1's "tasks" file, written as "0" (= the writer itself), puts the
+        // whole process there, and the kernel skips that lock for it.
+        setup.cgroupJoin = QFile::encodeName(m_cgroup + QStringLiteral("/tasks"));
+        setup.joinAsCurrentThread = true;
+    } else if (!m_cgroup.isEmpty()) {
+        setup.cgroupJoin = QFile::encodeName(m_cgroup + QStringLiteral("/cgroup.procs"));
+    }
     if (m_spec.hostUid) {
         setup.switchIds = true;
         setup.hostUid = *m_spec.hostUid;
@@ -737,19 +925,14 @@ void Sandbox::removeCgroup()
     if (m_cgroup.isEmpty())
         return;
     const QString cgroup = std::exchange(m_cgroup, QString());
-    // Killed tasks leave the cgroup only once the kernel has torn them down. A few quick tries
-    // here; then a pool thread keeps trying, so that the caller's event loop (command-runner's,
-    // which serves every other request) never sleeps on it.
-    int error = 0;
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        if (removeCgroupDirectory(cgroup))
-            return;
-        error = errno;
-        if (error != EBUSY)
-            break;
-        killCgroup(cgroup);
-        QThread::usleep(200);
-    }
+    // Killed tasks leave the cgroup only once the kernel has torn them down, and bubblewrap's
+    // pid-1 process, which outlives the bwrap that QProcess waited for, is reaped by the host's
+    // init: right after a command the cgroup is nearly always still busy. One try here; then a
+    // pool thread keeps trying, so that the caller's thread (command-runner's slot thread, whose
+    // answer waits for this) never sleeps on it.
+    if (removeCgroupDirectory(cgroup))
+        return;
+    const int error = errno;
     if (error != EBUSY) {
         qCWarning(lcSandbox) << "could not remove cgroup" << cgroup << qt_error_string(error);
         return;

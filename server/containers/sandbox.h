@@ -116,8 +116,10 @@ public:
     // hostUid: the unprivileged identity to try running bwrap as (root callers only).
     static SandboxProbe probe(std::optional<quint32> hostUid = std::nullopt);
 
-    // The bwrap command line for spec (without the bwrap program itself). stagingDir holds the
-    // generated /etc files written by prepare() (see stagedFiles()).
+    // The bwrap command line for spec (without the bwrap program itself). stagingDir is what
+    // prepare() wrote: stagingDir/etc, the sandbox's whole read-only /etc (the generated files
+    // plus copies of the host's /etc/alternatives, ld.so.cache and localtime, and with network
+    // nsswitch.conf), and the generated files meant elsewhere (see stagedFiles()).
     static QStringList bwrapArguments(const SandboxSpec &spec, const QString &stagingDir,
                                       bool disableUserns);
     // The generated files every sandbox gets: /etc/passwd, /etc/group, /etc/hosts, and with
@@ -142,7 +144,13 @@ public:
     // SIGKILLs the started process group and everything in the cgroup. Safe to call repeatedly.
     void killAll();
 
+    // Where the staged /etc copies the host entries from (default /etc). For tests only; call
+    // before any sandbox is prepared.
+    static void setHostEtcDirectory(const QString &path);
+
     const SandboxSpec &spec() const { return m_spec; }
+    // The staging folder prepare() chose (bubblewrap: shared by sandboxes of the same content).
+    QString stagingPath() const;
     Mode mode() const { return m_mode; }
     QString cgroupPath() const { return m_cgroup; }
 
@@ -152,7 +160,8 @@ private:
     static void killCgroup(const QString &cgroup);
     static bool removeCgroupDirectory(const QString &cgroup); // errno says why not
     static Result<std::shared_ptr<QTemporaryDir>> newStagingDir();
-    static Result<std::shared_ptr<QTemporaryDir>> sharedStaging(const QList<StagedFile> &files);
+    static Result<std::shared_ptr<QTemporaryDir>> sharedStaging(const QList<StagedFile> &files,
+                                                                bool network);
 
     SandboxSpec m_spec;
     SandboxProbe m_probe;

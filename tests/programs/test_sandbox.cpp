@@ -3,10 +3,16 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QTemporaryDir>
+#include <QThread>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTest>
+
+#include <cstdio>
 
 #include <unistd.h>
 
@@ -24,6 +30,8 @@ private Q_SLOTS:
     void argumentsIsolateByDefault();
     void argumentsWithNetworkAndBinds();
     void stagedFilesNameTheSandboxUser();
+    void stagedEtcCopiesAndFollowsTheHost();
+    void sandboxSeesTheStagedEtc();
     void probeFindsBwrapAndAProcessCap();
     void runsApiBackendInItsOwnSandbox();
     void killAllEndsTheSandbox();
@@ -86,8 +94,13 @@ void TestSandbox::argumentsIsolateByDefault()
     QVERIFY(containsSequence(args, {QStringLiteral("--chdir"), QStringLiteral("/tmp")}));
     QVERIFY(containsSequence(
         args, {QStringLiteral("--setenv"), QStringLiteral("HOME"), QStringLiteral("/tmp")}));
-    QVERIFY(containsSequence(args, {QStringLiteral("--ro-bind"), QStringLiteral("/staging/passwd"),
-                                    QStringLiteral("/etc/passwd")}));
+    // The whole /etc is one read-only staged folder (generated files plus copies of the host
+    // entries); nothing of the host's /etc is bound directly.
+    QVERIFY(containsSequence(args, {QStringLiteral("--ro-bind"), QStringLiteral("/staging/etc"),
+                                    QStringLiteral("/etc")}));
+    QCOMPARE(args.count(QStringLiteral("/etc")), 1);
+    for (const QString &arg : args)
+        QVERIFY2(!arg.startsWith(QLatin1String("/etc/")), qPrintable(arg));
     QVERIFY(!args.contains(QStringLiteral("/etc/resolv.conf")));
     if (QFileInfo(QStringLiteral("/bin")).isSymLink())
         QVERIFY(containsSequence(args, {QStringLiteral("--symlink"), QStringLiteral("/usr/bin"),
@@ -123,6 +136,12 @@ void TestSandbox::argumentsWithNetworkAndBinds()
         args, {QStringLiteral("--bind"), QStringLiteral("/var/lib/x"), QStringLiteral("/data")}));
     QVERIFY(containsSequence(args, {QStringLiteral("--ro-bind-try"), QStringLiteral("/maybe"),
                                     QStringLiteral("/maybe")}));
+    // With network the certificate trees are bound on top of the staged /etc.
+    QVERIFY(containsSequence(args, {QStringLiteral("--ro-bind"), QStringLiteral("/staging/etc"),
+                                    QStringLiteral("/etc")}));
+    QVERIFY(containsSequence(args, {QStringLiteral("--ro-bind-try"), QStringLiteral("/etc/ssl"),
+                                    QStringLiteral("/etc/ssl")}));
+    QVERIFY(args.indexOf(QStringLiteral("/etc/ssl")) > args.indexOf(QStringLiteral("/etc")));
     QCOMPARE(args.last(), QStringLiteral("/opt/edgedesk/api-backend"));
 }
 
@@ -147,6 +166,140 @@ void TestSandbox::stagedFilesNameTheSandboxUser()
     for (const auto &file : files)
         resolv = resolv || file.destination == QLatin1String("/etc/resolv.conf");
     QCOMPARE(resolv, QFileInfo::exists(QStringLiteral("/etc/resolv.conf")));
+}
+
+void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
+{
+    // A stand-in for the host's /etc, changed the way dpkg, update-alternatives and ldconfig
+    // change theirs.
+    QTemporaryDir host;
+    QVERIFY(host.isValid());
+    const QString etc = host.path();
+    QVERIFY(QDir(etc).mkdir(QStringLiteral("alternatives")));
+    QVERIFY(QFile::link(QStringLiteral("/usr/bin/mawk"), etc + QStringLiteral("/alternatives/awk")));
+    QVERIFY(QFile::link(QStringLiteral("/usr/share/zoneinfo/Etc/UTC"),
+                        etc + QStringLiteral("/localtime")));
+    const auto writeFile = [](const QString &path, const QByteArray &content) {
+        // Written next to it and renamed over, like ldconfig does.
+        QFile file(path + QStringLiteral(".new"));
+        return file.open(QIODevice::WriteOnly) && file.write(content) == content.size() &&
+               (file.close(), ::rename(QFile::encodeName(file.fileName()).constData(),
+                                       QFile::encodeName(path).constData()) == 0);
+    };
+    QVERIFY(writeFile(etc + QStringLiteral("/ld.so.cache"), "cache one"));
+    QVERIFY(writeFile(etc + QStringLiteral("/shadow"), "secret")); // never copied
+
+    // Copies of entries changed within the last seconds are not reused (coarse file times):
+    // let these settle so that reuse can be checked.
+    QThread::sleep(3);
+    Sandbox::setHostEtcDirectory(etc);
+    const auto cleanup = qScopeGuard([] { Sandbox::setHostEtcDirectory(QString()); });
+    SandboxProbe probe = m_probe;
+    probe.bwrapPath = QStringLiteral("/usr/bin/bwrap"); // prepare() only checks it is set
+    probe.containment = Containment::SharedUid;         // no cgroup needed here
+    SandboxSpec spec;
+    spec.files.insert(QStringLiteral("/etc/edgedesk.conf"), "x=1\n");
+    spec.files.insert(QStringLiteral("/opt/data/conf"), "y=2\n");
+    const auto readAll = [](const QString &path) {
+        QFile file(path);
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
+    };
+
+    Sandbox first(spec, probe);
+    QVERIFY(first.prepare().ok());
+    const QString staged = first.stagingPath() + QStringLiteral("/etc");
+    QCOMPARE(QFileInfo(staged + QStringLiteral("/alternatives/awk")).symLinkTarget(),
+             QStringLiteral("/usr/bin/mawk"));
+    QCOMPARE(QFileInfo(staged + QStringLiteral("/localtime")).symLinkTarget(),
+             QStringLiteral("/usr/share/zoneinfo/Etc/UTC"));
+    QCOMPARE(readAll(staged + QStringLiteral("/ld.so.cache")), QByteArray("cache one"));
+    QVERIFY(readAll(staged + QStringLiteral("/passwd")).startsWith("sandbox:x:1000:1000:"));
+    QVERIFY(readAll(staged + QStringLiteral("/group")).startsWith("sandbox:x:1000:"));
+    QVERIFY(readAll(staged + QStringLiteral("/hosts")).contains("localhost"));
+    QCOMPARE(readAll(staged + QStringLiteral("/edgedesk.conf")), QByteArray("x=1\n"));
+    QVERIFY(!QFileInfo::exists(staged + QStringLiteral("/shadow")));
+    QVERIFY(!QFileInfo::exists(staged + QStringLiteral("/resolv.conf")));
+    // Minimal: nothing else.
+    QCOMPARE(QDir(staged).entryList(QDir::AllEntries | QDir::System | QDir::Hidden |
+                                    QDir::NoDotAndDotDot),
+             (QStringList{QStringLiteral("alternatives"), QStringLiteral("edgedesk.conf"),
+                          QStringLiteral("group"), QStringLiteral("hosts"),
+                          QStringLiteral("ld.so.cache"), QStringLiteral("localtime"),
+                          QStringLiteral("passwd")}));
+    // Read-only for everybody but its owner (root: the sandbox user is not).
+    QCOMPARE(QFileInfo(staged).permissions() &
+                 (QFileDevice::WriteGroup | QFileDevice::WriteOther),
+             QFileDevice::Permissions());
+    // A file meant outside /etc keeps a bind of its own.
+    const QStringList args =
+        Sandbox::bwrapArguments(spec, first.stagingPath(), m_probe.disableUserns);
+    QVERIFY(args.contains(QStringLiteral("/opt/data/conf")));
+
+    // Unchanged host: the same staged folder is reused.
+    Sandbox same(spec, probe);
+    QVERIFY(same.prepare().ok());
+    QCOMPARE(same.stagingPath(), first.stagingPath());
+
+    // The host changes: a new alternative, a new ld.so.cache, another time zone. The next
+    // sandbox gets a fresh copy; the running one keeps its own.
+    QVERIFY(QFile::link(QStringLiteral("/usr/bin/vim.basic"), etc + QStringLiteral("/alternatives/vi")));
+    QVERIFY(writeFile(etc + QStringLiteral("/ld.so.cache"), "cache two"));
+    QVERIFY(QFile::remove(etc + QStringLiteral("/localtime")));
+    QVERIFY(QFile::link(QStringLiteral("/usr/share/zoneinfo/Europe/Paris"),
+                        etc + QStringLiteral("/localtime")));
+    Sandbox refreshed(spec, probe);
+    QVERIFY(refreshed.prepare().ok());
+    QVERIFY(refreshed.stagingPath() != first.stagingPath());
+    // Changed just now: this copy is not reused, the next sandbox copies again.
+    Sandbox again(spec, probe);
+    QVERIFY(again.prepare().ok());
+    QVERIFY(again.stagingPath() != refreshed.stagingPath());
+    const QString fresh = refreshed.stagingPath() + QStringLiteral("/etc");
+    QCOMPARE(QFileInfo(fresh + QStringLiteral("/alternatives/vi")).symLinkTarget(),
+             QStringLiteral("/usr/bin/vim.basic"));
+    QCOMPARE(readAll(fresh + QStringLiteral("/ld.so.cache")), QByteArray("cache two"));
+    QCOMPARE(QFileInfo(fresh + QStringLiteral("/localtime")).symLinkTarget(),
+             QStringLiteral("/usr/share/zoneinfo/Europe/Paris"));
+    QCOMPARE(readAll(staged + QStringLiteral("/ld.so.cache")), QByteArray("cache one"));
+
+    // A removed entry disappears from the next copy.
+    QVERIFY(QFile::remove(etc + QStringLiteral("/alternatives/awk")));
+    Sandbox removed(spec, probe);
+    QVERIFY(removed.prepare().ok());
+    QVERIFY(!QFileInfo(removed.stagingPath() + QStringLiteral("/etc/alternatives/awk")).isSymLink());
+    QVERIFY(QFileInfo(removed.stagingPath() + QStringLiteral("/etc/alternatives/vi")).isSymLink());
+}
+
+void TestSandbox::sandboxSeesTheStagedEtc()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {
+        QStringLiteral("-c"),
+        QStringLiteral("ls /etc; awk 'BEGIN { print 6 * 7 }'; id -un; touch /etc/x 2>/dev/null "
+                       "&& echo writable; cat /etc/shadow 2>/dev/null; readlink /etc/localtime "
+                       ">/dev/null && echo localtime")};
+    Sandbox sandbox(spec, m_probe);
+    QVERIFY(sandbox.prepare().ok());
+    QProcess process;
+    sandbox.configure(process);
+    process.start();
+    QVERIFY(process.waitForFinished(10000));
+    const QByteArray output = process.readAllStandardOutput();
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    QStringList expected = {QStringLiteral("alternatives"), QStringLiteral("group"),
+                            QStringLiteral("hosts")};
+    if (QFileInfo::exists(QStringLiteral("/etc/ld.so.cache")))
+        expected << QStringLiteral("ld.so.cache");
+    if (QFileInfo(QStringLiteral("/etc/localtime")).isSymLink() ||
+        QFileInfo::exists(QStringLiteral("/etc/localtime")))
+        expected << QStringLiteral("localtime");
+    expected << QStringLiteral("passwd") << QStringLiteral("42") << QStringLiteral("sandbox");
+    if (expected.contains(QStringLiteral("localtime")))
+        expected << QStringLiteral("localtime");
+    QCOMPARE(QString::fromUtf8(output).split(QLatin1Char('\n'), Qt::SkipEmptyParts), expected);
 }
 
 void TestSandbox::probeFindsBwrapAndAProcessCap()
