@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -541,10 +542,46 @@ QString SandboxProbe::describeContainment(int maxProcesses, std::optional<quint3
     return {};
 }
 
+int Sandbox::removeStaleStagingDirs(const QString &tempDir)
+{
+    // Staging folders are named edgedesk-sandbox-<pid>-XXXXXX after the process that made them;
+    // its sandboxes die with it (--die-with-parent), so once it is gone (a kill -9 leaves its
+    // folders behind) nothing uses them. Older builds named them edgedesk-sandbox-XXXXXX: those
+    // go once they are an hour old.
+    int removed = 0;
+    const QFileInfoList entries =
+        QDir(tempDir).entryInfoList({QStringLiteral("edgedesk-sandbox-*")},
+                                    QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks);
+    const QDateTime hourAgo = QDateTime::currentDateTimeUtc().addSecs(-3600);
+    for (const QFileInfo &entry : entries) {
+        if (entry.ownerId() != ::getuid())
+            continue;
+        const QStringList parts = entry.fileName().split(QLatin1Char('-'));
+        bool numeric = false;
+        const qint64 pid = parts.size() == 4 ? parts[2].toLongLong(&numeric) : 0;
+        bool stale = false;
+        if (numeric && pid > 0)
+            stale = pid != QCoreApplication::applicationPid() && ::kill(pid_t(pid), 0) != 0 &&
+                    errno == ESRCH;
+        else if (parts.size() == 3)
+            stale = entry.lastModified().toUTC() < hourAgo;
+        if (stale && QDir(entry.filePath()).removeRecursively())
+            ++removed;
+    }
+    return removed;
+}
+
 Result<std::shared_ptr<QTemporaryDir>> Sandbox::newStagingDir()
 {
-    auto dir = std::make_shared<QTemporaryDir>(QDir::tempPath() +
-                                               QStringLiteral("/edgedesk-sandbox-XXXXXX"));
+    static std::once_flag swept;
+    std::call_once(swept, [] {
+        if (const int removed = removeStaleStagingDirs(QDir::tempPath()))
+            qCInfo(lcSandbox) << "removed" << removed
+                              << "staging folders left by processes that are gone";
+    });
+    auto dir = std::make_shared<QTemporaryDir>(
+        QDir::tempPath() +
+        QStringLiteral("/edgedesk-sandbox-%1-XXXXXX").arg(QCoreApplication::applicationPid()));
     if (!dir->isValid())
         return makeError(
             QStringLiteral("storage_error"),

@@ -154,6 +154,10 @@ public:
     Mode mode() const { return m_mode; }
     QString cgroupPath() const { return m_cgroup; }
 
+    // Removes the staging folders in `tempDir` whose process is gone (a kill -9 leaves them);
+    // returns how many. Run once per process before its first staging folder is made.
+    static int removeStaleStagingDirs(const QString &tempDir);
+
 private:
     QStringList unsandboxedEnvironment() const;
     void removeCgroup();

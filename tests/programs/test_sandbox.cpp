@@ -12,7 +12,10 @@
 #include <QScopeGuard>
 #include <QTest>
 
+#include <cerrno>
 #include <cstdio>
+#include <signal.h>
+#include <utime.h>
 
 #include <unistd.h>
 
@@ -31,6 +34,7 @@ private Q_SLOTS:
     void argumentsWithNetworkAndBinds();
     void stagedFilesNameTheSandboxUser();
     void stagedEtcCopiesAndFollowsTheHost();
+    void staleStagingFoldersAreRemoved();
     void sandboxSeesTheStagedEtc();
     void probeFindsBwrapAndAProcessCap();
     void runsApiBackendInItsOwnSandbox();
@@ -431,6 +435,45 @@ void TestSandbox::rlimitFallbackCapsProcesses()
     QCOMPARE(process.exitCode(), 0);
     const int forks = process.readAllStandardOutput().trimmed().toInt();
     QVERIFY2(forks > 4 && forks < 32, qPrintable(QString::number(forks)));
+}
+
+// A kill -9 leaves the staging folders of the killed process behind; the next process removes
+// them, and only them.
+void TestSandbox::staleStagingFoldersAreRemoved()
+{
+    QTemporaryDir temp;
+    QVERIFY(temp.isValid());
+    // A pid no process has.
+    qint64 unused = 4000000;
+    while (::kill(pid_t(unused), 0) == 0 || errno != ESRCH)
+        --unused;
+    const qint64 self = QCoreApplication::applicationPid();
+    const qint64 parent = ::getppid();
+    const QDir dir(temp.path());
+    const QStringList names = {
+        QStringLiteral("edgedesk-sandbox-%1-aaaaaa").arg(unused), // its process is gone
+        QStringLiteral("edgedesk-sandbox-%1-bbbbbb").arg(self),   // ours: in use
+        QStringLiteral("edgedesk-sandbox-%1-cccccc").arg(parent), // a live process's
+        QStringLiteral("edgedesk-sandbox-dddddd"),                // old name, fresh
+        QStringLiteral("unrelated-%1-eeeeee").arg(unused)};       // not a staging folder
+    for (const QString &name : names) {
+        QVERIFY(dir.mkpath(name + QStringLiteral("/etc/alternatives")));
+        QFile file(dir.filePath(name + QStringLiteral("/etc/passwd")));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    QCOMPARE(Sandbox::removeStaleStagingDirs(temp.path()), 1);
+    QVERIFY(!dir.exists(names[0]));
+    for (qsizetype i = 1; i < names.size(); ++i)
+        QVERIFY2(dir.exists(names[i]), qPrintable(names[i]));
+
+    // An old-style name an hour old is taken as abandoned too.
+    const QByteArray oldPath = QFile::encodeName(dir.filePath(names[3]));
+    const time_t twoHoursAgo = ::time(nullptr) - 7200;
+    const struct utimbuf times = {twoHoursAgo, twoHoursAgo};
+    QVERIFY(::utime(oldPath.constData(), &times) == 0);
+    QCOMPARE(Sandbox::removeStaleStagingDirs(temp.path()), 1);
+    QVERIFY(!dir.exists(names[3]));
+    QVERIFY(dir.exists(names[1]) && dir.exists(names[2]) && dir.exists(names[4]));
 }
 
 QTEST_GUILESS_MAIN(TestSandbox)
