@@ -1,5 +1,6 @@
 #pragma once
 
+#include "logging/loghub.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -62,7 +63,7 @@ public:
     void note(const QString &source, const QString &level, const QString &message);
 
     // stderr lines are warnings; JSON lines on stdout carry their level ("warn" → "warning").
-    static QString levelOf(const QByteArray &line, Stream stream);
+    static QString levelOf(QByteArrayView line, Stream stream);
 
 private:
     struct Input
@@ -86,7 +87,8 @@ private:
     bool readInput(const std::shared_ptr<Input> &input);
     void readSource(const QString &source);
     void closeInput(const std::shared_ptr<Input> &input);
-    void appendLine(const Input &input, QByteArray line);
+    // Passes a line to its watchers and adds it to batch (for the hub).
+    void appendLine(const Input &input, QByteArrayView line, QList<LogHub::Line> *batch);
 
     QThread *m_thread;
     QObject *m_context; // lives in m_thread
