@@ -11,6 +11,11 @@
 // and INSTANCE_ID; serves on 127.0.0.1 only.
 int main(int argc, char *argv[])
 {
+    // Qt's own poll(2) event dispatcher instead of GLib's: with GLib, every socket notifier
+    // switched on or off (a socket's write notifier, per answer) also wakes the loop through its
+    // eventfd. Nothing here needs GLib sources.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("api-backend"));
     QCoreApplication::setApplicationVersion(QStringLiteral(EDGEDESK_VERSION));
@@ -49,6 +54,8 @@ int main(int argc, char *argv[])
     edgedesk::ProgramRuntime::log("info",
                                   QStringLiteral("api-backend %1 serving as %2")
                                       .arg(QCoreApplication::applicationVersion(), instance));
+    // One write(2) per event-loop pass for the request lines, not one per request.
+    runtime.bufferStdoutWhileBusy();
     const int code = app.exec();
     edgedesk::ProgramRuntime::log("info", QStringLiteral("api-backend stopped"));
     return code;
