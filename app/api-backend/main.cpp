@@ -1,7 +1,10 @@
 #include "backendserver.h"
 #include "programruntime.h"
+#include "unixlistener.h"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QLoggingCategory>
 #include <QHostAddress>
 #include <QTcpServer>
 
@@ -48,6 +51,21 @@ int main(int argc, char *argv[])
                      unsigned(*port));
         return 1;
     }
+    // LISTEN_UNIX: a Unix-domain socket to serve on as well (EdgeDesk's proxy uses it). Said
+    // before the TCP address: the container manager takes that line as "started".
+    if (const QString unixPath = qEnvironmentVariable("LISTEN_UNIX"); !unixPath.isEmpty()) {
+        auto *listener = new edgedesk::UnixListener(&server);
+        if (!listener->listenAt(unixPath, &error)) {
+            std::fprintf(stderr, "api-backend: %s\n", qPrintable(error));
+            return 1;
+        }
+        // QAbstractHttpServer warns about a QTcpServer that does not listen on TCP: this one
+        // is meant not to.
+        QLoggingCategory::setFilterRules(QStringLiteral("qt.httpserver.warning=false"));
+        server.bind(listener);
+        QLoggingCategory::setFilterRules(QString());
+        edgedesk::ProgramRuntime::writeLine("listening on unix:" + QFile::encodeName(unixPath));
+    }
     edgedesk::ProgramRuntime::writeLine(
         "listening on " + edgedesk::ProgramRuntime::listenAddress().toString().toLatin1() + ':' +
         QByteArray::number(bound));
@@ -57,6 +75,16 @@ int main(int argc, char *argv[])
     // One write(2) per event-loop pass for the request lines, not one per request.
     runtime.bufferStdoutWhileBusy();
     const int code = app.exec();
+    // LISTEN_UNIX: a Unix-domain socket to serve on as well (EdgeDesk's proxy uses it).
+    if (const QString unixPath = qEnvironmentVariable("LISTEN_UNIX"); !unixPath.isEmpty()) {
+        auto *listener = new edgedesk::UnixListener(&server);
+        if (!listener->listenAt(unixPath, &error)) {
+            std::fprintf(stderr, "api-backend: %s\n", qPrintable(error));
+            return 1;
+        }
+        server.bind(listener);
+        edgedesk::ProgramRuntime::writeLine("listening on unix:" + QFile::encodeName(unixPath));
+    }
     edgedesk::ProgramRuntime::log("info", QStringLiteral("api-backend stopped"));
     return code;
 }

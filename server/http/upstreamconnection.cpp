@@ -2,13 +2,17 @@
 
 #include "http/upstreampool.h"
 
+#include <QFile>
 #include <QHostAddress>
 #include <QTcpSocket>
 
 #include <cerrno>
+#include <memory>
 #include <cstring>
 
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace edgedesk {
 
@@ -51,8 +55,10 @@ qsizetype findHeadEnd(const QByteArray &buf, qsizetype from)
 
 } // namespace
 
-UpstreamConnection::UpstreamConnection(UpstreamPool *pool, const QString &host, quint16 port)
-    : QObject(pool), m_pool(pool), m_host(host), m_port(port), m_socket(new QTcpSocket(this)),
+UpstreamConnection::UpstreamConnection(UpstreamPool *pool, const QString &host, quint16 port,
+                                       const QString &unixSocket)
+    : QObject(pool), m_pool(pool), m_host(host), m_port(port), m_unixSocket(unixSocket),
+      m_socket(new QTcpSocket(this)),
       m_hostLine("Host: " + host.toLatin1() + ':' + QByteArray::number(port) + "\r\n")
 {
     connect(m_socket, &QTcpSocket::connected, this, [this] {
@@ -79,6 +85,10 @@ void UpstreamConnection::start(std::shared_ptr<UpstreamCall> call)
     }
     m_phase = Phase::Connecting;
     m_deadline = UpstreamPool::now() + m_call->request.timeoutMs;
+    if (!m_unixSocket.isEmpty() && connectUnix()) {
+        send();
+        return;
+    }
     QHostAddress address;
     if (m_host == QLatin1String("localhost"))
         address = QHostAddress(QHostAddress::LocalHost);
@@ -91,6 +101,32 @@ void UpstreamConnection::start(std::shared_ptr<UpstreamCall> call)
         m_socket->connectToHost(m_host, m_port, mode);
     else
         m_socket->connectToHost(address, m_port, mode);
+}
+
+bool UpstreamConnection::connectUnix()
+{
+    const QByteArray path = QFile::encodeName(m_unixSocket);
+    sockaddr_un address = {};
+    address.sun_family = AF_UNIX;
+    if (size_t(path.size()) >= sizeof address.sun_path)
+        return false;
+    std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    // A Unix-domain connect completes at once, or fails at once (no listener: the instance is
+    // not up, or does not serve there; a full backlog): then TCP decides, with its usual errors.
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return false;
+    }
+    // A QTcpSocket on a stream socket of another family reads and writes the same way.
+    if (!m_socket->setSocketDescriptor(fd, QAbstractSocket::ConnectedState,
+                                       QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+        ::close(fd);
+        return false;
+    }
+    return true;
 }
 
 void UpstreamConnection::send()
@@ -121,13 +157,32 @@ void UpstreamConnection::send()
     out += "\r\n";
     out += r.body;
     m_phase = Phase::Head;
-    m_in.clear();
+    m_in.resize(0);
     m_pos = 0;
     m_keepAlive = true;
     m_deadline = UpstreamPool::now() + r.timeoutMs;
-    m_socket->write(out);
-    // Write now rather than on the next event-loop pass: one poll round trip less per request.
-    m_socket->flush();
+    // Straight to the kernel when nothing waits in Qt's buffer: QTcpSocket would switch its
+    // write notifier on and off again (with GLib's dispatcher, two event-loop wake-ups), and a
+    // socket adopted with setSocketDescriptor() (Unix-domain) is buffered whatever its mode.
+    qsizetype sent = 0;
+    if (m_socket->bytesToWrite() == 0) {
+        const int fd = int(m_socket->socketDescriptor());
+        while (sent < out.size()) {
+            const ssize_t n = ::send(fd, out.constData() + sent, size_t(out.size() - sent),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                sent += n;
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            break; // full (EAGAIN), or an error: Qt's socket takes the rest and reports errors
+        }
+    }
+    if (sent < out.size()) {
+        m_socket->write(out.constData() + sent, out.size() - sent);
+        m_socket->flush();
+    }
 }
 
 void UpstreamConnection::onReadyRead()
@@ -138,19 +193,20 @@ void UpstreamConnection::onReadyRead()
         return;
     }
     if (m_pos > 0 && m_pos == m_in.size()) {
-        m_in.clear();
+        m_in.resize(0); // keeps its capacity
         m_pos = 0;
     }
-    // One read(2) in the common case: a whole small answer fits the first chunk.
+    // One read(2) in the common case: a whole small answer fits the first chunk. Read into one
+    // buffer per thread: growing m_in by 64 KiB per answer cost a large malloc and free each
+    // time (and with them glibc's malloc_consolidate).
     constexpr qsizetype kChunk = 64 * 1024;
+    thread_local std::unique_ptr<char[]> chunk(new char[kChunk]);
     qint64 got = 0;
     for (;;) {
-        const qsizetype before = m_in.size();
-        m_in.resize(before + kChunk);
-        const qint64 n = m_socket->read(m_in.data() + before, kChunk);
-        m_in.resize(before + qMax<qint64>(n, 0));
+        const qint64 n = m_socket->read(chunk.get(), kChunk);
         if (n <= 0)
             break;
+        m_in.append(chunk.get(), n);
         got += n;
         if (n < kChunk)
             break;
@@ -384,7 +440,10 @@ void UpstreamConnection::completeCall()
     // Bytes beyond the answer would be read as the next one: never reuse such a connection.
     const bool reusable =
         m_keepAlive && m_pos == m_in.size() && m_socket->state() == QAbstractSocket::ConnectedState;
-    m_in.clear();
+    if (m_in.capacity() > 64 * 1024)
+        m_in = QByteArray(); // a large answer's buffer is not kept for the next small one
+    else
+        m_in.resize(0);
     m_pos = 0;
     if (reusable) {
         m_phase = Phase::Idle;
