@@ -21,11 +21,6 @@ namespace {
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
 constexpr qsizetype kMaxLineBytes = 4096;
 
-bool equalsNoCase(const QByteArray &a, const char *b)
-{
-    return a.compare(b, Qt::CaseInsensitive) == 0;
-}
-
 bool hasToken(const QByteArray &value, const char *token)
 {
     for (const QByteArray &part : value.split(',')) {
@@ -337,20 +332,29 @@ bool UpstreamConnection::readLine(QByteArray *line)
 
 bool UpstreamConnection::parseHead(qsizetype headEnd)
 {
-    const QByteArray head = m_in.mid(m_pos, headEnd - m_pos);
+    // Lines are views into m_in: only header names and values are copied out.
+    const QByteArrayView head(m_in.constData() + m_pos, headEnd - m_pos);
     m_pos = headEnd;
-    const QList<QByteArray> lines = head.split('\n');
-    QByteArray statusLine = lines.value(0);
-    if (statusLine.endsWith('\r'))
-        statusLine.chop(1);
+    qsizetype at = 0;
+    const auto nextLine = [&]() -> QByteArrayView {
+        const qsizetype nl = head.indexOf('\n', at);
+        const qsizetype stop = nl < 0 ? head.size() : nl;
+        QByteArrayView line = head.sliced(at, stop - at);
+        at = nl < 0 ? head.size() : nl + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        return line;
+    };
+    const QByteArrayView statusLine = nextLine();
     // "HTTP/1.1 200 OK"
     if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 || statusLine[8] != ' ') {
-        fail(UpstreamFailure::Protocol, QStringLiteral("not an HTTP/1.x response: %1")
-                                            .arg(QString::fromLatin1(statusLine.left(80))));
+        fail(UpstreamFailure::Protocol,
+             QStringLiteral("not an HTTP/1.x response: %1")
+                 .arg(QString::fromLatin1(statusLine.first(qMin<qsizetype>(80, statusLine.size())))));
         return false;
     }
     bool ok = false;
-    const int status = statusLine.mid(9, 3).toInt(&ok);
+    const int status = statusLine.sliced(9, 3).toInt(&ok);
     if (!ok || status < 100 || status > 999) {
         fail(UpstreamFailure::Protocol, QStringLiteral("malformed status line"));
         return false;
@@ -366,13 +370,11 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
     m_keepAlive = !http10;
 
     HeaderList headers;
-    headers.reserve(lines.size());
+    headers.reserve(8);
     qint64 contentLength = -1;
     bool chunked = false;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        QByteArray line = lines[i];
-        if (line.endsWith('\r'))
-            line.chop(1);
+    while (at < head.size()) {
+        const QByteArrayView line = nextLine();
         if (line.isEmpty())
             continue;
         const qsizetype colon = line.indexOf(':');
@@ -380,24 +382,25 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
             fail(UpstreamFailure::Protocol, QStringLiteral("malformed response header line"));
             return false;
         }
-        QByteArray name = line.left(colon);
-        QByteArray value = line.mid(colon + 1).trimmed();
-        if (equalsNoCase(name, "content-length")) {
+        const QByteArrayView name = line.first(colon);
+        const QByteArrayView value = line.sliced(colon + 1).trimmed();
+        if (name.size() == 14 && qstrnicmp(name.data(), "content-length", 14) == 0) {
             const qint64 n = value.toLongLong(&ok);
             if (!ok || n < 0 || (contentLength >= 0 && contentLength != n)) {
                 fail(UpstreamFailure::Protocol, QStringLiteral("invalid Content-Length"));
                 return false;
             }
             contentLength = n;
-        } else if (equalsNoCase(name, "transfer-encoding")) {
-            chunked = hasToken(value, "chunked");
-        } else if (equalsNoCase(name, "connection")) {
-            if (hasToken(value, "close"))
+        } else if (name.size() == 17 && qstrnicmp(name.data(), "transfer-encoding", 17) == 0) {
+            chunked = hasToken(value.toByteArray(), "chunked");
+        } else if (name.size() == 10 && qstrnicmp(name.data(), "connection", 10) == 0) {
+            const QByteArray tokens = value.toByteArray();
+            if (hasToken(tokens, "close"))
                 m_keepAlive = false;
-            else if (http10 && hasToken(value, "keep-alive"))
+            else if (http10 && hasToken(tokens, "keep-alive"))
                 m_keepAlive = true;
         }
-        headers.append({std::move(name), std::move(value)});
+        headers.append({name.toByteArray(), value.toByteArray()});
     }
 
     const bool noBody = m_headRequest || status == 204 || status == 304;
