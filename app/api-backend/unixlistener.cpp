@@ -53,6 +53,17 @@ bool UnixListener::listenAt(const QString &path, QString *error)
     return true;
 }
 
+QTcpSocket *UnixListener::nextPendingConnection()
+{
+    // QTcpServer warns on every connection taken from a server without a TCP socket engine:
+    // this one has none by design. Only this (event-loop) thread logs meanwhile.
+    const QtMessageHandler previous =
+        qInstallMessageHandler([](QtMsgType, const QMessageLogContext &, const QString &) {});
+    QTcpSocket *socket = QTcpServer::nextPendingConnection();
+    qInstallMessageHandler(previous);
+    return socket;
+}
+
 void UnixListener::acceptAll()
 {
     for (;;) {

@@ -23,6 +23,8 @@ public:
 
     // Binds path (replacing a stale socket file) and listens. Empty with *error set on failure.
     bool listenAt(const QString &path, QString *error);
+    // QTcpServer's, without its warning that this server does not listen (on TCP).
+    QTcpSocket *nextPendingConnection() override;
 
 private:
     void acceptAll();
