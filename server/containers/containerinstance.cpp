@@ -437,8 +437,10 @@ void ContainerInstance::becomeHealthy()
     setState(State::Healthy);
     const qint64 took = m_healthyAtMs - m_startedAtMs;
     qCInfo(lcContainers).noquote() << m_logSource << "is healthy after" << took << "ms";
-    m_manager->logSink()->note(m_logSource, QStringLiteral("info"),
-                               QStringLiteral("healthy after %1 ms").arg(took));
+    // At once: the requests released below are answered, and logged by the instance, before
+    // a queued note would reach the hub.
+    ContainerLogSink::noteNow(m_logSource, QStringLiteral("info"),
+                              QStringLiteral("healthy after %1 ms").arg(took));
     m_manager->sampleSoon();
     armSleepTimer();
     releaseWaiters(Ok{});

@@ -131,6 +131,12 @@ void ContainerLogSink::note(const QString &source, const QString &level, const Q
         Qt::QueuedConnection);
 }
 
+void ContainerLogSink::noteNow(const QString &source, const QString &level,
+                               const QString &message)
+{
+    LogHub::instance()->append(source, level, QStringLiteral("edgedesk"), message);
+}
+
 void ContainerLogSink::onReadable(const std::shared_ptr<Input> &input)
 {
     const bool watched = input->stream == Stream::Stdout &&

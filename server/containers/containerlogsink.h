@@ -61,6 +61,10 @@ public:
     // A line of our own about the instance (started, stopped, crashed); what its pipes already
     // hold is appended first.
     void note(const QString &source, const QString &level, const QString &message);
+    // A line of our own appended at once, from the calling thread, without waiting for the
+    // pipes: for a note that must come before what the caller does next ("healthy", before the
+    // requests it releases reach the instance and are logged by it).
+    static void noteNow(const QString &source, const QString &level, const QString &message);
 
     // stderr lines are warnings; JSON lines on stdout carry their level ("warn" → "warning").
     static QString levelOf(QByteArrayView line, Stream stream);
