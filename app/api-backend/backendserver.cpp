@@ -159,7 +159,17 @@ void BackendServer::respond(QHttpServerResponder &responder, const Exchange &exc
                             const QByteArray &mimeType, const QByteArray &body)
 {
     responder.write(body, mimeType, static_cast<QHttpServerResponder::StatusCode>(status));
+    sendNow(responder);
     ProgramRuntime::logRequest(exchange.method, exchange.path, status, elapsedMs(exchange.startNs));
+}
+
+void BackendServer::sendNow(QHttpServerResponder &responder)
+{
+    // QTcpSocket buffers the answer and writes it once the event loop sees the socket writable:
+    // a second poll per pass, and the answer leaves later. An answer that fits the socket's send
+    // buffer (all of them but large echoes) goes out now; the rest still waits for the notifier.
+    if (QTcpSocket *socket = responder.socket())
+        socket->flush();
 }
 
 void BackendServer::respondError(QHttpServerResponder &responder, const Exchange &exchange,
@@ -178,6 +188,7 @@ void BackendServer::respondMethodNotAllowed(QHttpServerResponder &responder,
                  QString::fromLatin1(allow)));
     responder.write(body, {{"Content-Type", kJson}, {"Allow", allow}},
                     QHttpServerResponder::StatusCode::MethodNotAllowed);
+    sendNow(responder);
     ProgramRuntime::logRequest(exchange.method, exchange.path, 405, elapsedMs(exchange.startNs));
 }
 

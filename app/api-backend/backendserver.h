@@ -44,6 +44,7 @@ private:
 
     void respond(QHttpServerResponder &responder, const Exchange &exchange, int status,
                  const QByteArray &mimeType, const QByteArray &body);
+    static void sendNow(QHttpServerResponder &responder);
     void respondError(QHttpServerResponder &responder, const Exchange &exchange, int status,
                       const QString &code, const QString &message);
     void respondMethodNotAllowed(QHttpServerResponder &responder, const Exchange &exchange,

@@ -1,9 +1,12 @@
 #include "programruntime.h"
 
+#include <QAbstractEventDispatcher>
 #include <QDateTime>
 #include <QSocketNotifier>
+#include <QThread>
 #include <QtGlobal>
 
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -19,6 +22,24 @@ namespace {
 // Written by the signal handler, read by the event loop: the self-pipe trick, because nothing
 // but write(2) is safe inside a handler.
 int g_signalFds[2] = {-1, -1};
+
+// bufferStdoutWhileBusy(): the thread whose lines are collected, and what it collected.
+std::atomic<Qt::HANDLE> g_bufferingThread{nullptr};
+QByteArray g_stdoutBuffer;
+
+void writeAll(const char *data, qsizetype left)
+{
+    while (left > 0) {
+        const ssize_t written = ::write(STDOUT_FILENO, data, size_t(left));
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            return; // nobody reads stdout any more: logging must not take the program down
+        }
+        data += written;
+        left -= written;
+    }
+}
 
 void onTerminationSignal(int)
 {
@@ -81,6 +102,10 @@ ProgramRuntime::ProgramRuntime(QObject *parent) : QObject(parent) {}
 
 ProgramRuntime::~ProgramRuntime()
 {
+    if (m_buffering) {
+        g_bufferingThread.store(nullptr);
+        flushStdout();
+    }
     if (m_notifier) {
         struct sigaction action = {};
         action.sa_handler = SIG_DFL;
@@ -149,18 +174,34 @@ void ProgramRuntime::installMessageHandler()
 void ProgramRuntime::writeLine(QByteArray line)
 {
     line += '\n';
-    const char *data = line.constData();
-    qsizetype left = line.size();
-    while (left > 0) {
-        const ssize_t written = ::write(STDOUT_FILENO, data, size_t(left));
-        if (written < 0) {
-            if (errno == EINTR)
-                continue;
-            return; // nobody reads stdout any more: logging must not take the program down
-        }
-        data += written;
-        left -= written;
+    if (g_bufferingThread.load(std::memory_order_relaxed) == QThread::currentThreadId()) {
+        g_stdoutBuffer += line;
+        if (g_stdoutBuffer.size() >= kStdoutBufferBytes)
+            flushStdout();
+        return;
     }
+    writeAll(line.constData(), line.size());
+}
+
+void ProgramRuntime::bufferStdoutWhileBusy()
+{
+    QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
+    if (!dispatcher || g_bufferingThread.load())
+        return;
+    g_stdoutBuffer.reserve(kStdoutBufferBytes + 1024);
+    connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &ProgramRuntime::flushStdout,
+            Qt::DirectConnection);
+    m_buffering = true;
+    g_bufferingThread.store(QThread::currentThreadId());
+}
+
+void ProgramRuntime::flushStdout()
+{
+    // Only the buffering thread itself ever calls this with anything buffered.
+    if (g_stdoutBuffer.isEmpty())
+        return;
+    writeAll(g_stdoutBuffer.constData(), g_stdoutBuffer.size());
+    g_stdoutBuffer.resize(0); // keeps the capacity
 }
 
 void ProgramRuntime::log(const char *level, const QString &message)

@@ -44,6 +44,14 @@ public:
     // One line on stdout, written with a single write(2) so lines from different threads never
     // interleave, and flushed at once so the manager's log view follows live.
     static void writeLine(QByteArray line);
+    // From now on, lines written in the calling thread (the event loop's) are collected and
+    // written together when its event loop is about to wait (or once kStdoutBufferBytes are
+    // collected, and at the latest when this runtime is destroyed): a server that logs a line
+    // per request then makes one write(2) per event-loop pass instead of one per request. The
+    // view still follows live: the loop waits only once it has nothing left to do.
+    void bufferStdoutWhileBusy();
+    static void flushStdout();
+    static constexpr qsizetype kStdoutBufferBytes = 32 * 1024;
     static void log(const char *level, const QString &message);
     static void logRequest(QHttpServerRequest::Method method, const QString &path, int status,
                            double durationMs);
@@ -64,6 +72,7 @@ private:
     void readSignal();
 
     QSocketNotifier *m_notifier = nullptr;
+    bool m_buffering = false;
 };
 
 } // namespace edgedesk

@@ -218,6 +218,7 @@ void ContainerBinding::serve(const ExchangePtr &ex, ContainerInstance *instance,
         HttpForwarder::Options options;
         options.timeoutMs = timeoutMs;
         options.upstreamName = guard->id();
+        options.unixSocket = guard->unixSocket();
         forwarder->forward(ex, guard->host(), guard->port(), target, options, [guard](int) {
             if (guard)
                 guard->requestFinished();

@@ -64,6 +64,8 @@ public:
     // Where the proxy reaches it while it serves.
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
+    // A Unix-domain socket it serves on as well (empty if none): the proxy's cheaper way in.
+    QString unixSocket() const { return m_unixListening ? m_unixSocket : QString(); }
     std::shared_ptr<DurableStore> storage() const { return m_storage; }
     QString storageError() const { return m_storageError; }
 
@@ -127,6 +129,8 @@ private:
     QString m_host = QStringLiteral("127.0.0.1");
     quint16 m_port = 0;
     bool m_listening = false;
+    QString m_unixSocket;         // offered to the program in LISTEN_UNIX
+    bool m_unixListening = false; // the program said it listens there
     bool m_stopRequested = false;
     bool m_shuttingDown = false;
     quint64 m_generation = 0; // bumps on every launch: late health answers are ignored

@@ -131,6 +131,12 @@ void ContainerLogSink::note(const QString &source, const QString &level, const Q
         Qt::QueuedConnection);
 }
 
+void ContainerLogSink::noteNow(const QString &source, const QString &level,
+                               const QString &message)
+{
+    LogHub::instance()->append(source, level, QStringLiteral("edgedesk"), message);
+}
+
 void ContainerLogSink::onReadable(const std::shared_ptr<Input> &input)
 {
     const bool watched = input->stream == Stream::Stdout &&
@@ -158,7 +164,14 @@ bool ContainerLogSink::readInput(const std::shared_ptr<Input> &input)
 {
     if (input->fd < 0)
         return false;
-    char buffer[64 * 1024];
+    // What one wake-up collected goes to the hub as one batch: one lock, one publish.
+    QList<LogHub::Line> batch;
+    const auto deliver = [&] {
+        if (!batch.isEmpty())
+            LogHub::instance()->appendBatch(input->source, streamName(input->stream),
+                                            std::exchange(batch, {}));
+    };
+    char buffer[256 * 1024];
     for (;;) {
         const ssize_t n = ::read(input->fd, buffer, sizeof buffer);
         if (n > 0) {
@@ -168,26 +181,32 @@ bool ContainerLogSink::readInput(const std::shared_ptr<Input> &input)
                 if (!hit)
                     break;
                 const qsizetype nl = static_cast<const char *>(hit) - buffer;
-                QByteArray line = input->partial.isEmpty()
-                                      ? QByteArray(buffer + start, nl - start)
-                                      : input->partial + QByteArray(buffer + start, nl - start);
-                input->partial.clear();
-                appendLine(*input, std::move(line));
+                if (input->partial.isEmpty()) {
+                    appendLine(*input, QByteArrayView(buffer + start, nl - start), &batch);
+                } else {
+                    input->partial.append(buffer + start, nl - start);
+                    appendLine(*input, std::exchange(input->partial, QByteArray()), &batch);
+                }
                 start = nl + 1;
             }
             input->partial.append(buffer + start, n - start);
             // A program that never ends its line must not grow this without bound.
             if (input->partial.size() > kMaxLineBytes)
-                appendLine(*input, std::exchange(input->partial, QByteArray()));
+                appendLine(*input, std::exchange(input->partial, QByteArray()), &batch);
+            if (n < ssize_t(sizeof buffer))
+                break; // drained: the next read would say EAGAIN
             continue;
         }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-            return true;
+            break;
+        deliver();
         closeInput(input); // end of the stream: every writer is gone
         return false;
     }
+    deliver();
+    return true;
 }
 
 void ContainerLogSink::readSource(const QString &source)
@@ -205,8 +224,12 @@ void ContainerLogSink::closeInput(const std::shared_ptr<Input> &input)
 {
     if (input->fd < 0)
         return;
-    if (!input->partial.isEmpty())
-        appendLine(*input, std::exchange(input->partial, QByteArray()));
+    if (!input->partial.isEmpty()) {
+        QList<LogHub::Line> batch;
+        appendLine(*input, std::exchange(input->partial, QByteArray()), &batch);
+        if (!batch.isEmpty())
+            LogHub::instance()->appendBatch(input->source, streamName(input->stream), batch);
+    }
     delete input->notifier;
     input->notifier = nullptr;
     ::close(input->fd);
@@ -219,7 +242,8 @@ void ContainerLogSink::closeInput(const std::shared_ptr<Input> &input)
         std::erase_if(m_watches, [&](const Watch &w) { return w.source == source; });
 }
 
-void ContainerLogSink::appendLine(const Input &input, QByteArray line)
+void ContainerLogSink::appendLine(const Input &input, QByteArrayView line,
+                                  QList<LogHub::Line> *batch)
 {
     if (line.endsWith('\r'))
         line.chop(1);
@@ -230,15 +254,15 @@ void ContainerLogSink::appendLine(const Input &input, QByteArray line)
             if (w.source != input.source || !w.context)
                 continue;
             QMetaObject::invokeMethod(
-                w.context.data(), [watcher = w.watcher, line] { watcher(line); },
+                w.context.data(),
+                [watcher = w.watcher, copy = line.toByteArray()] { watcher(copy); },
                 Qt::QueuedConnection);
         }
     }
-    LogHub::instance()->append(input.source, levelOf(line, input.stream), streamName(input.stream),
-                               QString::fromUtf8(line));
+    batch->append({levelOf(line, input.stream), QString::fromUtf8(line)});
 }
 
-QString ContainerLogSink::levelOf(const QByteArray &line, Stream stream)
+QString ContainerLogSink::levelOf(QByteArrayView line, Stream stream)
 {
     if (stream == Stream::Stderr)
         return QStringLiteral("warning");
@@ -246,13 +270,18 @@ QString ContainerLogSink::levelOf(const QByteArray &line, Stream stream)
         return QStringLiteral("info");
     // The programs' JSON lines: {"time":"...","level":"warn",...}. A search, not a parse: this
     // runs for every request an instance logs.
-    static const QByteArray key = QByteArrayLiteral("\"level\":\"");
+    constexpr QByteArrayView key = "\"level\":\"";
     const qsizetype at = line.indexOf(key);
     if (at < 0)
         return QStringLiteral("info");
     const qsizetype from = at + key.size();
     const qsizetype to = line.indexOf('"', from);
-    const QByteArray level = line.mid(from, to - from).toLower();
+    if (to < 0)
+        return QStringLiteral("info");
+    const QByteArrayView raw = line.sliced(from, to - from);
+    if (raw == "info")
+        return QStringLiteral("info");
+    const QByteArray level = raw.toByteArray().toLower();
     if (level == "warn" || level == "warning")
         return QStringLiteral("warning");
     if (level == "error" || level == "fatal" || level == "critical")

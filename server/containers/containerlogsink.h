@@ -1,5 +1,6 @@
 #pragma once
 
+#include "logging/loghub.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -60,9 +61,13 @@ public:
     // A line of our own about the instance (started, stopped, crashed); what its pipes already
     // hold is appended first.
     void note(const QString &source, const QString &level, const QString &message);
+    // A line of our own appended at once, from the calling thread, without waiting for the
+    // pipes: for a note that must come before what the caller does next ("healthy", before the
+    // requests it releases reach the instance and are logged by it).
+    static void noteNow(const QString &source, const QString &level, const QString &message);
 
     // stderr lines are warnings; JSON lines on stdout carry their level ("warn" → "warning").
-    static QString levelOf(const QByteArray &line, Stream stream);
+    static QString levelOf(QByteArrayView line, Stream stream);
 
 private:
     struct Input
@@ -86,7 +91,8 @@ private:
     bool readInput(const std::shared_ptr<Input> &input);
     void readSource(const QString &source);
     void closeInput(const std::shared_ptr<Input> &input);
-    void appendLine(const Input &input, QByteArray line);
+    // Passes a line to its watchers and adds it to batch (for the hub).
+    void appendLine(const Input &input, QByteArrayView line, QList<LogHub::Line> *batch);
 
     QThread *m_thread;
     QObject *m_context; // lives in m_thread

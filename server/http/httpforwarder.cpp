@@ -135,19 +135,33 @@ bool HttpForwarder::isHopByHop(const QByteArray &name)
     }
 }
 
-UpstreamPool *HttpForwarder::pool(const QString &host, quint16 port)
+UpstreamPool *HttpForwarder::pool(const QString &host, quint16 port, const QString &unixSocket)
 {
-    const QString key = host + QLatin1Char(':') + QString::number(port);
+    // The same upstream nearly every time: skip building and hashing the key.
+    if (m_lastPool && m_lastPool->port() == port && m_lastPool->host() == host &&
+        m_lastPool->unixSocket() == unixSocket)
+        return m_lastPool;
+    QString key = host + QLatin1Char(':') + QString::number(port);
+    if (!unixSocket.isEmpty())
+        key += QLatin1Char('@') + unixSocket;
     UpstreamPool *&p = m_pools[key];
     if (!p)
-        p = new UpstreamPool(host, port, this);
+        p = new UpstreamPool(host, port, this, unixSocket);
+    m_lastPool = p;
     return p;
 }
 
 void HttpForwarder::closeConnections(const QString &host, quint16 port, const QString &reason)
 {
-    const QString key = host + QLatin1Char(':') + QString::number(port);
-    if (UpstreamPool *p = m_pools.take(key)) {
+    for (auto it = m_pools.begin(); it != m_pools.end();) {
+        UpstreamPool *p = it.value();
+        if (p->host() != host || p->port() != port) {
+            ++it;
+            continue;
+        }
+        it = m_pools.erase(it);
+        if (m_lastPool == p)
+            m_lastPool = nullptr;
         p->closeAll(reason);
         p->deleteLater();
     }
@@ -241,7 +255,7 @@ void HttpForwarder::forward(const ExchangePtr &ex, const QString &host, quint16 
         state->finish(status);
     };
 
-    UpstreamPool *p = pool(host, port);
+    UpstreamPool *p = pool(host, port, options.unixSocket);
     std::shared_ptr<UpstreamCall> call = p->send(std::move(request), std::move(callbacks));
     if (call->finished)
         return; // failed synchronously (and answered)

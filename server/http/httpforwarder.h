@@ -34,6 +34,9 @@ public:
         int timeoutMs = 60000; // the longest silence from the upstream → 504
         QString upstreamName;  // named in errors and the instance header, e.g. "instance-1"
         QByteArray instanceHeader = "X-EdgeDesk-Instance";
+        // A Unix-domain socket the upstream also listens on (a local instance): connections
+        // go there, cheaper than loopback TCP; host:port when it cannot be reached.
+        QString unixSocket = QString();
     };
     // done(status) runs exactly once: with the status answered (502/504 for upstream failures),
     // or 499 when the client left first.
@@ -57,18 +60,20 @@ public:
                const QByteArray &rawTarget, int timeoutMs,
                std::function<void(const Result<Reply> &reply)> done);
 
-    // Closes every kept-alive connection to host:port (an instance that stops or restarts);
+    // Closes every kept-alive connection to host:port, and to the Unix-domain sockets used in
+    // its stead (an instance that stops or restarts);
     // requests in flight there fail as 502.
     void closeConnections(const QString &host, quint16 port, const QString &reason);
 
     static bool isHopByHop(const QByteArray &name);
 
 private:
-    UpstreamPool *pool(const QString &host, quint16 port);
+    UpstreamPool *pool(const QString &host, quint16 port, const QString &unixSocket = {});
     void forwardWithNetworkAccess(const ExchangePtr &exchange, const QUrl &target,
                                   const Options &options, Done done);
 
     QHash<QString, UpstreamPool *> m_pools;
+    UpstreamPool *m_lastPool = nullptr; // the last one asked for
     QNetworkAccessManager *m_network = nullptr; // created on the first HTTPS upstream
 };
 

@@ -2,13 +2,17 @@
 
 #include "http/upstreampool.h"
 
+#include <QFile>
 #include <QHostAddress>
 #include <QTcpSocket>
 
 #include <cerrno>
+#include <memory>
 #include <cstring>
 
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace edgedesk {
 
@@ -16,11 +20,6 @@ namespace {
 
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
 constexpr qsizetype kMaxLineBytes = 4096;
-
-bool equalsNoCase(const QByteArray &a, const char *b)
-{
-    return a.compare(b, Qt::CaseInsensitive) == 0;
-}
 
 bool hasToken(const QByteArray &value, const char *token)
 {
@@ -51,8 +50,10 @@ qsizetype findHeadEnd(const QByteArray &buf, qsizetype from)
 
 } // namespace
 
-UpstreamConnection::UpstreamConnection(UpstreamPool *pool, const QString &host, quint16 port)
-    : QObject(pool), m_pool(pool), m_host(host), m_port(port), m_socket(new QTcpSocket(this)),
+UpstreamConnection::UpstreamConnection(UpstreamPool *pool, const QString &host, quint16 port,
+                                       const QString &unixSocket)
+    : QObject(pool), m_pool(pool), m_host(host), m_port(port), m_unixSocket(unixSocket),
+      m_socket(new QTcpSocket(this)),
       m_hostLine("Host: " + host.toLatin1() + ':' + QByteArray::number(port) + "\r\n")
 {
     connect(m_socket, &QTcpSocket::connected, this, [this] {
@@ -79,6 +80,10 @@ void UpstreamConnection::start(std::shared_ptr<UpstreamCall> call)
     }
     m_phase = Phase::Connecting;
     m_deadline = UpstreamPool::now() + m_call->request.timeoutMs;
+    if (!m_unixSocket.isEmpty() && connectUnix()) {
+        send();
+        return;
+    }
     QHostAddress address;
     if (m_host == QLatin1String("localhost"))
         address = QHostAddress(QHostAddress::LocalHost);
@@ -91,6 +96,32 @@ void UpstreamConnection::start(std::shared_ptr<UpstreamCall> call)
         m_socket->connectToHost(m_host, m_port, mode);
     else
         m_socket->connectToHost(address, m_port, mode);
+}
+
+bool UpstreamConnection::connectUnix()
+{
+    const QByteArray path = QFile::encodeName(m_unixSocket);
+    sockaddr_un address = {};
+    address.sun_family = AF_UNIX;
+    if (size_t(path.size()) >= sizeof address.sun_path)
+        return false;
+    std::memcpy(address.sun_path, path.constData(), size_t(path.size()));
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    // A Unix-domain connect completes at once, or fails at once (no listener: the instance is
+    // not up, or does not serve there; a full backlog): then TCP decides, with its usual errors.
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return false;
+    }
+    // A QTcpSocket on a stream socket of another family reads and writes the same way.
+    if (!m_socket->setSocketDescriptor(fd, QAbstractSocket::ConnectedState,
+                                       QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+        ::close(fd);
+        return false;
+    }
+    return true;
 }
 
 void UpstreamConnection::send()
@@ -121,13 +152,32 @@ void UpstreamConnection::send()
     out += "\r\n";
     out += r.body;
     m_phase = Phase::Head;
-    m_in.clear();
+    m_in.resize(0);
     m_pos = 0;
     m_keepAlive = true;
     m_deadline = UpstreamPool::now() + r.timeoutMs;
-    m_socket->write(out);
-    // Write now rather than on the next event-loop pass: one poll round trip less per request.
-    m_socket->flush();
+    // Straight to the kernel when nothing waits in Qt's buffer: QTcpSocket would switch its
+    // write notifier on and off again (with GLib's dispatcher, two event-loop wake-ups), and a
+    // socket adopted with setSocketDescriptor() (Unix-domain) is buffered whatever its mode.
+    qsizetype sent = 0;
+    if (m_socket->bytesToWrite() == 0) {
+        const int fd = int(m_socket->socketDescriptor());
+        while (sent < out.size()) {
+            const ssize_t n = ::send(fd, out.constData() + sent, size_t(out.size() - sent),
+                                     MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                sent += n;
+                continue;
+            }
+            if (n < 0 && errno == EINTR)
+                continue;
+            break; // full (EAGAIN), or an error: Qt's socket takes the rest and reports errors
+        }
+    }
+    if (sent < out.size()) {
+        m_socket->write(out.constData() + sent, out.size() - sent);
+        m_socket->flush();
+    }
 }
 
 void UpstreamConnection::onReadyRead()
@@ -138,19 +188,20 @@ void UpstreamConnection::onReadyRead()
         return;
     }
     if (m_pos > 0 && m_pos == m_in.size()) {
-        m_in.clear();
+        m_in.resize(0); // keeps its capacity
         m_pos = 0;
     }
-    // One read(2) in the common case: a whole small answer fits the first chunk.
+    // One read(2) in the common case: a whole small answer fits the first chunk. Read into one
+    // buffer per thread: growing m_in by 64 KiB per answer cost a large malloc and free each
+    // time (and with them glibc's malloc_consolidate).
     constexpr qsizetype kChunk = 64 * 1024;
+    thread_local std::unique_ptr<char[]> chunk(new char[kChunk]);
     qint64 got = 0;
     for (;;) {
-        const qsizetype before = m_in.size();
-        m_in.resize(before + kChunk);
-        const qint64 n = m_socket->read(m_in.data() + before, kChunk);
-        m_in.resize(before + qMax<qint64>(n, 0));
+        const qint64 n = m_socket->read(chunk.get(), kChunk);
         if (n <= 0)
             break;
+        m_in.append(chunk.get(), n);
         got += n;
         if (n < kChunk)
             break;
@@ -281,20 +332,29 @@ bool UpstreamConnection::readLine(QByteArray *line)
 
 bool UpstreamConnection::parseHead(qsizetype headEnd)
 {
-    const QByteArray head = m_in.mid(m_pos, headEnd - m_pos);
+    // Lines are views into m_in: only header names and values are copied out.
+    const QByteArrayView head(m_in.constData() + m_pos, headEnd - m_pos);
     m_pos = headEnd;
-    const QList<QByteArray> lines = head.split('\n');
-    QByteArray statusLine = lines.value(0);
-    if (statusLine.endsWith('\r'))
-        statusLine.chop(1);
+    qsizetype at = 0;
+    const auto nextLine = [&]() -> QByteArrayView {
+        const qsizetype nl = head.indexOf('\n', at);
+        const qsizetype stop = nl < 0 ? head.size() : nl;
+        QByteArrayView line = head.sliced(at, stop - at);
+        at = nl < 0 ? head.size() : nl + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        return line;
+    };
+    const QByteArrayView statusLine = nextLine();
     // "HTTP/1.1 200 OK"
     if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 || statusLine[8] != ' ') {
-        fail(UpstreamFailure::Protocol, QStringLiteral("not an HTTP/1.x response: %1")
-                                            .arg(QString::fromLatin1(statusLine.left(80))));
+        fail(UpstreamFailure::Protocol,
+             QStringLiteral("not an HTTP/1.x response: %1")
+                 .arg(QString::fromLatin1(statusLine.first(qMin<qsizetype>(80, statusLine.size())))));
         return false;
     }
     bool ok = false;
-    const int status = statusLine.mid(9, 3).toInt(&ok);
+    const int status = statusLine.sliced(9, 3).toInt(&ok);
     if (!ok || status < 100 || status > 999) {
         fail(UpstreamFailure::Protocol, QStringLiteral("malformed status line"));
         return false;
@@ -310,13 +370,11 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
     m_keepAlive = !http10;
 
     HeaderList headers;
-    headers.reserve(lines.size());
+    headers.reserve(8);
     qint64 contentLength = -1;
     bool chunked = false;
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        QByteArray line = lines[i];
-        if (line.endsWith('\r'))
-            line.chop(1);
+    while (at < head.size()) {
+        const QByteArrayView line = nextLine();
         if (line.isEmpty())
             continue;
         const qsizetype colon = line.indexOf(':');
@@ -324,24 +382,25 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
             fail(UpstreamFailure::Protocol, QStringLiteral("malformed response header line"));
             return false;
         }
-        QByteArray name = line.left(colon);
-        QByteArray value = line.mid(colon + 1).trimmed();
-        if (equalsNoCase(name, "content-length")) {
+        const QByteArrayView name = line.first(colon);
+        const QByteArrayView value = line.sliced(colon + 1).trimmed();
+        if (name.size() == 14 && qstrnicmp(name.data(), "content-length", 14) == 0) {
             const qint64 n = value.toLongLong(&ok);
             if (!ok || n < 0 || (contentLength >= 0 && contentLength != n)) {
                 fail(UpstreamFailure::Protocol, QStringLiteral("invalid Content-Length"));
                 return false;
             }
             contentLength = n;
-        } else if (equalsNoCase(name, "transfer-encoding")) {
-            chunked = hasToken(value, "chunked");
-        } else if (equalsNoCase(name, "connection")) {
-            if (hasToken(value, "close"))
+        } else if (name.size() == 17 && qstrnicmp(name.data(), "transfer-encoding", 17) == 0) {
+            chunked = hasToken(value.toByteArray(), "chunked");
+        } else if (name.size() == 10 && qstrnicmp(name.data(), "connection", 10) == 0) {
+            const QByteArray tokens = value.toByteArray();
+            if (hasToken(tokens, "close"))
                 m_keepAlive = false;
-            else if (http10 && hasToken(value, "keep-alive"))
+            else if (http10 && hasToken(tokens, "keep-alive"))
                 m_keepAlive = true;
         }
-        headers.append({std::move(name), std::move(value)});
+        headers.append({name.toByteArray(), value.toByteArray()});
     }
 
     const bool noBody = m_headRequest || status == 204 || status == 304;
@@ -384,7 +443,10 @@ void UpstreamConnection::completeCall()
     // Bytes beyond the answer would be read as the next one: never reuse such a connection.
     const bool reusable =
         m_keepAlive && m_pos == m_in.size() && m_socket->state() == QAbstractSocket::ConnectedState;
-    m_in.clear();
+    if (m_in.capacity() > 64 * 1024)
+        m_in = QByteArray(); // a large answer's buffer is not kept for the next small one
+    else
+        m_in.resize(0);
     m_pos = 0;
     if (reusable) {
         m_phase = Phase::Idle;

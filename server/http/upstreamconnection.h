@@ -67,7 +67,8 @@ class UpstreamConnection final : public QObject
     Q_DISABLE_COPY_MOVE(UpstreamConnection)
 
 public:
-    UpstreamConnection(UpstreamPool *pool, const QString &host, quint16 port);
+    UpstreamConnection(UpstreamPool *pool, const QString &host, quint16 port,
+                       const QString &unixSocket = {});
     ~UpstreamConnection() override;
 
     // Sends call's request, connecting first when needed. The connection must be idle.
@@ -99,6 +100,8 @@ private:
     };
 
     void send();
+    // Connected at once to m_unixSocket: true. False: use TCP.
+    bool connectUnix();
     void onReadyRead();
     void onDisconnected();
     void onSocketError();
@@ -114,6 +117,7 @@ private:
     UpstreamPool *m_pool;
     QString m_host;
     quint16 m_port;
+    QString m_unixSocket;
     QTcpSocket *m_socket;
     QByteArray m_hostLine; // "Host: 127.0.0.1:1234\r\n"
     qint64 m_deadline = 0; // UpstreamPool::now() ms: request silence or idle limit

@@ -4,8 +4,8 @@
 
 namespace edgedesk {
 
-UpstreamPool::UpstreamPool(QString host, quint16 port, QObject *parent)
-    : QObject(parent), m_host(std::move(host)), m_port(port)
+UpstreamPool::UpstreamPool(QString host, quint16 port, QObject *parent, QString unixSocket)
+    : QObject(parent), m_host(std::move(host)), m_port(port), m_unixSocket(std::move(unixSocket))
 {
     connect(&m_sweep, &QTimer::timeout, this, &UpstreamPool::sweep);
 }
@@ -19,7 +19,7 @@ qint64 UpstreamPool::now()
 
 UpstreamConnection *UpstreamPool::newConnection()
 {
-    auto *connection = new UpstreamConnection(this, m_host, m_port);
+    auto *connection = new UpstreamConnection(this, m_host, m_port, m_unixSocket);
     m_connections.append(connection);
     return connection;
 }

@@ -24,11 +24,15 @@ class UpstreamPool final : public QObject
 public:
     static constexpr int kMaxConnections = 256;
 
-    UpstreamPool(QString host, quint16 port, QObject *parent = nullptr);
+    // unixSocket: when set, connections go to that Unix-domain socket (a local instance that
+    // listens there too), falling back to host:port when it cannot be reached. Requests still
+    // name host:port in their Host header.
+    UpstreamPool(QString host, quint16 port, QObject *parent = nullptr, QString unixSocket = {});
     ~UpstreamPool() override;
 
     const QString &host() const { return m_host; }
     quint16 port() const { return m_port; }
+    const QString &unixSocket() const { return m_unixSocket; }
 
     std::shared_ptr<UpstreamCall> send(UpstreamRequest request, UpstreamCallbacks callbacks);
     // Nothing more is reported for call; its connection (if it has one) is closed, because the
@@ -59,6 +63,7 @@ private:
 
     QString m_host;
     quint16 m_port;
+    QString m_unixSocket;
     QList<UpstreamConnection *> m_connections;
     QList<UpstreamConnection *> m_idle; // most recent last
     std::deque<std::shared_ptr<UpstreamCall>> m_waiting;

@@ -6,8 +6,11 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QThread>
+#include <QTimer>
 
 #include <cstdio>
+#include <cstdlib>
+#include <limits>
 
 namespace edgedesk {
 
@@ -84,6 +87,8 @@ LogHub *LogHub::instance()
         // The hub publishes from the main thread, whichever thread asked for it first.
         if (QCoreApplication::instance() && h->thread() != QCoreApplication::instance()->thread())
             h->moveToThread(QCoreApplication::instance()->thread());
+        // Buffered lines reach their files when the application ends, too.
+        std::atexit([] { LogHub::instance()->flush(); });
         return h;
     }();
     return hub;
@@ -108,29 +113,76 @@ void LogHub::installMessageHandler(const QString &minLevel)
 void LogHub::append(const QString &source, const QString &level, const QString &category,
                     const QString &message)
 {
-    LogEntry entry;
-    entry.timeMs = QDateTime::currentMSecsSinceEpoch();
-    entry.level = level;
-    entry.source = source;
-    entry.category = category;
-    entry.message = message;
-    bool schedule = false;
+    appendBatch(source, category, {Line{level, message}});
+}
+
+void LogHub::appendBatch(const QString &source, const QString &category, const QList<Line> &lines)
+{
+    if (lines.isEmpty())
+        return;
+    const qint64 timeMs = QDateTime::currentMSecsSinceEpoch();
+    bool publishNow = false;
+    bool flushLater = false;
     {
         QMutexLocker lock(&m_mutex);
-        entry.seq = m_nextSeq++;
         auto &ring = m_rings[source];
-        ring.push_back(entry);
+        for (const Line &line : lines) {
+            LogEntry entry;
+            entry.timeMs = timeMs;
+            entry.level = line.level;
+            entry.source = source;
+            entry.category = category;
+            entry.message = line.message;
+            entry.seq = m_nextSeq++;
+            writeToFile(entry);
+            m_pending.append(entry);
+            ring.push_back(std::move(entry));
+        }
         while (int(ring.size()) > m_capacity)
             ring.pop_front();
-        writeToFile(entry);
-        m_pending.append(entry);
-        if (!m_publishScheduled) {
-            m_publishScheduled = true;
-            schedule = true;
-        }
+        if (m_buffered >= kFlushBytes)
+            flushLocked();
+        scheduleLocked(&publishNow, &flushLater);
     }
-    if (schedule)
+    if (publishNow)
         QMetaObject::invokeMethod(this, &LogHub::publish, Qt::QueuedConnection);
+    if (flushLater) {
+        // The timer starts in the hub's (main) thread, whichever thread appended.
+        QMetaObject::invokeMethod(
+            this, [this] { QTimer::singleShot(kFlushMs, this, &LogHub::flush); },
+            Qt::QueuedConnection);
+    }
+}
+
+void LogHub::scheduleLocked(bool *publish, bool *flush)
+{
+    if (!m_publishScheduled) {
+        m_publishScheduled = true;
+        *publish = true;
+    }
+    if (m_buffered > 0 && !m_flushScheduled) {
+        m_flushScheduled = true;
+        *flush = true;
+    }
+}
+
+void LogHub::flush()
+{
+    QMutexLocker lock(&m_mutex);
+    m_flushScheduled = false;
+    flushLocked();
+}
+
+void LogHub::flushLocked()
+{
+    for (LogFile *f : std::as_const(m_files)) {
+        if (f->buffer.isEmpty())
+            continue;
+        if (f->file.isOpen())
+            f->file.write(f->buffer);
+        f->buffer.clear();
+    }
+    m_buffered = 0;
 }
 
 void LogHub::publish()
@@ -204,6 +256,7 @@ void LogHub::clear()
 void LogHub::setLogFolder(const QString &folder, qint64 maxBytes)
 {
     QMutexLocker lock(&m_mutex);
+    flushLocked();
     qDeleteAll(m_files);
     m_files.clear();
     m_folder = folder;
@@ -214,6 +267,8 @@ void LogHub::setLogFolder(const QString &folder, qint64 maxBytes)
 
 QString LogHub::logFolder() const
 {
+    // Whoever asks is about to read the files: they get every line appended so far.
+    const_cast<LogHub *>(this)->flush();
     QMutexLocker lock(&m_mutex);
     return m_folder;
 }
@@ -228,27 +283,54 @@ void LogHub::writeToFile(const LogEntry &entry)
 {
     if (m_folder.isEmpty())
         return;
-    QFile *&file = m_files[entry.source];
-    if (!file) {
-        file = new QFile(QDir(m_folder).filePath(fileNameFor(entry.source)));
-        if (!file->open(QIODevice::Append | QIODevice::WriteOnly))
-            return;
+    LogFile *&f = m_files[entry.source];
+    if (!f) {
+        f = new LogFile;
+        f->file.setFileName(QDir(m_folder).filePath(fileNameFor(entry.source)));
+        if (f->file.open(QIODevice::Append | QIODevice::WriteOnly | QIODevice::Unbuffered))
+            f->size = f->file.size();
     }
-    if (file->size() > m_maxFileBytes) {
+    if (!f->file.isOpen())
+        return; // could not be opened: the ring still has the line
+    if (f->size > m_maxFileBytes) {
         // Keep one previous file: the log folder's size stays bounded.
-        const QString path = file->fileName();
-        file->close();
+        f->file.write(f->buffer);
+        m_buffered -= f->buffer.size();
+        f->buffer.clear();
+        const QString path = f->file.fileName();
+        f->file.close();
         QFile::remove(path + QStringLiteral(".1"));
         QFile::rename(path, path + QStringLiteral(".1"));
-        if (!file->open(QIODevice::Append | QIODevice::WriteOnly))
+        f->size = 0;
+        if (!f->file.open(QIODevice::Append | QIODevice::WriteOnly | QIODevice::Unbuffered))
             return;
     }
-    const QByteArray line =
-        QDateTime::fromMSecsSinceEpoch(entry.timeMs, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8() +
-        ' ' + entry.level.toUtf8() + ' ' + entry.category.toUtf8() + ": " + entry.message.toUtf8() +
-        '\n';
-    file->write(line);
-    file->flush();
+    // "2026-01-02T03:04:05.678Z": the date and time formatted once per second, not per line.
+    thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    thread_local QByteArray cachedPrefix;
+    const qint64 second = entry.timeMs >= 0 ? entry.timeMs / 1000 : (entry.timeMs - 999) / 1000;
+    if (second != cachedSecond) {
+        cachedPrefix = QDateTime::fromSecsSinceEpoch(second, Qt::UTC)
+                           .toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss"))
+                           .toLatin1();
+        cachedSecond = second;
+    }
+    const int millis = int(entry.timeMs - second * 1000);
+    const char fraction[] = {'.', char('0' + millis / 100), char('0' + millis / 10 % 10),
+                             char('0' + millis % 10), 'Z', ' '};
+    QByteArray &out = f->buffer;
+    const qsizetype before = out.size();
+    out += cachedPrefix;
+    out.append(fraction, sizeof fraction);
+    out += entry.level.toUtf8();
+    out += ' ';
+    out += entry.category.toUtf8();
+    out += ": ";
+    out += entry.message.toUtf8();
+    out += '\n';
+    const qsizetype added = out.size() - before;
+    f->size += added;
+    m_buffered += added;
 }
 
 QJsonObject LogHub::toJson(const LogEntry &e)

@@ -17,6 +17,10 @@ namespace edgedesk {
 // The one place every log line goes: the server's Qt logging categories and every container
 // instance's output. Thread-safe. Keeps a ring of lines per source, writes size-capped files,
 // and publishes new lines in batches (one queued signal per burst, not per line).
+// File output is buffered: an api-backend logs a line per request, and a write(2), a stat and a
+// date formatting per line cost EdgeDesk more than proxying the request. Buffers are written
+// kFlushMs after their first line (or once kFlushBytes are buffered), when the folder is read
+// (logFolder()) or changed, by flush(), and when the application ends.
 class LogHub final : public QObject
 {
     Q_OBJECT
@@ -32,6 +36,17 @@ public:
 
     void append(const QString &source, const QString &level, const QString &category,
                 const QString &message);
+    // Several lines of one source and category under one lock (a container's pipe read).
+    struct Line
+    {
+        QString level;
+        QString message;
+    };
+    void appendBatch(const QString &source, const QString &category, const QList<Line> &lines);
+    // Writes buffered file output now. Any thread.
+    void flush();
+    static constexpr int kFlushMs = 200;
+    static constexpr qsizetype kFlushBytes = 64 * 1024;
     // Most recent last; an empty source means all sources merged in order.
     QList<LogEntry> tail(int n, const QString &source = QString()) const;
     QList<LogEntry> since(quint64 seq, const QString &source = QString()) const;
@@ -39,7 +54,8 @@ public:
     void clear();
 
     // Where each source's lines are also written: <folder>/<source>.log, rotated to .log.1 past
-    // maxBytes. An empty folder stops file output.
+    // maxBytes. An empty folder stops file output. logFolder() writes buffered lines first, so
+    // that whoever reads the folder next finds them.
     void setLogFolder(const QString &folder, qint64 maxBytes = 4 * 1024 * 1024);
     QString logFolder() const;
     QString logFilePath(const QString &source) const;
@@ -52,8 +68,17 @@ Q_SIGNALS:
 
 private:
     LogHub();
+    struct LogFile
+    {
+        QFile file;
+        qint64 size = 0;   // on disk and buffered: the cap is checked without a stat per line
+        QByteArray buffer; // not yet written
+    };
     void publish();
+    // Under m_mutex.
     void writeToFile(const LogEntry &entry);
+    void flushLocked();
+    void scheduleLocked(bool *publish, bool *flush);
 
     mutable QMutex m_mutex;
     QHash<QString, std::deque<LogEntry>> m_rings;
@@ -63,7 +88,9 @@ private:
     bool m_publishScheduled = false;
     QString m_folder;
     qint64 m_maxFileBytes = 4 * 1024 * 1024;
-    QHash<QString, QFile *> m_files;
+    QHash<QString, LogFile *> m_files;
+    bool m_flushScheduled = false;
+    qsizetype m_buffered = 0; // bytes in all buffers
 };
 
 } // namespace edgedesk

@@ -3,6 +3,9 @@
 #include "http/upstreampool.h"
 #include "testsupport.h"
 
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace edgedesk;
@@ -25,6 +28,8 @@ private Q_SLOTS:
     void cancelClosesTheConnection();
     void closeAllFailsWhatIsInFlight();
     void headRequestHasNoBody();
+    void unixSocketIsPreferred();
+    void unreachableUnixSocketFallsBackToTcp();
 };
 
 namespace {
@@ -249,6 +254,77 @@ void TestUpstream_::headRequestHasNoBody()
     pool.send(post("after"), collect(g));
     QTRY_VERIFY(g->done);
     QCOMPARE(g->body, QByteArray("after"));
+    QCOMPARE(upstream.connectionsAccepted(), 1);
+}
+
+namespace {
+
+// A minimal HTTP/1.1 server on a Unix-domain socket: "ok" to every request, kept alive.
+class UnixOk final : public QObject
+{
+public:
+    explicit UnixOk(const QString &path)
+    {
+        QObject::connect(&server, &QLocalServer::newConnection, this, [this] {
+            while (QLocalSocket *s = server.nextPendingConnection()) {
+                ++accepted;
+                QObject::connect(s, &QLocalSocket::readyRead, s, [this, s] {
+                    buffer[s] += s->readAll();
+                    for (qsizetype end; (end = buffer[s].indexOf("\r\n\r\n")) >= 0;) {
+                        heads.append(buffer[s].left(end));
+                        buffer[s].remove(0, end + 4);
+                        s->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                    }
+                });
+            }
+        });
+        listening = server.listen(path);
+    }
+    QLocalServer server;
+    QHash<QLocalSocket *, QByteArray> buffer;
+    QByteArrayList heads;
+    int accepted = 0;
+    bool listening = false;
+};
+
+} // namespace
+
+void TestUpstream_::unixSocketIsPreferred()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("http.sock"));
+    UnixOk upstream(path);
+    QVERIFY(upstream.listening);
+    // Nothing listens on the TCP port: every answer came over the Unix-domain socket.
+    UpstreamPool pool(QStringLiteral("127.0.0.1"), freePort(), nullptr, path);
+    for (int i = 0; i < 5; ++i) {
+        auto o = std::make_shared<Outcome>();
+        UpstreamRequest r;
+        r.method = "GET";
+        r.target = "/x";
+        pool.send(r, collect(o));
+        QTRY_VERIFY(o->done);
+        QVERIFY2(!o->failure, qPrintable(o->detail));
+        QCOMPARE(o->status, 200);
+        QCOMPARE(o->body, QByteArray("ok"));
+    }
+    QCOMPARE(upstream.accepted, 1); // kept alive
+    QCOMPARE(upstream.heads.size(), 5);
+    // The Host header still names the TCP address.
+    QVERIFY(upstream.heads.first().contains("\r\nHost: 127.0.0.1:"));
+}
+
+void TestUpstream_::unreachableUnixSocketFallsBackToTcp()
+{
+    TestUpstream upstream{TestUpstream::Mode::Echo};
+    QTemporaryDir dir;
+    UpstreamPool pool(QStringLiteral("127.0.0.1"), upstream.port(), nullptr,
+                      dir.filePath(QStringLiteral("nobody-listens.sock")));
+    auto o = std::make_shared<Outcome>();
+    pool.send(post("over tcp"), collect(o));
+    QTRY_VERIFY(o->done);
+    QVERIFY2(!o->failure, qPrintable(o->detail));
+    QCOMPARE(o->body, QByteArray("over tcp"));
     QCOMPARE(upstream.connectionsAccepted(), 1);
 }
 
