@@ -85,16 +85,6 @@ int main(int argc, char *argv[])
     // One write(2) per event-loop pass for the request lines, not one per request.
     runtime.bufferStdoutWhileBusy();
     const int code = app.exec();
-    // LISTEN_UNIX: a Unix-domain socket to serve on as well (EdgeDesk's proxy uses it).
-    if (const QString unixPath = qEnvironmentVariable("LISTEN_UNIX"); !unixPath.isEmpty()) {
-        auto *listener = new edgedesk::UnixListener(&server);
-        if (!listener->listenAt(unixPath, &error)) {
-            std::fprintf(stderr, "api-backend: %s\n", qPrintable(error));
-            return 1;
-        }
-        server.bind(listener);
-        edgedesk::ProgramRuntime::writeLine("listening on unix:" + QFile::encodeName(unixPath));
-    }
     edgedesk::ProgramRuntime::log("info", QStringLiteral("api-backend stopped"));
     return code;
 }

@@ -1,5 +1,6 @@
 #include "containers/containerinstance.h"
 
+
 #include "containers/containerclass.h"
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
@@ -8,6 +9,7 @@
 #include "containers/programlocator.h"
 #include "containers/sandbox.h"
 #include "http/httpforwarder.h"
+#include "util/tempfolders.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -60,16 +62,18 @@ QString jsonText(const QJsonValue &value)
 }
 
 // A private folder (0700) for the instances' Unix-domain sockets, made on first use and removed
-// at exit; empty if it cannot be made (the instances are then reached over TCP only).
+// at exit (or, after a crash, by the next EdgeDesk); empty if it cannot be made (the instances
+// are then reached over TCP only).
 QString socketFolder()
 {
     static const QString folder = [] {
-        QByteArray pattern = QFile::encodeName(QDir::tempPath()) + "/edgedesk-XXXXXX";
-        if (!::mkdtemp(pattern.data()))
-            return QString();
-        static QByteArray made = pattern;
-        std::atexit([] { QDir(QFile::decodeName(made)).removeRecursively(); });
-        return QFile::decodeName(pattern);
+        removeTempFoldersOfGoneProcesses(QDir::tempPath(), QStringLiteral("edgedesk-sockets"));
+        const QString made = makeProcessTempFolder(QDir::tempPath(), QStringLiteral("edgedesk-sockets"));
+        if (!made.isEmpty()) {
+            static QString removeAtExit = made;
+            std::atexit([] { QDir(removeAtExit).removeRecursively(); });
+        }
+        return made;
     }();
     return folder;
 }

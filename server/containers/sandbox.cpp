@@ -1,4 +1,6 @@
 #include "containers/sandbox.h"
+#include "util/tempfolders.h"
+
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -544,31 +546,8 @@ QString SandboxProbe::describeContainment(int maxProcesses, std::optional<quint3
 
 int Sandbox::removeStaleStagingDirs(const QString &tempDir)
 {
-    // Staging folders are named edgedesk-sandbox-<pid>-XXXXXX after the process that made them;
-    // its sandboxes die with it (--die-with-parent), so once it is gone (a kill -9 leaves its
-    // folders behind) nothing uses them. Older builds named them edgedesk-sandbox-XXXXXX: those
-    // go once they are an hour old.
-    int removed = 0;
-    const QFileInfoList entries =
-        QDir(tempDir).entryInfoList({QStringLiteral("edgedesk-sandbox-*")},
-                                    QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks);
-    const QDateTime hourAgo = QDateTime::currentDateTimeUtc().addSecs(-3600);
-    for (const QFileInfo &entry : entries) {
-        if (entry.ownerId() != ::getuid())
-            continue;
-        const QStringList parts = entry.fileName().split(QLatin1Char('-'));
-        bool numeric = false;
-        const qint64 pid = parts.size() == 4 ? parts[2].toLongLong(&numeric) : 0;
-        bool stale = false;
-        if (numeric && pid > 0)
-            stale = pid != QCoreApplication::applicationPid() && ::kill(pid_t(pid), 0) != 0 &&
-                    errno == ESRCH;
-        else if (parts.size() == 3)
-            stale = entry.lastModified().toUTC() < hourAgo;
-        if (stale && QDir(entry.filePath()).removeRecursively())
-            ++removed;
-    }
-    return removed;
+    // Older builds named the folders edgedesk-sandbox-XXXXXX: those go once an hour old.
+    return removeTempFoldersOfGoneProcesses(tempDir, QStringLiteral("edgedesk-sandbox"), 3600);
 }
 
 Result<std::shared_ptr<QTemporaryDir>> Sandbox::newStagingDir()
