@@ -89,10 +89,18 @@ QString HttpExchange::peerText() const
     return m_connection ? m_connection->peerText() : m_peer.toString();
 }
 
-void HttpExchange::setRoute(const Route *route, QHash<QString, QString> params)
+void HttpExchange::setRoute(const Route *route)
 {
     m_route = route;
-    m_params = std::move(params);
+    m_params.reset();
+}
+
+QString HttpExchange::param(const QString &name) const
+{
+    if (!m_params)
+        m_params = m_router && m_route ? m_router->captureParams(m_route, m_rawPath)
+                                       : QHash<QString, QString>();
+    return m_params->value(name);
 }
 
 bool HttpExchange::isClientConnected() const

@@ -53,8 +53,8 @@ public:
 
     // --- routing
     const Route *route() const { return m_route; }
-    void setRoute(const Route *route, QHash<QString, QString> params);
-    QString param(const QString &name) const { return m_params.value(name); }
+    void setRoute(const Route *route);
+    QString param(const QString &name) const; // captured by the route's pattern, decoded
     // The container instance (or upstream) that served the request, for the traffic record.
     void setInstance(const QString &instance) { m_instance = instance; }
     const QString &instance() const { return m_instance; }
@@ -101,7 +101,7 @@ private:
     QElapsedTimer m_clock;
 
     const Route *m_route = nullptr;
-    QHash<QString, QString> m_params;
+    mutable std::optional<QHash<QString, QString>> m_params; // captured on first use
     QString m_instance;
 
     State m_state = State::Open;

@@ -114,6 +114,15 @@ Router::~Router() = default;
 void Router::add(Route route)
 {
     m_routes.push_back(std::make_unique<CompiledRoute>(std::move(route)));
+    m_compiled.insert(&m_routes.back()->route, m_routes.back().get());
+}
+
+QHash<QString, QString> Router::captureParams(const Route *route, const QByteArray &rawPath) const
+{
+    QHash<QString, QString> params;
+    if (const CompiledRoute *compiled = m_compiled.value(route))
+        compiled->matches(rawPath, &params);
+    return params;
 }
 
 QList<Router::RouteInfo> Router::routes() const
@@ -124,9 +133,8 @@ QList<Router::RouteInfo> Router::routes() const
     return out;
 }
 
-const Router::CompiledRoute *Router::match(const QByteArray &rawPath,
-                                           QHash<QString, QString> *params,
-                                           const QByteArray &method, QByteArrayList *allowed) const
+const Router::CompiledRoute *Router::match(const QByteArray &rawPath, const QByteArray &method,
+                                           QByteArrayList *allowed) const
 {
     for (const auto &r : m_routes) {
         if (r->route.fallback || !r->matches(rawPath, nullptr))
@@ -140,14 +148,12 @@ const Router::CompiledRoute *Router::match(const QByteArray &rawPath,
             }
             continue;
         }
-        if (params)
-            r->matches(rawPath, params);
         return r.get();
     }
     if (allowed && !allowed->isEmpty())
         return nullptr;
     for (const auto &r : m_routes) {
-        if (r->route.fallback && r->matches(rawPath, params))
+        if (r->route.fallback && r->matches(rawPath, nullptr))
             return r.get();
     }
     return nullptr;
@@ -155,7 +161,7 @@ const Router::CompiledRoute *Router::match(const QByteArray &rawPath,
 
 qint64 Router::bodyLimit(const QByteArray &method, const QByteArray &rawPath) const
 {
-    const CompiledRoute *r = match(rawPath, nullptr, method, nullptr);
+    const CompiledRoute *r = match(rawPath, method, nullptr);
     return r && r->route.bodyLimit > 0 ? r->route.bodyLimit : m_defaultBodyLimit;
 }
 
@@ -186,9 +192,8 @@ void Router::handle(const QHttpServerRequest &request, QHttpServerResponder &&re
 
 void Router::dispatch(const ExchangePtr &exchange)
 {
-    QHash<QString, QString> params;
     QByteArrayList allowed;
-    const CompiledRoute *r = match(exchange->rawPath(), &params, exchange->method(), &allowed);
+    const CompiledRoute *r = match(exchange->rawPath(), exchange->method(), &allowed);
     if (!r) {
         if (!allowed.isEmpty()) {
             if (allowed.contains("GET") && !allowed.contains("HEAD"))
@@ -209,7 +214,7 @@ void Router::dispatch(const ExchangePtr &exchange)
         }
         return;
     }
-    exchange->setRoute(&r->route, std::move(params));
+    exchange->setRoute(&r->route);
     try {
         r->route.handler(exchange);
     } catch (const std::exception &e) {

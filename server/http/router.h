@@ -72,14 +72,19 @@ public:
 
     void recordTraffic(const HttpExchange &exchange, int status, qint64 bytesOut);
 
+    // The parameters `route` captures from `rawPath` (percent-decoded). HttpExchange::param()
+    // asks for them when a handler first wants one: most requests never do.
+    QHash<QString, QString> captureParams(const Route *route, const QByteArray &rawPath) const;
+
 private:
     struct CompiledRoute;
-    const CompiledRoute *match(const QByteArray &rawPath, QHash<QString, QString> *params,
-                               const QByteArray &method, QByteArrayList *allowed) const;
+    const CompiledRoute *match(const QByteArray &rawPath, const QByteArray &method,
+                               QByteArrayList *allowed) const;
 
     TrafficLog *m_traffic;
     SecurityPolicy m_policy;
     std::vector<std::unique_ptr<CompiledRoute>> m_routes;
+    QHash<const Route *, const CompiledRoute *> m_compiled; // for captureParams()
     qint64 m_defaultBodyLimit = 1024 * 1024;
     quint64 m_nextId = 1;
 };
