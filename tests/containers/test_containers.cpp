@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -819,6 +820,18 @@ void TestContainers::requestsDuringAStopAreServedByTheNextStart()
     QVERIFY(start({{QStringLiteral("BACKEND"), backendClass(1)}}));
     QCOMPARE(request(port(), "GET", "/api/api1", {}, {}, 30000).status, 200);
     const QList<ProcessInfo> before = containerProcesses();
+    // api-backend leaves within milliseconds of SIGTERM: hold it stopped (SIGSTOP) so that the
+    // instance stays "stopping" until the requests below have arrived, then let it go.
+    QList<qint64> frozen;
+    for (const ProcessInfo &p : before) {
+        if (p.comm == "api-backend" && ::kill(pid_t(p.pid), SIGSTOP) == 0)
+            frozen.append(p.pid);
+    }
+    QCOMPARE(frozen.size(), 1);
+    auto thaw = qScopeGuard([&frozen] {
+        for (qint64 pid : frozen)
+            ::kill(pid_t(pid), SIGCONT);
+    });
     AsyncClient stop(
         port(), AsyncClient::requestBytes(port(), "POST",
                                           "/__edgedesk/v1/containers/BACKEND/instance-0/stop"));
@@ -830,6 +843,17 @@ void TestContainers::requestsDuringAStopAreServedByTheNextStart()
     for (int i = 0; i < 5; ++i)
         clients.push_back(std::make_unique<AsyncClient>(
             port(), AsyncClient::requestBytes(port(), "GET", "/api/api1")));
+    // They wait: not failed, not answered by the stopping process.
+    QTest::qWait(300);
+    for (const auto &c : clients)
+        QVERIFY(!c->isFinished());
+    QCOMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
+                 .value(QLatin1String("state"))
+                 .toString(),
+             QStringLiteral("stopping"));
+    thaw.dismiss();
+    for (qint64 pid : frozen)
+        ::kill(pid_t(pid), SIGCONT);
     QTRY_VERIFY_WITH_TIMEOUT(
         stop.isFinished() &&
             std::all_of(clients.begin(), clients.end(), [](auto &c) { return c->isFinished(); }),
