@@ -2,13 +2,13 @@
 
 #include "http/httpresponse.h"
 #include "http/securityheaders.h"
+#include "http/socketwrite.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QTcpSocket>
 
-#include <cerrno>
 #include <sys/socket.h>
 
 namespace edgedesk {
@@ -442,30 +442,7 @@ void HttpConnection::write(quint64 seq, const QByteArray &bytes, bool complete, 
 
 void HttpConnection::send(const QByteArray &bytes)
 {
-    if (bytes.isEmpty())
-        return;
-    qsizetype sent = 0;
-    if (m_socket->bytesToWrite() == 0) {
-        // Straight to the kernel while Qt's write buffer is empty: QAbstractSocket would buffer
-        // the bytes, arm its write notifier and send them one event-loop turn later; with the
-        // glib dispatcher arming and disarming the notifier costs two wake-ups of the loop per
-        // response. Whatever the kernel does not take now (a full send buffer) goes through
-        // Qt's buffer, after which everything does until it has drained, so order is kept.
-        const int fd = int(m_socket->socketDescriptor());
-        while (fd >= 0 && sent < bytes.size()) {
-            const ssize_t n = ::send(fd, bytes.constData() + sent, size_t(bytes.size() - sent),
-                                     MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0)
-                sent += n;
-            else if (n < 0 && errno == EINTR)
-                continue;
-            else
-                break; // EAGAIN, or an error that Qt's own write will report
-        }
-    }
-    if (sent < bytes.size())
-        m_socket->write(bytes.constData() + sent, bytes.size() - sent);
-    else
+    if (writeNow(m_socket, bytes.constData(), bytes.size()))
         noteActivity(); // what bytesWritten() would have done
 }
 

@@ -1,5 +1,6 @@
 #include "http/upstreamconnection.h"
 
+#include "http/socketwrite.h"
 #include "http/upstreampool.h"
 
 #include <QFile>
@@ -156,28 +157,10 @@ void UpstreamConnection::send()
     m_pos = 0;
     m_keepAlive = true;
     m_deadline = UpstreamPool::now() + r.timeoutMs;
-    // Straight to the kernel when nothing waits in Qt's buffer: QTcpSocket would switch its
-    // write notifier on and off again (with GLib's dispatcher, two event-loop wake-ups), and a
-    // socket adopted with setSocketDescriptor() (Unix-domain) is buffered whatever its mode.
-    qsizetype sent = 0;
-    if (m_socket->bytesToWrite() == 0) {
-        const int fd = int(m_socket->socketDescriptor());
-        while (sent < out.size()) {
-            const ssize_t n = ::send(fd, out.constData() + sent, size_t(out.size() - sent),
-                                     MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0) {
-                sent += n;
-                continue;
-            }
-            if (n < 0 && errno == EINTR)
-                continue;
-            break; // full (EAGAIN), or an error: Qt's socket takes the rest and reports errors
-        }
-    }
-    if (sent < out.size()) {
-        m_socket->write(out.constData() + sent, out.size() - sent);
+    // A socket adopted with setSocketDescriptor() (Unix-domain) is buffered whatever its mode:
+    // writeNow() sends straight to the kernel all the same.
+    if (!writeNow(m_socket, out.constData(), out.size()))
         m_socket->flush();
-    }
 }
 
 void UpstreamConnection::onReadyRead()
