@@ -54,7 +54,7 @@ StaticAssets::StaticAssets(ServerContext &context, const QString &root)
     route.pattern = "/{*path}";
     route.fallback = true;
     route.handler = [this](const ExchangePtr &exchange) {
-        QString path = QLatin1Char('/') + exchange->param(QStringLiteral("path"));
+        QString path = exchange->path(); // the fallback route: the whole path is the asset's
         if (path.endsWith(QLatin1Char('/')))
             path += QStringLiteral("index.html");
         const Asset *asset = find(path);

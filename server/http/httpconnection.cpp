@@ -101,10 +101,22 @@ void HttpConnection::onReadyRead()
             m_socket->abort();
         return;
     }
-    // Peeking leaves the bytes to Qt HTTP Server, whose slot runs right after this one.
-    const QByteArray bytes = m_socket->peek(available);
+    // Peeking leaves the bytes to Qt HTTP Server, whose slot runs right after this one. The
+    // usual read fits a buffer of the server thread's; a bigger one is peeked into an array.
+    constexpr qint64 kPeekBytes = 16 * 1024;
+    thread_local char peekBuffer[kPeekBytes];
+    QByteArray large;
+    const char *data = peekBuffer;
+    qint64 size = 0;
+    if (available <= kPeekBytes) {
+        size = m_socket->peek(peekBuffer, available);
+    } else {
+        large = m_socket->peek(available);
+        data = large.constData();
+        size = large.size();
+    }
     const bool partialHead = m_state == State::Head && m_headStarted;
-    if (!consume(bytes.constData(), bytes.size())) {
+    if (!consume(data, qMax<qint64>(size, 0))) {
         m_discarded += m_socket->read(available).size();
         return;
     }

@@ -114,7 +114,16 @@ Router::~Router() = default;
 void Router::add(Route route)
 {
     m_routes.push_back(std::make_unique<CompiledRoute>(std::move(route)));
-    m_compiled.insert(&m_routes.back()->route, m_routes.back().get());
+    const CompiledRoute *r = m_routes.back().get();
+    m_compiled.insert(&r->route, r);
+    if (r->route.fallback)
+        m_fallbacks.push_back(r);
+    else if (!r->segments.empty() && r->segments.front().kind == CompiledRoute::Segment::Literal)
+        m_byFirstSegment[r->segments.front().text].push_back(r);
+    else if (r->segments.empty())
+        m_byFirstSegment[QByteArray()].push_back(r); // "/"
+    else
+        m_indexed = false; // a route starting with a parameter: match the whole table
 }
 
 QHash<QString, QString> Router::captureParams(const Route *route, const QByteArray &rawPath) const
@@ -136,25 +145,43 @@ QList<Router::RouteInfo> Router::routes() const
 const Router::CompiledRoute *Router::match(const QByteArray &rawPath, const QByteArray &method,
                                            QByteArrayList *allowed) const
 {
-    for (const auto &r : m_routes) {
-        if (r->route.fallback || !r->matches(rawPath, nullptr))
-            continue;
-        if (!r->route.allows(method)) {
-            if (allowed) {
-                for (const QByteArray &m : r->route.methods) {
-                    if (!allowed->contains(m))
-                        allowed->append(m);
-                }
+    auto tryRoute = [&](const CompiledRoute *r) {
+        if (!r->matches(rawPath, nullptr))
+            return false;
+        if (r->route.allows(method))
+            return true;
+        if (allowed) {
+            for (const QByteArray &m : r->route.methods) {
+                if (!allowed->contains(m))
+                    allowed->append(m);
             }
-            continue;
         }
-        return r.get();
+        return false;
+    };
+    if (m_indexed) {
+        // Only the routes whose first segment is the path's can match.
+        const qsizetype slash = rawPath.indexOf('/', 1);
+        const QByteArray first =
+            rawPath.size() > 1 ? rawPath.mid(1, (slash < 0 ? rawPath.size() : slash) - 1)
+                               : QByteArray();
+        const auto bucket = m_byFirstSegment.constFind(first);
+        if (bucket != m_byFirstSegment.cend()) {
+            for (const CompiledRoute *r : *bucket) {
+                if (tryRoute(r))
+                    return r;
+            }
+        }
+    } else {
+        for (const auto &r : m_routes) {
+            if (!r->route.fallback && tryRoute(r.get()))
+                return r.get();
+        }
     }
     if (allowed && !allowed->isEmpty())
         return nullptr;
-    for (const auto &r : m_routes) {
-        if (r->route.fallback && r->matches(rawPath, nullptr))
-            return r.get();
+    for (const CompiledRoute *r : m_fallbacks) {
+        if (r->matches(rawPath, nullptr))
+            return r;
     }
     return nullptr;
 }

@@ -85,6 +85,11 @@ private:
     SecurityPolicy m_policy;
     std::vector<std::unique_ptr<CompiledRoute>> m_routes;
     QHash<const Route *, const CompiledRoute *> m_compiled; // for captureParams()
+    // Routes by their first path segment, in table order, when every non-fallback route starts
+    // with a literal one (matching then skips the rest of the table); else empty.
+    QHash<QByteArray, std::vector<const CompiledRoute *>> m_byFirstSegment;
+    std::vector<const CompiledRoute *> m_fallbacks;
+    bool m_indexed = true;
     qint64 m_defaultBodyLimit = 1024 * 1024;
     quint64 m_nextId = 1;
 };

@@ -7,6 +7,9 @@
 #include <QMap>
 #include <QUrlQuery>
 
+#include <algorithm>
+#include <vector>
+
 namespace edgedesk {
 
 BuiltinWorkerService::BuiltinWorkerService(QString serviceName, QString binding)
@@ -17,13 +20,21 @@ QByteArray BuiltinWorkerService::echo(const ServiceRequest &request) const
 {
     // Every request of a load test goes through here: written with JsonWriter, members in the
     // sorted order a QJsonObject would print.
-    QMap<QString, QString> headers; // lower-case name -> value; repeated headers joined
+    // Lower-case name -> value, repeated headers joined, in name order (as a QJsonObject would
+    // print them). Names are ASCII tokens; values are written as they came when they are UTF-8.
+    std::vector<std::pair<QByteArray, QByteArray>> headers;
+    headers.reserve(size_t(request.headers.size()));
     for (const auto &h : request.headers) {
-        QString &value = headers[QString::fromLatin1(h.first).toLower()];
-        if (!value.isEmpty())
-            value += QStringLiteral(", ");
-        value += QString::fromUtf8(h.second);
+        const QByteArray name = h.first.toLower();
+        auto it = std::find_if(headers.begin(), headers.end(),
+                               [&name](const auto &e) { return e.first == name; });
+        if (it == headers.end())
+            headers.emplace_back(name, h.second);
+        else
+            it->second += ", " + h.second;
     }
+    std::sort(headers.begin(), headers.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
     QMap<QString, QString> query;
     if (!request.rawQuery.isEmpty()) {
         QByteArray rawQuery = request.rawQuery;
@@ -43,8 +54,16 @@ QByteArray BuiltinWorkerService::echo(const ServiceRequest &request) const
     if (!utf8)
         json.member("body_encoding", QLatin1StringView("base64"));
     json.key(QLatin1StringView("headers")).beginObject();
-    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
-        json.key(QStringView(it.key())).value(QStringView(it.value()));
+    for (const auto &[name, value] : headers) {
+        if (std::all_of(name.cbegin(), name.cend(), [](char c) { return uchar(c) < 0x80; }))
+            json.key(QLatin1StringView(name));
+        else
+            json.key(QStringView(QString::fromLatin1(name)));
+        if (value.isValidUtf8())
+            json.valueUtf8(value);
+        else
+            json.value(QStringView(QString::fromUtf8(value))); // U+FFFD for what is not UTF-8
+    }
     json.endObject();
     json.member("method", QLatin1StringView(request.method));
     json.member("path", QStringView(request.path));

@@ -4,6 +4,8 @@
 #include "http/httpforwarder.h"
 #include "http/router.h"
 
+#include <QUrl>
+
 namespace edgedesk {
 
 ServiceBinding::ServiceBinding(ServerContext &context, const ServiceConfig &config)
@@ -20,7 +22,10 @@ ServiceBinding::ServiceBinding(ServerContext &context, const ServiceConfig &conf
     route.binding = config.binding;
     route.pattern = "/worker/{*path}";
     route.handler = [this](const ExchangePtr &ex) {
-        const QString path = QLatin1Char('/') + ex->param(QStringLiteral("path"));
+        // The path inside the service: what follows "/worker", decoded ("/" at least).
+        const QByteArray rest = ex->rawPath().mid(int(qstrlen("/worker")));
+        const QString path =
+            rest.isEmpty() ? QStringLiteral("/") : QUrl::fromPercentEncoding(rest);
         if (m_forwarder) {
             QUrl target(m_config.url);
             target.setPath(target.path().chopped(target.path().endsWith(QLatin1Char('/')) ? 1 : 0) +
