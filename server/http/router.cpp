@@ -114,6 +114,7 @@ Router::~Router() = default;
 void Router::add(Route route)
 {
     m_routes.push_back(std::make_unique<CompiledRoute>(std::move(route)));
+    m_lastMatch = nullptr; // an earlier route may now win
     const CompiledRoute *r = m_routes.back().get();
     m_compiled.insert(&r->route, r);
     if (r->route.fallback)
@@ -144,6 +145,23 @@ QList<Router::RouteInfo> Router::routes() const
 
 const Router::CompiledRoute *Router::match(const QByteArray &rawPath, const QByteArray &method,
                                            QByteArrayList *allowed) const
+{
+    if (m_lastMatch && rawPath == m_lastPath && method == m_lastMethod)
+        return m_lastMatch;
+    const CompiledRoute *found = matchUncached(rawPath, method, allowed);
+    // A fallback is not remembered: asked without `allowed` (the guard), a wrong method on a
+    // real route falls through to it, where dispatch must answer 405.
+    if (found && !found->route.fallback) {
+        m_lastPath = rawPath;
+        m_lastMethod = method;
+        m_lastMatch = found;
+    }
+    return found;
+}
+
+const Router::CompiledRoute *Router::matchUncached(const QByteArray &rawPath,
+                                                   const QByteArray &method,
+                                                   QByteArrayList *allowed) const
 {
     auto tryRoute = [&](const CompiledRoute *r) {
         if (!r->matches(rawPath, nullptr))

@@ -80,6 +80,8 @@ private:
     struct CompiledRoute;
     const CompiledRoute *match(const QByteArray &rawPath, const QByteArray &method,
                                QByteArrayList *allowed) const;
+    const CompiledRoute *matchUncached(const QByteArray &rawPath, const QByteArray &method,
+                                       QByteArrayList *allowed) const;
 
     TrafficLog *m_traffic;
     SecurityPolicy m_policy;
@@ -90,6 +92,11 @@ private:
     QHash<QByteArray, std::vector<const CompiledRoute *>> m_byFirstSegment;
     std::vector<const CompiledRoute *> m_fallbacks;
     bool m_indexed = true;
+    // The last successful match: the transport guard asks for a request's body limit right
+    // before the same request is dispatched, so each request is matched once.
+    mutable QByteArray m_lastPath;
+    mutable QByteArray m_lastMethod;
+    mutable const CompiledRoute *m_lastMatch = nullptr;
     qint64 m_defaultBodyLimit = 1024 * 1024;
     quint64 m_nextId = 1;
 };

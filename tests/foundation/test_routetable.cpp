@@ -140,6 +140,28 @@ private Q_SLOTS:
         QCOMPARE(dispatch(router, "GET", "/files/other"), QStringLiteral("any"));
         QCOMPARE(router.bodyLimit("GET", "/files/other"), qint64(1024 * 1024));
     }
+
+    // The transport guard asks for the body limit of each request before it is dispatched; the
+    // router remembers that match, which must never change what dispatch answers.
+    void bodyLimitLookupThenDispatch()
+    {
+        Router router(nullptr);
+        buildTable(router, false);
+        QCOMPARE(router.bodyLimit("GET", "/kv"), qint64(1024 * 1024));
+        QCOMPARE(dispatch(router, "GET", "/kv"), QStringLiteral("kv"));
+        // A wrong method reaches the fallback in the guard's lookup, yet dispatch answers 405.
+        (void)router.bodyLimit("POST", "/kv");
+        QCOMPARE(dispatch(router, "POST", "/kv"), QString());
+        QCOMPARE(dispatch(router, "GET", "/kv"), QStringLiteral("kv"));
+        // Same path, other method; same method, other path.
+        (void)router.bodyLimit("PUT", "/kv/a");
+        QCOMPARE(dispatch(router, "GET", "/kv/a"), QStringLiteral("kv.key"));
+        QCOMPARE(dispatch(router, "GET", "/kv/b"), QStringLiteral("kv.key"));
+        QCOMPARE(dispatch(router, "GET", "/kv/b/c"), QStringLiteral("assets"));
+        // A route added later than the remembered match is seen.
+        addRoute(router, QStringLiteral("late"), "/late", {"GET"});
+        QCOMPARE(dispatch(router, "GET", "/late"), QStringLiteral("late"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRouteTable)
