@@ -10,7 +10,7 @@ Usage: tests/bench/container_bench.py [BUILD_DIR] [--seconds N] [--connections C
 2. POST /run {"command":"echo hi"} through the router at R connections: commands per second and
    p50/p99. Target: >= 300 commands/s. Every command runs in its own bubblewrap sandbox.
 
-The measurements alternate K times (default 3) and the medians are judged. Besides req/s the
+Direct and router alternate K times (default 3), then K /run rounds follow; the medians are judged. Besides req/s the
 CPU time EdgeDesk and the instances spend per request is printed (from /proc): on a busy machine
 throughput swings with the neighbours' load, CPU per request hardly does.
 Loopback only, bounded in time; needs wrk and a Release build (default BUILD_DIR build/release).
@@ -114,10 +114,16 @@ def main():
         wrk(router_url, 1, a.connections)
         if not a.skip_run:
             wrk(run_url, 1, a.run_connections, run_lua)
-        # Alternating rounds: a neighbour's load that comes and goes hits both sides alike.
+        # Direct and router alternate, so a neighbour's load that comes and goes hits both alike.
+        # The /run rounds come after them: every command's network namespace is torn down by
+        # kernel threads after the command has ended, work that would otherwise land in the
+        # /api rounds that follow.
+        api_rounds = []
         for _ in range(a.rounds):
             direct = measured(direct_url, a.seconds, a.connections, edgedesk.pid, {"api-backend"})
             router = measured(router_url, a.seconds, a.connections, edgedesk.pid, {"api-backend"})
+            api_rounds.append((direct, router))
+        for direct, router in api_rounds:
             run = None if a.skip_run else measured(run_url, a.seconds, a.run_connections,
                                                     edgedesk.pid, {"command-runner"}, run_lua)
             rounds.append((direct, router, run))
