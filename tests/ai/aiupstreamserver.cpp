@@ -461,9 +461,11 @@ private:
             m_next = int(m_tokens.size()); // then end as usual, with [DONE]
         }
         if (m_next < m_tokens.size()) {
+            // Recorded before the token leaves: flush() sends it at once, and the client may
+            // read it before a timestamp taken afterwards.
+            recordToken();
             m_socket->write(tokenEvent(m_tokens.at(m_next)));
             m_socket->flush();
-            recordToken();
             ++m_next;
             scheduleNext();
             return;
