@@ -20,8 +20,10 @@
 #include "traffic/trafficlog.h"
 #include "util/workerpool.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QEvent>
 #include <QHttpServer>
 #include <QLoggingCategory>
 #include <QThread>
@@ -226,6 +228,11 @@ void ServerCore::cleanup()
     m_transport = nullptr;
     if (m_pool)
         m_pool->waitForDone(1500);
+    // Work that finished meanwhile posted its completion to this object; it must not run once
+    // the bindings, the router and the traffic log are gone (this object outlives them, and
+    // after the thread ends its events could be delivered elsewhere). Dropping the completions
+    // here releases the exchanges they hold while everything they touch still exists.
+    QCoreApplication::removePostedEvents(this, QEvent::MetaCall);
     m_bindings.clear();
     m_pool.reset();
     delete m_router;

@@ -84,7 +84,7 @@ private:
     void finish(int status);
     void clientGone();
 
-    Router *m_router;
+    QPointer<Router> m_router; // null once the server has shut down
     QPointer<HttpConnection> m_connection;
     QPointer<QTcpSocket> m_socket;
     quint64 m_seq = 0;

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void logsTailAndStream();
     void hostPublishesContainerChanges();
     void shutdownStopsEveryInstance();
+    void stopWithRequestsInFlight();
 
 private:
     bool start(const QList<QPair<QString, QJsonObject>> &classes);
@@ -1018,6 +1019,31 @@ void TestContainers::shutdownStopsEveryInstance()
     QVERIFY(m_server->host().stopAndWait(2000));
     for (const ProcessInfo &p : processes)
         QTRY_VERIFY2_WITH_TIMEOUT(!isAlive(p), p.comm.constData(), 3000);
+}
+
+// Every /run request stores lastRequestTimestamp on the worker pool before it is proxied; a stop
+// that lands while such writes are finishing must drop their completions while the router and
+// the traffic log still exist (they once ran after both were gone and corrupted the heap).
+void TestContainers::stopWithRequestsInFlight()
+{
+    for (int round = 0; round < 5; ++round) {
+        QVERIFY(start({{QStringLiteral("LINUX_COMMAND"), runnerClass()}}));
+        QCOMPARE(request(port(), "GET", "/run", {}, {}, 30000).status, 200);
+        std::vector<std::unique_ptr<AsyncClient>> clients;
+        for (int i = 0; i < 40; ++i)
+            clients.push_back(std::make_unique<AsyncClient>(
+                port(), AsyncClient::requestBytes(port(), "GET", "/run")));
+        QTest::qWait(2 + round * 3); // let some arrive; stop at a different moment each round
+        QVERIFY(m_server->host().stopAndWait(3000));
+        QTRY_VERIFY(
+            std::all_of(clients.begin(), clients.end(), [](auto &c) { return c->isFinished(); }));
+        for (const auto &c : clients) { // answered, refused as the instance stops, or cut off
+            const int status = c->status();
+            QVERIFY2(status == 0 || status == 200 || status == 502 || status == 503,
+                     qPrintable(QString::number(status)));
+        }
+        m_server.reset();
+    }
 }
 
 QTEST_GUILESS_MAIN(TestContainers)
