@@ -1,5 +1,6 @@
 #include "http/httpconnection.h"
 
+#include "http/headparsing.h"
 #include "http/httpresponse.h"
 #include "http/securityheaders.h"
 #include "http/socketwrite.h"
@@ -17,37 +18,9 @@ Q_LOGGING_CATEGORY(lcTransport, "edgedesk.transport")
 
 namespace {
 
-// Where a request head ends: after "\r\n\r\n" or a bare "\n\n" (Qt's parser accepts both).
-qsizetype findHeadEnd(QByteArrayView buf, qsizetype from)
-{
-    const char *d = buf.constData();
-    const qsizetype n = buf.size();
-    for (qsizetype i = qMax<qsizetype>(0, from); i < n; ++i) {
-        if (d[i] != '\n')
-            continue;
-        if (i + 1 < n && d[i + 1] == '\n')
-            return i + 2;
-        if (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n')
-            return i + 3;
-    }
-    return -1;
-}
-
 bool headerIs(QByteArrayView name, const char *lower)
 {
     return name.compare(lower, Qt::CaseInsensitive) == 0;
-}
-
-bool hasToken(QByteArrayView value, const char *token)
-{
-    while (!value.isEmpty()) {
-        const qsizetype comma = value.indexOf(',');
-        const QByteArrayView part = (comma < 0 ? value : value.first(comma)).trimmed();
-        if (part.compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-        value = comma < 0 ? QByteArrayView() : value.sliced(comma + 1);
-    }
-    return false;
 }
 
 constexpr qint64 kMaxDiscardBytes = 64 * 1024 * 1024;
@@ -293,17 +266,8 @@ bool HttpConnection::parseHead(QByteArrayView head)
 {
     // One pass over the head without splitting it into copies: the request line, then header
     // lines as views. Only the method and the target are copied out.
-    auto nextLine = [&head](qsizetype &pos) -> QByteArrayView {
-        const qsizetype nl = head.indexOf('\n', pos);
-        const qsizetype stop = nl < 0 ? head.size() : nl;
-        QByteArrayView line = head.sliced(pos, stop - pos);
-        pos = nl < 0 ? head.size() : nl + 1;
-        if (line.endsWith('\r'))
-            line.chop(1);
-        return line;
-    };
-    qsizetype pos = 0;
-    const QByteArrayView requestLine = nextLine(pos);
+    HeadLines lines(head);
+    const QByteArrayView requestLine = lines.next();
     const qsizetype sp1 = requestLine.indexOf(' ');
     const qsizetype sp2 = sp1 < 0 ? -1 : requestLine.indexOf(' ', sp1 + 1);
     if (sp1 <= 0 || sp2 < 0 || sp2 == sp1 + 1 || requestLine.indexOf(' ', sp2 + 1) >= 0) {
@@ -333,8 +297,8 @@ bool HttpConnection::parseHead(QByteArrayView head)
     bool expectContinue = false;
     bool sawTransferEncoding = false;
 
-    while (pos < head.size()) {
-        const QByteArrayView line = nextLine(pos);
+    while (!lines.atEnd()) {
+        const QByteArrayView line = lines.next();
         if (line.isEmpty())
             continue;
         if (line.front() == ' ' || line.front() == '\t') {

@@ -1,5 +1,6 @@
 #include "http/upstreamconnection.h"
 
+#include "http/headparsing.h"
 #include "http/socketwrite.h"
 #include "http/upstreampool.h"
 
@@ -21,33 +22,6 @@ namespace {
 
 constexpr qsizetype kMaxHeadBytes = 64 * 1024;
 constexpr qsizetype kMaxLineBytes = 4096;
-
-bool hasToken(const QByteArray &value, const char *token)
-{
-    for (const QByteArray &part : value.split(',')) {
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
-// Where a head ends: after "\r\n\r\n" (or a bare "\n\n"), searching from `from`.
-qsizetype findHeadEnd(const QByteArray &buf, qsizetype from)
-{
-    const char *d = buf.constData();
-    const qsizetype n = buf.size();
-    for (qsizetype i = from; i < n; ++i) {
-        const void *hit = std::memchr(d + i, '\n', size_t(n - i));
-        if (!hit)
-            return -1;
-        i = static_cast<const char *>(hit) - d;
-        if (i + 1 < n && d[i + 1] == '\n')
-            return i + 2;
-        if (i + 2 < n && d[i + 1] == '\r' && d[i + 2] == '\n')
-            return i + 3;
-    }
-    return -1;
-}
 
 } // namespace
 
@@ -318,17 +292,8 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
     // Lines are views into m_in: only header names and values are copied out.
     const QByteArrayView head(m_in.constData() + m_pos, headEnd - m_pos);
     m_pos = headEnd;
-    qsizetype at = 0;
-    const auto nextLine = [&]() -> QByteArrayView {
-        const qsizetype nl = head.indexOf('\n', at);
-        const qsizetype stop = nl < 0 ? head.size() : nl;
-        QByteArrayView line = head.sliced(at, stop - at);
-        at = nl < 0 ? head.size() : nl + 1;
-        if (line.endsWith('\r'))
-            line.chop(1);
-        return line;
-    };
-    const QByteArrayView statusLine = nextLine();
+    HeadLines lines(head);
+    const QByteArrayView statusLine = lines.next();
     // "HTTP/1.1 200 OK"
     if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 || statusLine[8] != ' ') {
         fail(UpstreamFailure::Protocol,
@@ -356,8 +321,8 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
     headers.reserve(8);
     qint64 contentLength = -1;
     bool chunked = false;
-    while (at < head.size()) {
-        const QByteArrayView line = nextLine();
+    while (!lines.atEnd()) {
+        const QByteArrayView line = lines.next();
         if (line.isEmpty())
             continue;
         const qsizetype colon = line.indexOf(':');
@@ -375,12 +340,11 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
             }
             contentLength = n;
         } else if (name.size() == 17 && qstrnicmp(name.data(), "transfer-encoding", 17) == 0) {
-            chunked = hasToken(value.toByteArray(), "chunked");
+            chunked = hasToken(value, "chunked");
         } else if (name.size() == 10 && qstrnicmp(name.data(), "connection", 10) == 0) {
-            const QByteArray tokens = value.toByteArray();
-            if (hasToken(tokens, "close"))
+            if (hasToken(value, "close"))
                 m_keepAlive = false;
-            else if (http10 && hasToken(tokens, "keep-alive"))
+            else if (http10 && hasToken(value, "keep-alive"))
                 m_keepAlive = true;
         }
         headers.append({name.toByteArray(), value.toByteArray()});
