@@ -60,6 +60,10 @@ private:
     quint16 port() const { return m_server->port(); }
     QJsonObject containers();
     QJsonObject instance(const QString &cls, const QString &id);
+    QString state(const QString &cls, const QString &id) // as the control API reports it
+    {
+        return instance(cls, id).value(QLatin1String("state")).toString();
+    }
     QJsonObject post(const QByteArray &target, int expectedStatus = 200);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -375,9 +379,7 @@ void TestContainers::sleepAfterStopsAnIdleInstance()
     const QList<ProcessInfo> processes = containerProcesses();
     QCOMPARE(countNamed(processes, "api-backend"), 1);
 
-    QTRY_COMPARE_WITH_TIMEOUT(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
-                                  .value(QLatin1String("state"))
-                                  .toString(),
+    QTRY_COMPARE_WITH_TIMEOUT(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),
                               QStringLiteral("stopped"), 15000);
     const QJsonObject asleep = instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"));
     QVERIFY(asleep.value(QLatin1String("pid")).isNull());
@@ -399,9 +401,7 @@ void TestContainers::sleepAfterStopsAnIdleInstance()
 
     // The next request starts it again.
     QCOMPARE(request(port(), "GET", "/api/api1", {}, {}, 30000).status, 200);
-    QCOMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
-                 .value(QLatin1String("state"))
-                 .toString(),
+    QCOMPARE(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),
              QStringLiteral("healthy"));
 }
 
@@ -416,9 +416,7 @@ void TestContainers::crashIsReportedAndTheNextRequestRestarts()
                  processInfo(pid).comm == "api-backend"));
     QCOMPARE(::kill(pid_t(pid), SIGKILL), 0);
 
-    QTRY_COMPARE_WITH_TIMEOUT(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
-                                  .value(QLatin1String("state"))
-                                  .toString(),
+    QTRY_COMPARE_WITH_TIMEOUT(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),
                               QStringLiteral("stopped_with_code"), 10000);
     const QJsonObject crashed = instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"));
     QCOMPARE(crashed.value(QLatin1String("exit_code")).toInt(), 128 + SIGKILL);
@@ -502,8 +500,7 @@ void TestContainers::upstreamFailures()
     QVERIFY2(error.value(QLatin1String("message")).toString().contains(served) &&
                  error.value(QLatin1String("message")).toString().contains(message),
              qPrintable(error.value(QLatin1String("message")).toString()));
-    QCOMPARE(instance(QStringLiteral("BACKEND"), served).value(QLatin1String("state")).toString(),
-             state);
+    QCOMPARE(this->state(QStringLiteral("BACKEND"), served), state);
     QCOMPARE(instance(QStringLiteral("BACKEND"), served).value(QLatin1String("in_flight")).toInt(),
              0);
     if (silent)
@@ -769,9 +766,7 @@ void TestContainers::controlApi()
     QCOMPARE(o.value(QLatin1String("id")).toString(), QStringLiteral("instance-1"));
     QCOMPARE(o.value(QLatin1String("state")).toString(), QStringLiteral("healthy"));
     QCOMPARE(o.value(QLatin1String("requests")).toInt(), 0);
-    QCOMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
-                 .value(QLatin1String("state"))
-                 .toString(),
+    QCOMPARE(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),
              QStringLiteral("stopped"));
     QList<ProcessInfo> first = containerProcesses();
     QCOMPARE(countNamed(first, "api-backend"), 1);
@@ -836,9 +831,7 @@ void TestContainers::requestsDuringAStopAreServedByTheNextStart()
     AsyncClient stop(
         port(), AsyncClient::requestBytes(port(), "POST",
                                           "/__edgedesk/v1/containers/BACKEND/instance-0/stop"));
-    QTRY_COMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
-                     .value(QLatin1String("state"))
-                     .toString(),
+    QTRY_COMPARE(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),
                  QStringLiteral("stopping"));
     std::vector<std::unique_ptr<AsyncClient>> clients;
     for (int i = 0; i < 5; ++i)
@@ -848,9 +841,7 @@ void TestContainers::requestsDuringAStopAreServedByTheNextStart()
     QTest::qWait(300);
     for (const auto &c : clients)
         QVERIFY(!c->isFinished());
-    QCOMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
-                 .value(QLatin1String("state"))
-                 .toString(),
+    QCOMPARE(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),
              QStringLiteral("stopping"));
     thaw.dismiss();
     for (qint64 pid : frozen)
@@ -866,9 +857,7 @@ void TestContainers::requestsDuringAStopAreServedByTheNextStart()
         QTRY_VERIFY(!isAlive(p));
     // One new process, not one per waiting request.
     QCOMPARE(countNamed(containerProcesses(), "api-backend"), 1);
-    QCOMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
-                 .value(QLatin1String("state"))
-                 .toString(),
+    QCOMPARE(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),
              QStringLiteral("healthy"));
 }
 
