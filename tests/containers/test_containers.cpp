@@ -60,6 +60,17 @@ private:
     quint16 port() const { return m_server->port(); }
     QJsonObject containers();
     QJsonObject instance(const QString &cls, const QString &id);
+    // The instances of the first configured class, as GET /__edgedesk/v1/containers lists them.
+    QJsonArray firstClassInstances()
+    {
+        return containers()
+            .value(QLatin1String("classes"))
+            .toArray()
+            .first()
+            .toObject()
+            .value(QLatin1String("instances"))
+            .toArray();
+    }
     QString state(const QString &cls, const QString &id) // as the control API reports it
     {
         return instance(cls, id).value(QLatin1String("state")).toString();
@@ -289,13 +300,7 @@ void TestContainers::startsOnDemand()
 
     // The other instances were not started.
     int stopped = 0;
-    for (const QJsonValue &v : containers()
-                                   .value(QLatin1String("classes"))
-                                   .toArray()
-                                   .first()
-                                   .toObject()
-                                   .value(QLatin1String("instances"))
-                                   .toArray())
+    for (const QJsonValue &v : firstClassInstances())
         stopped +=
             v.toObject().value(QLatin1String("state")).toString() == QLatin1String("stopped");
     QCOMPARE(stopped, 2);
@@ -341,13 +346,7 @@ void TestContainers::concurrentColdRequestsAllSucceed()
     QVERIFY(mostProcesses <= 3);
     QCOMPARE(countNamed(containerProcesses(), "api-backend"), int(used.size()));
     int requests = 0;
-    for (const QJsonValue &v : containers()
-                                   .value(QLatin1String("classes"))
-                                   .toArray()
-                                   .first()
-                                   .toObject()
-                                   .value(QLatin1String("instances"))
-                                   .toArray())
+    for (const QJsonValue &v : firstClassInstances())
         requests += v.toObject().value(QLatin1String("requests")).toInt();
     QCOMPARE(requests, 20);
 }
