@@ -300,6 +300,18 @@ Result<QString> BucketBinding::keyOf(const HttpExchange &ex) const
     return BucketStore::keyFromUtf8(QByteArray::fromPercentEncoding(raw));
 }
 
+std::optional<QString> BucketBinding::objectKey(const ExchangePtr &ex) const
+{
+    if (refuseWhenUnavailable(ex))
+        return std::nullopt;
+    auto key = keyOf(*ex);
+    if (!key) {
+        ex->respond(HttpResponse::error(key.error()));
+        return std::nullopt;
+    }
+    return *key;
+}
+
 void BucketBinding::listObjects(const ExchangePtr &ex)
 {
     if (refuseWhenUnavailable(ex))
@@ -343,13 +355,9 @@ void BucketBinding::listObjects(const ExchangePtr &ex)
 
 void BucketBinding::getObject(const ExchangePtr &ex)
 {
-    if (refuseWhenUnavailable(ex))
+    const std::optional<QString> key = objectKey(ex);
+    if (!key)
         return;
-    auto key = keyOf(*ex);
-    if (!key) {
-        ex->respond(HttpResponse::error(key.error()));
-        return;
-    }
     // HEAD reads only the metadata; the answer declares the length the GET would send.
     const ReadRequest request{ex->header("if-none-match"), ex->header("range"),
                               ex->header("if-range"), ex->isHead()};
@@ -362,13 +370,9 @@ void BucketBinding::getObject(const ExchangePtr &ex)
 
 void BucketBinding::putObject(const ExchangePtr &ex)
 {
-    if (refuseWhenUnavailable(ex))
+    const std::optional<QString> key = objectKey(ex);
+    if (!key)
         return;
-    auto key = keyOf(*ex);
-    if (!key) {
-        ex->respond(HttpResponse::error(key.error()));
-        return;
-    }
     QMap<QString, QString> metadata;
     for (const auto &h : ex->headers()) {
         if (h.first.size() >= kMetaHeaderPrefix.size() &&
@@ -400,13 +404,9 @@ void BucketBinding::putObject(const ExchangePtr &ex)
 
 void BucketBinding::deleteObject(const ExchangePtr &ex)
 {
-    if (refuseWhenUnavailable(ex))
+    const std::optional<QString> key = objectKey(ex);
+    if (!key)
         return;
-    auto key = keyOf(*ex);
-    if (!key) {
-        ex->respond(HttpResponse::error(key.error()));
-        return;
-    }
     std::shared_ptr<BucketStore> store = m_store;
     m_context.pool->run(
         m_context.serverThread, [store, key = *key] { return store->remove(key); },

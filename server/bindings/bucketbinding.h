@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace edgedesk {
 
@@ -46,6 +47,9 @@ public:
 private:
     void registerRoutes();
     Result<QString> keyOf(const HttpExchange &exchange) const;
+    // The object key of a request on an object, or nothing once the request has been refused
+    // (the bucket is unavailable, or the key is invalid).
+    std::optional<QString> objectKey(const ExchangePtr &exchange) const;
     void listObjects(const ExchangePtr &exchange);
     void getObject(const ExchangePtr &exchange);
     void putObject(const ExchangePtr &exchange);
