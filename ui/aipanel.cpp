@@ -18,7 +18,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QSplitter>
 #include <QTextCursor>
 #include <QVBoxLayout>
@@ -157,15 +156,7 @@ void AiPanel::buildUi()
         if (link == kSettingsLink)
             Q_EMIT showSection(QStringLiteral("settings"));
     });
-    for (const QKeySequence &keys :
-         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *shortcut = new QShortcut(keys, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, &AiPanel::generate);
-    }
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QShortcut::activated, this, &AiPanel::stop);
+    addRunShortcuts([this] { generate(); }, [this] { stop(); });
 }
 
 void AiPanel::saveState()

@@ -23,7 +23,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
@@ -272,24 +271,17 @@ void ApiPanel::buildUi()
         else
             startBurst();
     });
-    for (const QKeySequence &keys :
-         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *shortcut = new QShortcut(keys, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, &ApiPanel::send);
-    }
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QShortcut::activated, this, [this] {
-        if (m_reply) {
-            cancel(m_reply, context().api);
-            m_reply.clear();
-            m_busy->stop();
-            m_status->set(tr("cancelled"), StatusBadge::Tone::Neutral);
-        }
-        if (isBursting())
-            stopBurst();
-    });
+    addRunShortcuts([this] { send(); },
+                    [this] {
+                        if (m_reply) {
+                            cancel(m_reply, context().api);
+                            m_reply.clear();
+                            m_busy->stop();
+                            m_status->set(tr("cancelled"), StatusBadge::Tone::Neutral);
+                        }
+                        if (isBursting())
+                            stopBurst();
+                    });
 }
 
 void ApiPanel::restoreInputs()

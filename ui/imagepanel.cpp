@@ -33,7 +33,6 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSaveFile>
-#include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -378,30 +377,19 @@ void ImagePanel::buildUi()
         connect(combo, &QComboBox::currentIndexChanged, this, &ImagePanel::scheduleTransform);
     connect(m_transform, &QPushButton::clicked, this, &ImagePanel::transform);
     connect(m_save, &QPushButton::clicked, this, &ImagePanel::saveResult);
-    for (const QKeySequence &keys :
-         {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
-        auto *shortcut = new QShortcut(keys, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, &ImagePanel::transform);
-    }
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QShortcut::activated, this, [this] {
-        m_debounce.stop();
-        if (m_transformReply) {
-            cancel(m_transformReply, context().api);
-            m_transformReply.clear();
-            ++m_transformSequence;
-            m_busy->stop();
-            m_status->set(tr("cancelled"), StatusBadge::Tone::Neutral);
-        }
-    });
-    auto *save = new QShortcut(QKeySequence::Save, this);
-    save->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(save, &QShortcut::activated, this, &ImagePanel::saveResult);
-    auto *refresh = new QShortcut(QKeySequence::Refresh, this);
-    refresh->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(refresh, &QShortcut::activated, this, &ImagePanel::refreshObjects);
+    addRunShortcuts([this] { transform(); },
+                    [this] {
+                        m_debounce.stop();
+                        if (m_transformReply) {
+                            cancel(m_transformReply, context().api);
+                            m_transformReply.clear();
+                            ++m_transformSequence;
+                            m_busy->stop();
+                            m_status->set(tr("cancelled"), StatusBadge::Tone::Neutral);
+                        }
+                    });
+    addShortcut(QKeySequence::Save, [this] { saveResult(); });
+    addShortcut(QKeySequence::Refresh, [this] { refreshObjects(); });
 }
 
 void ImagePanel::restoreInputs()

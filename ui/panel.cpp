@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QPainter>
 #include <QPalette>
+#include <QShortcut>
 #include <QSvgRenderer>
 
 namespace edgedesk {
@@ -40,6 +41,20 @@ QIcon Panel::themedIcon(const QString &name)
         icon.addPixmap(pixmap);
     }
     return icon;
+}
+
+void Panel::addShortcut(const QKeySequence &keys, std::function<void()> action)
+{
+    auto *shortcut = new QShortcut(keys, this);
+    shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(shortcut, &QShortcut::activated, this, std::move(action));
+}
+
+void Panel::addRunShortcuts(std::function<void()> run, std::function<void()> stop)
+{
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), run);
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), std::move(run));
+    addShortcut(QKeySequence(Qt::Key_Escape), std::move(stop));
 }
 
 } // namespace edgedesk

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QIcon>
+#include <QKeySequence>
 #include <QWidget>
 
 #include <functional>
@@ -44,6 +45,12 @@ public:
     virtual void saveState() {}
 
     static QIcon themedIcon(const QString &name);
+
+protected:
+    // A shortcut that works while focus is anywhere inside this panel.
+    void addShortcut(const QKeySequence &keys, std::function<void()> action);
+    // Ctrl+Return and Ctrl+Enter run the panel's main action; Escape stops or cancels it.
+    void addRunShortcuts(std::function<void()> run, std::function<void()> stop);
 
 Q_SIGNALS:
     // Ask the main window to show another section (e.g. a "how to fix" link to Settings).
