@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/transportlimits.h"
+#include "transport/transportlimits.h"
 
 #include <QHostAddress>
 #include <QString>

@@ -2,7 +2,7 @@
 
 #include "panelfactory.h"
 #include "quickswitcher.h"
-#include "statearchiveactions.h"
+#include "archive/statearchiveactions.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -2,55 +2,55 @@
 
 // Sections land one by one; each is listed once its panel exists.
 #if __has_include("overviewpanel.h")
-#include "overviewpanel.h"
+#include "overview/overviewpanel.h"
 #define EDGEDESK_HAS_OVERVIEW
 #endif
 #if __has_include("apipanel.h")
-#include "apipanel.h"
+#include "api/apipanel.h"
 #define EDGEDESK_HAS_API
 #endif
 #if __has_include("imagepanel.h")
-#include "imagepanel.h"
+#include "image/imagepanel.h"
 #define EDGEDESK_HAS_IMAGE
 #endif
 #if __has_include("aipanel.h")
-#include "aipanel.h"
+#include "ai/aipanel.h"
 #define EDGEDESK_HAS_AI
 #endif
 #if __has_include("commandpanel.h")
-#include "commandpanel.h"
+#include "command/commandpanel.h"
 #define EDGEDESK_HAS_COMMAND
 #endif
 #if __has_include("containerspanel.h")
-#include "containerspanel.h"
+#include "containers/containerspanel.h"
 #define EDGEDESK_HAS_CONTAINERS
 #endif
 #if __has_include("logspanel.h")
-#include "logspanel.h"
+#include "logs/logspanel.h"
 #define EDGEDESK_HAS_LOGS
 #endif
 #if __has_include("kvpanel.h")
-#include "kvpanel.h"
+#include "kv/kvpanel.h"
 #define EDGEDESK_HAS_KV
 #endif
 #if __has_include("bucketpanel.h")
-#include "bucketpanel.h"
+#include "bucket/bucketpanel.h"
 #define EDGEDESK_HAS_BUCKET
 #endif
 #if __has_include("secretspanel.h")
-#include "secretspanel.h"
+#include "secrets/secretspanel.h"
 #define EDGEDESK_HAS_SECRETS
 #endif
 #if __has_include("trafficpanel.h")
-#include "trafficpanel.h"
+#include "traffic/trafficpanel.h"
 #define EDGEDESK_HAS_TRAFFIC
 #endif
 #if __has_include("webpanel.h")
-#include "webpanel.h"
+#include "web/webpanel.h"
 #define EDGEDESK_HAS_WEB
 #endif
 #if __has_include("settingspanel.h")
-#include "settingspanel.h"
+#include "settings/settingspanel.h"
 #define EDGEDESK_HAS_SETTINGS
 #endif
 

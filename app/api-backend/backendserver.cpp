@@ -206,7 +206,7 @@ void BackendServer::heavyCompute(const QHttpServerRequest &request,
         return;
     }
 
-    // QFuture routes crash in Qt 6.4 (QT64-NOTES.md): compute on the pool, come back to this
+    // QFuture routes crash in Qt 6.4 (docs/architecture.md): compute on the pool, come back to this
     // thread, and write only if the client's socket still exists.
     const int argument = *n;
     auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));

@@ -2,8 +2,8 @@
 
 #include "archive/archivelog.h"
 #include "archive/zipreader.h"
-#include "bindings/bucket/bucketstore.h"
-#include "bindings/images/imageheader.h"
+#include "storage/bucket/bucketstore.h"
+#include "util/imageheader.h"
 
 #include <QJsonArray>
 

@@ -1,6 +1,6 @@
 #include "archive/sqlitesnapshot.h"
 
-#include "util/sqlitedb.h"
+#include "storage/sqlitedb.h"
 
 #include <QFile>
 #include <QFileInfo>

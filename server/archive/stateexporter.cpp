@@ -5,7 +5,7 @@
 #include "archive/statelayout.h"
 #include "archive/zipwriter.h"
 #include "config/edgeconfig.h"
-#include "util/sqlitedb.h"
+#include "storage/sqlitedb.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -5,8 +5,8 @@
 #include "archive/sqlitesnapshot.h"
 #include "archive/statelayout.h"
 #include "archive/zipreader.h"
-#include "bindings/secrets/secretstore.h"
-#include "util/sqlitedb.h"
+#include "storage/secrets/secretstore.h"
+#include "storage/sqlitedb.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -1,6 +1,6 @@
 #include "bindings/unavailablebinding.h"
 
-#include "http/router.h"
+#include "routing/router.h"
 
 namespace edgedesk {
 

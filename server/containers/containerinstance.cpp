@@ -5,10 +5,10 @@
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
 #include "containers/containermanager.h"
-#include "containers/durablestore.h"
+#include "storage/durable/durablestore.h"
 #include "containers/programlocator.h"
 #include "containers/sandbox.h"
-#include "http/httpforwarder.h"
+#include "upstream/httpforwarder.h"
 #include "util/tempfolders.h"
 
 #include <QDateTime>

@@ -5,7 +5,7 @@
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
 #include "containers/processstats.h"
-#include "http/httpforwarder.h"
+#include "upstream/httpforwarder.h"
 #include "util/workerpool.h"
 
 #include <QDeadlineTimer>

@@ -1,7 +1,7 @@
 #include "control/controlapi.h"
 
-#include "http/router.h"
-#include "http/transportserver.h"
+#include "routing/router.h"
+#include "transport/transportserver.h"
 #include "logging/loghub.h"
 #include "traffic/trafficlog.h"
 #include "util/jsonwriter.h"

@@ -2,8 +2,8 @@
 
 #include "rawzip.h"
 
-#include "bindings/secrets/secretstore.h"
-#include "containers/durablestore.h"
+#include "storage/secrets/secretstore.h"
+#include "storage/durable/durablestore.h"
 #include "testsupport.h"
 
 #include <quazip/quazip.h>

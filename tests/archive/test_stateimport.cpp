@@ -4,7 +4,7 @@
 #include "archive/stateexporter.h"
 #include "archive/stateimporter.h"
 #include "archivetestutil.h"
-#include "bindings/secrets/secretstore.h"
+#include "storage/secrets/secretstore.h"
 #include "rawzip.h"
 #include "testsupport.h"
 

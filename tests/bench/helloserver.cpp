@@ -1,5 +1,5 @@
 // The ceiling for the router benchmark: a bare QHttpServer on one thread answering a small body
-// with an explicit MIME type (QT64-NOTES.md: the fastest Qt 6.4 can do here).
+// with an explicit MIME type (the fastest Qt 6.4 can do here).
 #include <QCoreApplication>
 #include <QHttpServer>
 #include <QHttpServerResponse>

@@ -1,6 +1,6 @@
 #include "bindings/images/imagetransform.h"
 
-#include "bindings/images/imageheader.h"
+#include "util/imageheader.h"
 #include "bindings/images/imagelog.h"
 
 #include <QElapsedTimer>

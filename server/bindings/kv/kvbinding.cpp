@@ -1,6 +1,6 @@
 #include "bindings/kv/kvbinding.h"
 
-#include "http/router.h"
+#include "routing/router.h"
 #include "util/workerpool.h"
 
 #include <QDateTime>

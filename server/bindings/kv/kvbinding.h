@@ -1,8 +1,8 @@
 #pragma once
 
 #include "bindings/bindingmodule.h"
-#include "bindings/kv/kvstore.h"
-#include "http/httpexchange.h"
+#include "storage/kv/kvstore.h"
+#include "routing/httpexchange.h"
 #include "servercontext.h"
 
 #include <memory>

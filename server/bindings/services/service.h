@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/httpresponse.h"
+#include "routing/httpresponse.h"
 
 #include <QByteArray>
 #include <QString>

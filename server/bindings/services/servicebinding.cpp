@@ -1,8 +1,8 @@
 #include "bindings/services/servicebinding.h"
 
 #include "bindings/services/builtinworkerservice.h"
-#include "http/httpforwarder.h"
-#include "http/router.h"
+#include "upstream/httpforwarder.h"
+#include "routing/router.h"
 
 #include <QUrl>
 

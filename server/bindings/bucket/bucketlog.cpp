@@ -1,7 +1,0 @@
-#include "bindings/bucket/bucketlog.h"
-
-namespace edgedesk {
-
-Q_LOGGING_CATEGORY(lcBucket, "edgedesk.bucket")
-
-} // namespace edgedesk

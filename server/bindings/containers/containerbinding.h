@@ -1,0 +1,47 @@
+#pragma once
+
+#include "bindings/bindingmodule.h"
+#include "routing/httpexchange.h"
+#include "servercontext.h"
+
+#include <memory>
+
+namespace edgedesk {
+
+class ContainerClass;
+class ContainerInstance;
+class ContainerManager;
+
+// The container classes as routes: `/api/*` → BACKEND and `/run` → LINUX_COMMAND, each to a
+// random instance (getRandom semantics), started on demand; and the control API under
+// /__edgedesk/v1/containers (status, start/stop/restart, logs and their live stream).
+class ContainerBinding final : public BindingModule
+{
+public:
+    static constexpr int kApiTimeoutMs = 60000;
+    static constexpr int kRunTimeoutMs = 35000; // command-runner's 30 s wall timeout, plus margin
+
+    explicit ContainerBinding(ServerContext &context);
+    ~ContainerBinding() override;
+
+    ContainerManager *manager() const { return m_manager.get(); }
+    void shutdown() override;
+
+private:
+    void registerRoutes();
+    void addProxyRoute(ContainerClass *containerClass, const QByteArray &pattern,
+                       const QString &routeName, int defaultTimeoutMs, bool recordsTimestamp);
+    // Waits for the instance to serve, then forwards the exchange to it.
+    void serve(const ExchangePtr &exchange, ContainerInstance *instance, int timeoutMs);
+    void recordAndServe(const ExchangePtr &exchange, ContainerInstance *instance, int timeoutMs);
+    // Resolves {class}/{instance}; answers 404 itself when either is unknown.
+    ContainerInstance *findInstance(const ExchangePtr &exchange) const;
+    void control(const ExchangePtr &exchange);
+    void logsTail(const ExchangePtr &exchange);
+    void logsStream(const ExchangePtr &exchange);
+
+    ServerContext &m_context;
+    std::unique_ptr<ContainerManager> m_manager;
+};
+
+} // namespace edgedesk

@@ -1,7 +1,0 @@
-#include "bindings/secrets/secretlog.h"
-
-namespace edgedesk {
-
-Q_LOGGING_CATEGORY(lcSecrets, "edgedesk.secrets")
-
-} // namespace edgedesk

@@ -1,0 +1,161 @@
+#include "middleware/securitypolicy.h"
+
+#include "routing/httpexchange.h"
+
+#include <QUrl>
+
+#include <sodium.h>
+
+namespace edgedesk {
+
+namespace {
+
+QByteArray hostLiteral(const QHostAddress &address)
+{
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        return '[' + address.toString().toLatin1() + ']';
+    return address.toString().toLatin1();
+}
+
+} // namespace
+
+SecurityPolicy::SecurityPolicy(Config config) : m_config(std::move(config))
+{
+    const QByteArray port = QByteArray::number(m_config.port);
+    QList<QByteArray> names{"localhost", "127.0.0.1", "[::1]"};
+    const QHostAddress &bind = m_config.bindAddress;
+    if (!bind.isLoopback() && bind != QHostAddress::Any && bind != QHostAddress::AnyIPv4 &&
+        bind != QHostAddress::AnyIPv6)
+        names.append(hostLiteral(bind).toLower());
+    for (const QString &extra : m_config.extraHosts) {
+        const QByteArray e = extra.trimmed().toLower().toLatin1();
+        if (e.isEmpty())
+            continue;
+        // A configured name with an explicit port is taken as it is; otherwise the bound port.
+        const bool hasPort = e.startsWith('[') ? e.contains("]:") : e.contains(':');
+        if (hasPort)
+            m_allowedHostPorts.append(e);
+        else
+            names.append(e);
+    }
+    for (const QByteArray &n : names) {
+        m_allowedHostPorts.append(n + ':' + port);
+        if (m_config.port == 80)
+            m_allowedHostPorts.append(n);
+    }
+}
+
+bool SecurityPolicy::isStateChanging(const QByteArray &method)
+{
+    return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+bool SecurityPolicy::isAllowedHostPort(const QByteArray &hostPort) const
+{
+    const QByteArray h = hostPort.trimmed().toLower();
+    return std::any_of(m_allowedHostPorts.cbegin(), m_allowedHostPorts.cend(),
+                       [&](const QByteArray &a) { return a == h; });
+}
+
+std::optional<Error> SecurityPolicy::checkHost(const QByteArray &host) const
+{
+    if (host.isEmpty())
+        return makeError(QStringLiteral("bad_request"),
+                         QStringLiteral("the Host header is required"));
+    if (!isAllowedHostPort(host)) {
+        return makeError(QStringLiteral("misdirected_request"),
+                         QStringLiteral("Host '%1' is not served here; use http://127.0.0.1:%2 "
+                                        "(or add the name to the allowed hosts)")
+                             .arg(QString::fromLatin1(host).left(200))
+                             .arg(m_config.port));
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> SecurityPolicy::checkCrossSite(const QByteArray &method,
+                                                    const QByteArray &origin,
+                                                    const QByteArray &referer,
+                                                    const QByteArray &secFetchSite) const
+{
+    if (!isStateChanging(method))
+        return std::nullopt;
+    auto refuse = [](const QString &why) {
+        return makeError(QStringLiteral("cross_site_request"),
+                         QStringLiteral("cross-site request refused: %1").arg(why));
+    };
+    auto sameOrigin = [this](const QByteArray &originOrUrl) {
+        const QUrl url(QString::fromLatin1(originOrUrl));
+        if (!url.isValid() || url.scheme() != QLatin1String("http") || url.host().isEmpty())
+            return false;
+        QByteArray hostPort = url.host(QUrl::FullyEncoded).toLatin1();
+        if (hostPort.contains(':') && !hostPort.startsWith('['))
+            hostPort = '[' + hostPort + ']';
+        hostPort += ':' + QByteArray::number(url.port(80));
+        return isAllowedHostPort(hostPort);
+    };
+    if (!origin.isEmpty()) {
+        if (origin == "null" || !sameOrigin(origin))
+            return refuse(QStringLiteral("Origin '%1' is not this server")
+                              .arg(QString::fromLatin1(origin).left(200)));
+        return std::nullopt;
+    }
+    if (!referer.isEmpty()) {
+        if (!sameOrigin(referer))
+            return refuse(QStringLiteral("Referer is not this server"));
+        return std::nullopt;
+    }
+    if (!secFetchSite.isEmpty()) {
+        if (secFetchSite.compare("same-origin", Qt::CaseInsensitive) != 0)
+            return refuse(QStringLiteral("Sec-Fetch-Site is '%1'")
+                              .arg(QString::fromLatin1(secFetchSite).left(40)));
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> SecurityPolicy::checkToken(const QByteArray &method, const QByteArray &rawPath,
+                                                const QByteArray &authorization) const
+{
+    if (!tokenRequired())
+        return std::nullopt;
+    const bool needed = isStateChanging(method) || rawPath == "/run" ||
+                        rawPath.startsWith("/run/") || rawPath.startsWith("/__edgedesk/");
+    if (!needed)
+        return std::nullopt;
+    static const QByteArray scheme = "Bearer ";
+    const QByteArray presented = authorization.startsWith(scheme)
+                                     ? authorization.mid(scheme.size()).trimmed()
+                                     : QByteArray();
+    const QByteArray &expected = m_config.token;
+    // Compare in constant time; lengths may differ, so compare fixed-size digests.
+    unsigned char a[crypto_generichash_BYTES];
+    unsigned char b[crypto_generichash_BYTES];
+    crypto_generichash(a, sizeof a, reinterpret_cast<const unsigned char *>(presented.constData()),
+                       size_t(presented.size()), nullptr, 0);
+    crypto_generichash(b, sizeof b, reinterpret_cast<const unsigned char *>(expected.constData()),
+                       size_t(expected.size()), nullptr, 0);
+    if (presented.isEmpty() || sodium_memcmp(a, b, sizeof a) != 0) {
+        return makeError(QStringLiteral("unauthorized"),
+                         presented.isEmpty()
+                             ? QStringLiteral("this request needs 'Authorization: Bearer <token>'")
+                             : QStringLiteral("the access token is not valid"));
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> SecurityPolicy::check(const HttpExchange &exchange) const
+{
+    if (auto e = checkHost(exchange.header("host")))
+        return e;
+    // The other headers are looked up only when their check applies (most requests are GETs
+    // without a token).
+    if (isStateChanging(exchange.method())) {
+        if (auto e = checkCrossSite(exchange.method(), exchange.header("origin"),
+                                    exchange.header("referer"), exchange.header("sec-fetch-site")))
+            return e;
+    }
+    if (!tokenRequired())
+        return std::nullopt;
+    return checkToken(exchange.method(), exchange.rawPath(), exchange.header("authorization"));
+}
+
+} // namespace edgedesk

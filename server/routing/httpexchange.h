@@ -1,0 +1,116 @@
+#pragma once
+
+#include "routing/httpresponse.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QHostAddress>
+#include <QPointer>
+#include <QUrlQuery>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QTcpSocket;
+
+namespace edgedesk {
+
+class HttpConnection;
+class Router;
+struct Route;
+struct RequestHead;
+
+// One request and its answer. Lives in the server thread; handlers keep it (a shared_ptr) across
+// asynchronous work and answer later. Answering is safe after the client left: it is dropped.
+// (This replaces QFuture routes, which crash in Qt 6.4.2 — see docs/architecture.md.)
+class HttpExchange final : public std::enable_shared_from_this<HttpExchange>
+{
+public:
+    HttpExchange(Router *router, HttpConnection *connection, RequestHead &&head, HeaderList headers,
+                 QByteArray body, QHostAddress peer, quint64 id);
+    ~HttpExchange();
+    HttpExchange(const HttpExchange &) = delete;
+    HttpExchange &operator=(const HttpExchange &) = delete;
+
+    // --- the request
+    const QByteArray &method() const { return m_method; }
+    bool isHead() const { return m_method == "HEAD"; }
+    bool isGetOrHead() const { return m_method == "GET" || m_method == "HEAD"; }
+    const QByteArray &rawPath() const { return m_rawPath; } // percent-encoded
+    QString path() const;                                   // decoded
+    const QByteArray &rawQuery() const { return m_rawQuery; }
+    const QUrlQuery &query() const;
+    QString queryItem(const QString &name) const;
+    bool hasQueryItem(const QString &name) const;
+    const HeaderList &headers() const { return m_headers; }
+    QByteArray header(const QByteArray &name) const; // case-insensitive; repeated ones joined
+    const QByteArray &body() const { return m_body; }
+    const QHostAddress &peer() const { return m_peer; }
+    QString peerText() const; // peer().toString(), cached per connection
+    quint64 id() const { return m_id; }
+    qint64 elapsedUs() const { return m_clock.nsecsElapsed() / 1000; }
+
+    // --- routing
+    const Route *route() const { return m_route; }
+    void setRoute(const Route *route);
+    QString param(const QString &name) const; // captured by the route's pattern, decoded
+    // The container instance (or upstream) that served the request, for the traffic record.
+    void setInstance(const QString &instance) { m_instance = instance; }
+    const QString &instance() const { return m_instance; }
+
+    // --- the answer
+    bool isAnswered() const { return m_state == State::Done; }
+    bool isClientConnected() const;
+    void respond(HttpResponse response);
+    // Streams a chunked response (server-sent events, relayed output). Returns false when the
+    // client is gone.
+    bool beginStream(int status, const QByteArray &contentType, const HeaderList &headers = {});
+    bool writeChunk(const QByteArray &data);
+    void endStream();
+    bool isStreaming() const { return m_state == State::Streaming; }
+    // Runs once if the client disconnects before the answer is complete (cancel upstream work).
+    void onClientGone(std::function<void()> callback);
+
+private:
+    enum class State
+    {
+        Open,
+        Streaming,
+        Done
+    };
+    QByteArray statusAndHeaders(int status, const QByteArray &contentType,
+                                const HeaderList &headers, const QByteArray &framing) const;
+    void finish(int status);
+    void clientGone();
+
+    QPointer<Router> m_router; // null once the server has shut down
+    QPointer<HttpConnection> m_connection;
+    QPointer<QTcpSocket> m_socket;
+    quint64 m_seq = 0;
+    bool m_keepAlive = true;
+
+    QByteArray m_method;
+    QByteArray m_rawPath;
+    QByteArray m_rawQuery;
+    mutable std::optional<QUrlQuery> m_query;
+    HeaderList m_headers;
+    QByteArray m_body;
+    QHostAddress m_peer;
+    quint64 m_id;
+    QElapsedTimer m_clock;
+
+    const Route *m_route = nullptr;
+    mutable std::optional<QHash<QString, QString>> m_params; // captured on first use
+    QString m_instance;
+
+    State m_state = State::Open;
+    int m_status = 0;
+    qint64 m_bytesOut = 0;
+    std::function<void()> m_onGone;
+    QMetaObject::Connection m_goneConnection;
+};
+
+using ExchangePtr = std::shared_ptr<HttpExchange>;
+
+} // namespace edgedesk

@@ -1,0 +1,7 @@
+#include "storage/secrets/secretlog.h"
+
+namespace edgedesk {
+
+Q_LOGGING_CATEGORY(lcSecrets, "edgedesk.secrets")
+
+} // namespace edgedesk

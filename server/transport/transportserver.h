@@ -1,0 +1,36 @@
+#pragma once
+
+#include "transport/transportlimits.h"
+
+#include <QHash>
+#include <QTcpServer>
+
+namespace edgedesk {
+
+// The listening socket given to QHttpServer with bind(). Every accepted socket gets an
+// HttpConnection guard before the server sees it, and the connection caps hold here.
+class TransportServer final : public QTcpServer
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TransportServer)
+
+public:
+    explicit TransportServer(TransportLimits limits, QObject *parent = nullptr);
+
+    int connectionCount() const { return m_count; }
+    qint64 refusedConnections() const { return m_refusedConnections; }
+    const TransportLimits &limits() const { return m_limits; }
+    // Closes every open connection at once (shutdown).
+    void abortAll();
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    TransportLimits m_limits;
+    int m_count = 0;
+    qint64 m_refusedConnections = 0;
+    QHash<QString, int> m_perClient;
+};
+
+} // namespace edgedesk
