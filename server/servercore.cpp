@@ -2,29 +2,28 @@
 
 #include "archive/datafolderlock.h"
 #include "bindings/ai/aibinding.h"
-#include "control/archiveroutes.h"
+#include "bindings/assets/staticassets.h"
 #include "bindings/bindingmodule.h"
 #include "bindings/bucket/bucketbinding.h"
 #include "bindings/containers/containerbinding.h"
 #include "bindings/images/imagebinding.h"
-#include "bindings/secrets/secretsbinding.h"
 #include "bindings/kv/kvbinding.h"
+#include "bindings/secrets/secretsbinding.h"
 #include "bindings/services/servicebinding.h"
-#include "bindings/assets/staticassets.h"
 #include "bindings/unavailablebinding.h"
 #include "containers/containermanager.h"
+#include "control/archiveroutes.h"
 #include "control/controlapi.h"
-#include "routing/router.h"
-#include "transport/transportserver.h"
 #include "logging/loghub.h"
+#include "routing/router.h"
 #include "traffic/trafficlog.h"
+#include "transport/transportserver.h"
 #include "util/workerpool.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QEvent>
-#include <QHttpServer>
 #include <QLoggingCategory>
 #include <QThread>
 
@@ -72,26 +71,14 @@ void ServerCore::start()
         connect(m_traffic, &TrafficLog::recorded, this, &ServerCore::trafficBatch,
                 Qt::UniqueConnection);
     m_router = new Router(m_traffic, this);
-    m_router->setDefaultBodyLimit(m_context.options.limits.defaultBodyLimit);
     m_context.pool = m_pool.get();
     m_context.traffic = m_traffic;
     m_context.router = m_router;
     m_context.serverThread = this;
 
-    // The guard asks the route table for each request's body limit. The router outlives every
+    // The transport reads every request and hands it to the router, which outlives every
     // connection (both are torn down in shutdown(), sockets first).
-    TransportLimits limits = m_context.options.limits;
-    Router *router = m_router;
-    limits.bodyLimit = [router](const QByteArray &method, const QByteArray &path) {
-        return router->bodyLimit(method, path);
-    };
-
-    m_http = new QHttpServer(this);
-    m_http->setMissingHandler(
-        [router](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            router->handle(request, std::move(responder));
-        });
-    m_transport = new TransportServer(limits);
+    m_transport = new TransportServer(m_context.options.limits, m_router, this);
     m_context.transport = m_transport;
 
     auto port = listen();
@@ -100,7 +87,6 @@ void ServerCore::start()
         return;
     }
     m_context.port = *port;
-    m_http->bind(m_transport); // takes ownership
 
     SecurityPolicy::Config policy;
     policy.port = m_context.port;
@@ -213,7 +199,7 @@ void ServerCore::shutdown()
 
 void ServerCore::cleanup()
 {
-    if (!m_http && !m_pool && !m_router && !m_traffic)
+    if (!m_transport && !m_pool && !m_router && !m_traffic)
         return;
     qCInfo(lcServer) << "stopping";
     if (m_transport) {
@@ -223,8 +209,7 @@ void ServerCore::cleanup()
     for (auto it = m_shutdownHooks.rbegin(); it != m_shutdownHooks.rend(); ++it)
         (*it)();
     m_shutdownHooks.clear();
-    delete m_http; // deletes the transport server and its sockets
-    m_http = nullptr;
+    delete m_transport; // and its sockets
     m_transport = nullptr;
     if (m_pool)
         m_pool->waitForDone(1500);

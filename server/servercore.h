@@ -12,8 +12,6 @@
 #include <memory>
 #include <vector>
 
-class QHttpServer;
-
 namespace edgedesk {
 
 class BindingModule;
@@ -24,7 +22,7 @@ class TransportServer;
 class WorkerPool;
 
 // Everything that runs in the server thread. Created by ServerHost, moved to its thread, and
-// started there, so the QHttpServer, its sockets and every binding are created in that thread.
+// started there, so the listener, its sockets and every binding are created in that thread.
 class ServerCore final : public QObject
 {
     Q_OBJECT
@@ -59,7 +57,6 @@ private:
     TrafficLog *m_traffic = nullptr;
     bool m_publishTraffic = false;
     Router *m_router = nullptr;
-    QHttpServer *m_http = nullptr;
     TransportServer *m_transport = nullptr;
     // Bindings: each owns its state and registered its routes. Destroyed in reverse order.
     std::vector<std::shared_ptr<BindingModule>> m_bindings;

@@ -1,6 +1,6 @@
 #include "middleware/securitypolicy.h"
 
-#include "routing/httpexchange.h"
+#include "transport/requesthead.h"
 
 #include <QUrl>
 
@@ -142,20 +142,22 @@ std::optional<Error> SecurityPolicy::checkToken(const QByteArray &method, const 
     return std::nullopt;
 }
 
-std::optional<Error> SecurityPolicy::check(const HttpExchange &exchange) const
+std::optional<Error> SecurityPolicy::check(const RequestHead &head) const
 {
-    if (auto e = checkHost(exchange.header("host")))
+    if (auto e = checkHost(joinedHeader(head.headers, "host")))
         return e;
     // The other headers are looked up only when their check applies (most requests are GETs
     // without a token).
-    if (isStateChanging(exchange.method())) {
-        if (auto e = checkCrossSite(exchange.method(), exchange.header("origin"),
-                                    exchange.header("referer"), exchange.header("sec-fetch-site")))
+    if (isStateChanging(head.method)) {
+        if (auto e = checkCrossSite(head.method, joinedHeader(head.headers, "origin"),
+                                    joinedHeader(head.headers, "referer"),
+                                    joinedHeader(head.headers, "sec-fetch-site")))
             return e;
     }
     if (!tokenRequired())
         return std::nullopt;
-    return checkToken(exchange.method(), exchange.rawPath(), exchange.header("authorization"));
+    return checkToken(head.method, head.path().toByteArray(),
+                      joinedHeader(head.headers, "authorization"));
 }
 
 } // namespace edgedesk

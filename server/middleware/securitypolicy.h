@@ -10,11 +10,11 @@
 
 namespace edgedesk {
 
-class HttpExchange;
+struct RequestHead;
 
 // The request checks that run, in this order, before any route sees a request:
 // Host allow-list (DNS rebinding) → cross-site check for state-changing methods (CSRF) →
-// access token. Pure functions of the request's headers, so they are tested table by table.
+// access token. Pure functions of the request's head, so they are tested table by table.
 class SecurityPolicy final
 {
 public:
@@ -44,7 +44,7 @@ public:
     std::optional<Error> checkToken(const QByteArray &method, const QByteArray &rawPath,
                                     const QByteArray &authorization) const;
     // All three, in order.
-    std::optional<Error> check(const HttpExchange &exchange) const;
+    std::optional<Error> check(const RequestHead &head) const;
 
     static bool isStateChanging(const QByteArray &method);
     bool isAllowedHostPort(const QByteArray &hostPort) const;

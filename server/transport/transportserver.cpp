@@ -9,8 +9,8 @@ namespace edgedesk {
 
 Q_DECLARE_LOGGING_CATEGORY(lcTransport)
 
-TransportServer::TransportServer(TransportLimits limits, QObject *parent)
-    : QTcpServer(parent), m_limits(std::move(limits))
+TransportServer::TransportServer(TransportLimits limits, RequestSink *requests, QObject *parent)
+    : QTcpServer(parent), m_limits(std::move(limits)), m_requests(requests)
 {
     // Qt would stop accepting after 30 pending connections; the caps below are ours.
     setMaxPendingConnections(m_limits.maxConnections);
@@ -45,9 +45,7 @@ void TransportServer::incomingConnection(qintptr descriptor)
             m_perClient.remove(key);
     });
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    // The guard's readyRead slot must be connected before the HTTP server's.
-    new HttpConnection(socket, m_limits);
-    addPendingConnection(socket); // QTcpServer emits newConnection() after we return
+    new HttpConnection(socket, m_limits, m_requests);
 }
 
 void TransportServer::abortAll()

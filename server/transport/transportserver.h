@@ -7,15 +7,17 @@
 
 namespace edgedesk {
 
-// The listening socket given to QHttpServer with bind(). Every accepted socket gets an
-// HttpConnection guard before the server sees it, and the connection caps hold here.
+class RequestSink;
+
+// The listening socket. Every accepted socket gets an HttpConnection, which reads its requests
+// and hands them to the RequestSink; the connection caps hold here.
 class TransportServer final : public QTcpServer
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TransportServer)
 
 public:
-    explicit TransportServer(TransportLimits limits, QObject *parent = nullptr);
+    TransportServer(TransportLimits limits, RequestSink *requests, QObject *parent = nullptr);
 
     int connectionCount() const { return m_count; }
     qint64 refusedConnections() const { return m_refusedConnections; }
@@ -28,6 +30,7 @@ protected:
 
 private:
     TransportLimits m_limits;
+    RequestSink *m_requests;
     int m_count = 0;
     qint64 m_refusedConnections = 0;
     QHash<QString, int> m_perClient;
