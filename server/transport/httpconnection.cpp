@@ -56,6 +56,20 @@ bool HttpConnection::isConnected() const
     return m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
+bool HttpConnection::isIdle() const
+{
+    return m_parser.isIdle() && m_inFlight == 0 && m_streaming == 0 && m_out.empty() &&
+           m_unread.isEmpty() && !m_closing && !m_refused && m_socket->bytesToWrite() == 0;
+}
+
+void HttpConnection::close()
+{
+    m_closing = true;
+    m_socket->disconnectFromHost();
+    if (m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_socket->abort();
+}
+
 void HttpConnection::noteActivity()
 {
     // Only a clock read per read or write: the timer is re-armed lazily when it fires, instead

@@ -44,6 +44,13 @@ public:
     bool isConnected() const override;
     const QString &peerText() override;
 
+    // A kept-alive connection waiting for its next request: nothing of one received, nothing
+    // being answered. The listener may close it to admit a new client.
+    bool isIdle() const;
+    qint64 quietMs() const { return m_activity.elapsed(); }
+    // Closes the connection now (idle ones only are closed this way).
+    void close();
+
 private:
     void onReadyRead();
     void onBytesWritten();
