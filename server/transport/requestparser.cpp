@@ -238,6 +238,11 @@ bool RequestParser::parseHead(QByteArrayView head)
         const QByteArrayView line = lines.next();
         if (line.isEmpty())
             continue;
+        if (m_head.headers.size() >= m_limits.maxHeaderFields) {
+            fail("headers_too_large",
+                 QStringLiteral("more than %1 header fields").arg(m_limits.maxHeaderFields));
+            return false;
+        }
         if (!parseField(line))
             return false;
         const QByteArray &name = m_head.headers.constLast().first;

@@ -8,6 +8,7 @@ namespace edgedesk {
 struct TransportLimits
 {
     qint64 maxHeaderBytes = 16 * 1024; // request line + headers → 431
+    int maxHeaderFields = 100;         // header lines in a head → 431
     int maxConnections = 512;          // in all
     // One client address holds at most this many connections. Loopback clients all share one
     // address, so they get a larger share; a remote address still cannot lock them out.

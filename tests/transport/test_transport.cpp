@@ -182,6 +182,42 @@ private Q_SLOTS:
                      .isEmpty());
     }
 
+    // A refused request ends the connection: its body, however much it looks like a request,
+    // is never parsed as one (110 header fields used to desynchronise the connection).
+    void tooManyHeaderFieldsEndTheConnection()
+    {
+        const QByteArray smuggled = "PUT /__edgedesk/v1/kv/MY_KV/keys/smuggled HTTP/1.1\r\n" +
+                                    hostHeader(port()) + "Content-Length: 3\r\n\r\nbad";
+        QByteArray req = "POST /worker/echo HTTP/1.1\r\n" + hostHeader(port());
+        for (int i = 0; i < 110; ++i)
+            req += "X-H" + QByteArray::number(i) + ": v\r\n";
+        req += "Content-Length: " + QByteArray::number(smuggled.size()) + "\r\n\r\n" + smuggled;
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write(req);
+        QByteArray got = readUntil(socket, "}", 3000);
+        QVERIFY2(got.startsWith("HTTP/1.1 431 "), got.constData());
+        QVERIFY(got.contains("more than 100 header fields"));
+        // The server closes the connection; everything until then is still one answer.
+        QElapsedTimer timer;
+        timer.start();
+        while (socket.state() == QAbstractSocket::ConnectedState && timer.elapsed() < 5000) {
+            socket.waitForReadyRead(50);
+            got += socket.readAll();
+        }
+        got += socket.readAll();
+        QCOMPARE(socket.state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(got.count("HTTP/1.1 "), 1); // nothing for the body
+        QCOMPARE(request(port(), "GET", "/kv?key=smuggled").status, 404);
+
+        // 100 fields are fine.
+        QByteArray hundred = "GET /kv HTTP/1.1\r\n" + hostHeader(port());
+        for (int i = 0; i < 99; ++i)
+            hundred += "X-H" + QByteArray::number(i) + ": v\r\n";
+        QCOMPARE(rawRequest(port(), hundred + "\r\n").status, 200);
+    }
+
     void slowClientIsClosedAfterIdleTimeout()
     {
         QTcpSocket socket;
