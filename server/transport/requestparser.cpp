@@ -16,6 +16,17 @@ bool headerIs(QByteArrayView name, const char *lower)
     return name.compare(lower, Qt::CaseInsensitive) == 0;
 }
 
+// Field values may hold visible ASCII, spaces, tabs and obs-text; no other control bytes.
+bool isFieldValue(QByteArrayView value)
+{
+    for (const char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && u != '\t') || u == 0x7f)
+            return false;
+    }
+    return true;
+}
+
 bool isTarget(QByteArrayView target)
 {
     for (const char c : target) {
@@ -28,23 +39,15 @@ bool isTarget(QByteArrayView target)
 
 std::optional<qint64> parseLength(QByteArrayView value)
 {
-    bool ok = false;
-    const qint64 n = value.toLongLong(&ok);
-    if (!ok || n < 0 || value.startsWith('+'))
+    if (value.isEmpty() || value.size() > 18)
         return std::nullopt;
+    qint64 n = 0;
+    for (const char c : value) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
     return n;
-}
-
-std::optional<qint64> parseChunkSize(QByteArrayView line)
-{
-    if (const qsizetype semi = line.indexOf(';'); semi >= 0)
-        line.truncate(semi);
-    line = line.trimmed();
-    bool ok = false;
-    const qint64 size = line.toLongLong(&ok, 16);
-    if (!ok || size < 0 || line.size() > 15)
-        return std::nullopt;
-    return size;
 }
 
 } // namespace
@@ -155,7 +158,14 @@ RequestParser::Step RequestParser::next(const char *&p, const char *end, QByteAr
                 m_state = State::Done;
                 break;
             }
-            m_buf.clear(); // trailer fields are read and dropped
+            // Trailer fields are read and dropped; they count against the head's limits.
+            m_trailerBytes += m_buf.size() + 2;
+            if (++m_fields > m_limits.maxHeaderFields ||
+                m_trailerBytes > maxHead)
+                return fail("headers_too_large", QStringLiteral("chunked trailer too large"));
+            if (!parseField(m_buf, true))
+                return Step::Failed;
+            m_buf.clear();
             break;
         }
         case State::Done:
@@ -181,7 +191,7 @@ int RequestParser::takeLine(const char *&p, const char *end)
     p = stop + 1;
     if (m_buf.endsWith('\r'))
         m_buf.chop(1);
-    return 1;
+    return m_buf.contains('\r') ? -2 : 1;
 }
 
 RequestParser::Step RequestParser::lineError(int result, const char *what)
@@ -189,6 +199,9 @@ RequestParser::Step RequestParser::lineError(int result, const char *what)
     if (result == 0)
         return Step::More;
     const QString line = QString::fromLatin1(what);
+    if (result == -2)
+        return fail("bad_request",
+                    QStringLiteral("malformed chunked body: bare CR in a %1").arg(line));
     return fail(line.startsWith(QLatin1String("trailer")) ? "headers_too_large" : "bad_request",
                 QStringLiteral("malformed chunked body: %1 too long").arg(line));
 }
@@ -220,8 +233,11 @@ bool RequestParser::parseHead(QByteArrayView head)
     const QByteArrayView version = requestLine.sliced(sp2 + 1);
     const bool http11 = version == "HTTP/1.1";
     if (!http11 && version != "HTTP/1.0") {
-        fail("http_version_not_supported",
-             QStringLiteral("only HTTP/1.1 and HTTP/1.0 are supported"));
+        if (version.contains('\r'))
+            fail("bad_request", QStringLiteral("bare CR in the request line"));
+        else
+            fail("http_version_not_supported",
+                 QStringLiteral("only HTTP/1.1 and HTTP/1.0 are supported"));
         return false;
     }
 
@@ -232,7 +248,9 @@ bool RequestParser::parseHead(QByteArrayView head)
     m_contentLength = -1;
     m_chunked = false;
     m_expectContinue = false;
+    m_trailerBytes = 0;
     bool sawTransferEncoding = false;
+    int hosts = 0;
 
     while (!lines.atEnd()) {
         const QByteArrayView line = lines.next();
@@ -243,7 +261,7 @@ bool RequestParser::parseHead(QByteArrayView head)
                  QStringLiteral("more than %1 header fields").arg(m_limits.maxHeaderFields));
             return false;
         }
-        if (!parseField(line))
+        if (!parseField(line, false))
             return false;
         const QByteArray &name = m_head.headers.constLast().first;
         const QByteArray &value = m_head.headers.constLast().second;
@@ -262,6 +280,8 @@ bool RequestParser::parseHead(QByteArrayView head)
                 return false;
             }
             m_chunked = true;
+        } else if (headerIs(name, "host")) {
+            ++hosts;
         } else if (headerIs(name, "connection")) {
             if (hasToken(value, "close"))
                 m_head.keepAlive = false;
@@ -275,25 +295,45 @@ bool RequestParser::parseHead(QByteArrayView head)
              QStringLiteral("Content-Length and Transfer-Encoding must not both be present"));
         return false;
     }
+    if (sawTransferEncoding && !http11) {
+        fail("bad_request", QStringLiteral("Transfer-Encoding is not allowed in HTTP/1.0"));
+        return false;
+    }
+    if (hosts > 1) {
+        fail("bad_request", QStringLiteral("more than one Host header"));
+        return false;
+    }
     if (m_chunked)
         m_contentLength = -1;
+    m_fields = int(m_head.headers.size());
     m_state = State::HeadDone;
     return true;
 }
 
-bool RequestParser::parseField(QByteArrayView line)
+bool RequestParser::parseField(QByteArrayView line, bool trailer)
 {
     if (line.front() == ' ' || line.front() == '\t') {
         fail("bad_request", QStringLiteral("folded header lines are not allowed"));
         return false;
     }
-    const qsizetype colon = line.indexOf(':');
-    if (colon <= 0) {
-        fail("bad_request", QStringLiteral("malformed header line"));
+    if (line.contains('\r')) {
+        fail("bad_request", QStringLiteral("bare CR in a header line"));
         return false;
     }
-    m_head.headers.append(
-        {line.first(colon).toByteArray(), line.sliced(colon + 1).trimmed().toByteArray()});
+    const qsizetype colon = line.indexOf(':');
+    const QByteArrayView name = colon > 0 ? line.first(colon) : QByteArrayView();
+    if (!isFieldName(name)) {
+        fail("bad_request", trailer ? QStringLiteral("malformed trailer line")
+                                    : QStringLiteral("malformed header line"));
+        return false;
+    }
+    const QByteArrayView value = line.sliced(colon + 1).trimmed();
+    if (!isFieldValue(value)) {
+        fail("bad_request", QStringLiteral("control character in a header value"));
+        return false;
+    }
+    if (!trailer)
+        m_head.headers.append({name.toByteArray(), value.toByteArray()});
     return true;
 }
 

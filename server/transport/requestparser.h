@@ -11,8 +11,9 @@ namespace edgedesk {
 
 // HTTP/1.x request framing (RFC 9112), one request after another on a connection: pure bytes in,
 // steps out, no I/O, so it can be tested and fuzzed on its own. Strict where leniency lets two
-// parsers disagree (obs-fold, Content-Length with Transfer-Encoding); bare LF line endings are
-// accepted, as RFC 9112 allows. Once it fails it parses nothing more: the connection must end.
+// parsers disagree (obs-fold, bare CR, a duplicate Host, Content-Length with Transfer-Encoding,
+// non-hex chunk sizes, malformed trailers); bare LF line endings are accepted everywhere, as
+// RFC 9112 allows. Once it fails it parses nothing more: the connection must end.
 class RequestParser final
 {
 public:
@@ -65,8 +66,9 @@ private:
     };
     Step fail(const char *code, const QString &message);
     bool parseHead(QByteArrayView head);
-    bool parseField(QByteArrayView line);
-    // Takes a chunk-size or trailer line into m_buf: 1 complete, 0 need more, -1 too long.
+    bool parseField(QByteArrayView line, bool trailer);
+    // Takes a chunk-size or trailer line into m_buf: 1 complete, 0 need more, -1 too long,
+    // -2 a bare CR in it.
     int takeLine(const char *&p, const char *end);
     Step lineError(int result, const char *what);
 
@@ -80,6 +82,8 @@ private:
     qint64 m_remaining = 0; // body or chunk bytes still expected
     qint64 m_bodyLimit = 0;
     qint64 m_bodySeen = 0;
+    qint64 m_trailerBytes = 0;
+    int m_fields = 0; // header and trailer fields of the current request
     Error m_error;
 };
 

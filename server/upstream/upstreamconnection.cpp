@@ -9,8 +9,8 @@
 #include <QTcpSocket>
 
 #include <cerrno>
-#include <memory>
 #include <cstring>
+#include <memory>
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -219,16 +219,13 @@ bool UpstreamConnection::process()
             QByteArray line;
             if (!readLine(&line))
                 return m_phase != Phase::Closed;
-            if (const qsizetype semi = line.indexOf(';'); semi >= 0)
-                line.truncate(semi);
-            bool ok = false;
-            const qint64 chunk = line.trimmed().toLongLong(&ok, 16);
-            if (!ok || chunk < 0) {
+            const std::optional<qint64> chunk = parseChunkSize(line);
+            if (!chunk) {
                 fail(UpstreamFailure::Protocol, QStringLiteral("malformed chunk size"));
                 return false;
             }
-            m_remaining = chunk;
-            m_phase = chunk == 0 ? Phase::Trailers : Phase::ChunkData;
+            m_remaining = *chunk;
+            m_phase = *chunk == 0 ? Phase::Trailers : Phase::ChunkData;
             break;
         }
         case Phase::ChunkData: {
@@ -296,9 +293,9 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
     const QByteArrayView statusLine = lines.next();
     // "HTTP/1.1 200 OK"
     if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 || statusLine[8] != ' ') {
-        fail(UpstreamFailure::Protocol,
-             QStringLiteral("not an HTTP/1.x response: %1")
-                 .arg(QString::fromLatin1(statusLine.first(qMin<qsizetype>(80, statusLine.size())))));
+        fail(UpstreamFailure::Protocol, QStringLiteral("not an HTTP/1.x response: %1")
+                                            .arg(QString::fromLatin1(statusLine.first(
+                                                qMin<qsizetype>(80, statusLine.size())))));
         return false;
     }
     bool ok = false;

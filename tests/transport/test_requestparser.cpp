@@ -117,6 +117,59 @@ private Q_SLOTS:
         QTest::addRow("head over 16 KiB")
             << QByteArray("GET / HTTP/1.1\r\nX-Fill: " + QByteArray(17 * 1024, 'a') + "\r\n\r\n")
             << QByteArrayList{} << QStringLiteral("headers_too_large");
+        // RFC 9112 framing: trailers are consumed, bare LF is accepted in chunk framing, chunk
+        // sizes are hex digits only, and what two parsers could read differently is refused.
+        QTest::addRow("trailer, then a pipelined request")
+            << QByteArray("POST /a HTTP/1.1\r\n" + host +
+                          "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Sum: 1\r\n"
+                          "X-Other: 2\r\n\r\nGET /b HTTP/1.1\r\n" +
+                          host + "\r\n")
+            << QByteArrayList{"POST /a [2] hello", "GET /b [1] "} << QString();
+        QTest::addRow("bare LF chunk framing")
+            << QByteArray(
+                   "POST /a HTTP/1.1\nHost: h\nTransfer-Encoding: chunked\n\n5\nhello\n0\n\n")
+            << QByteArrayList{"POST /a [2] hello"} << QString();
+        QTest::addRow("chunk size with whitespace and extension")
+            << QByteArray("POST /a HTTP/1.1\r\n" + host +
+                          "Transfer-Encoding: chunked\r\n\r\n5 ;a=b\r\nhello\r\n0\r\n\r\n")
+            << QByteArrayList{"POST /a [2] hello"} << QString();
+        for (const char *size : {"0x5", "+5", " 5", "5x", "-1", "", "fffffffffffffffffff"}) {
+            QTest::addRow("chunk size '%s'", size)
+                << QByteArray("POST /a HTTP/1.1\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n" +
+                              size + "\r\nhello\r\n0\r\n\r\n")
+                << QByteArrayList{} << QStringLiteral("bad_request");
+        }
+        QTest::addRow("no CRLF after chunk data")
+            << QByteArray("POST /a HTTP/1.1\r\n" + host +
+                          "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX")
+            << QByteArrayList{} << QStringLiteral("bad_request");
+        QTest::addRow("trailer without a colon")
+            << QByteArray("POST /a HTTP/1.1\r\n" + host +
+                          "Transfer-Encoding: chunked\r\n\r\n0\r\nbroken\r\n\r\n")
+            << QByteArrayList{} << QStringLiteral("bad_request");
+        QTest::addRow("trailers over the field limit")
+            << QByteArray("POST /a HTTP/1.1\r\n" + host +
+                          "Transfer-Encoding: chunked\r\n\r\n0\r\n" + fields(99) + "\r\n")
+            << QByteArrayList{} << QStringLiteral("headers_too_large");
+        QTest::addRow("bare CR in a header value")
+            << QByteArray("GET / HTTP/1.1\r\n" + host + "X-A: 1\r2\r\n\r\n") << QByteArrayList{}
+            << QStringLiteral("bad_request");
+        QTest::addRow("control byte in a header value")
+            << QByteArray("GET / HTTP/1.1\r\n" + host + "X-A: 1\x01\r\n\r\n") << QByteArrayList{}
+            << QStringLiteral("bad_request");
+        QTest::addRow("space before the colon")
+            << QByteArray("GET / HTTP/1.1\r\nHost : h\r\n\r\n") << QByteArrayList{}
+            << QStringLiteral("bad_request");
+        QTest::addRow("two Host headers")
+            << QByteArray("GET / HTTP/1.1\r\n" + host + "Host: other\r\n\r\n") << QByteArrayList{}
+            << QStringLiteral("bad_request");
+        QTest::addRow("Transfer-Encoding in HTTP/1.0")
+            << QByteArray("POST /a HTTP/1.0\r\n" + host +
+                          "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+            << QByteArrayList{} << QStringLiteral("bad_request");
+        QTest::addRow("control byte in the target")
+            << QByteArray("GET /a\x01 HTTP/1.1\r\n" + host + "\r\n") << QByteArrayList{}
+            << QStringLiteral("bad_request");
         QTest::addRow("100 header fields")
             << QByteArray("GET / HTTP/1.1\r\n" + fields(100) + "\r\n")
             << QByteArrayList{"GET / [100] "} << QString();

@@ -139,6 +139,34 @@ private Q_SLOTS:
         QVERIFY2(got.startsWith("HTTP/1.1 413 "), got.left(200).constData());
     }
 
+    // A trailer is read and dropped: the request after it is the next request.
+    void chunkedTrailerThenPipelinedRequest()
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write("POST /worker/echo HTTP/1.1\r\n" + hostHeader(port()) +
+                     "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-Checksum: "
+                     "abc\r\n\r\nGET /worker/hello HTTP/1.1\r\n" +
+                     hostHeader(port()) + "Connection: close\r\n\r\n");
+        const QByteArray got = readUntil(socket, "Hello from", 5000);
+        QCOMPARE(got.count("HTTP/1.1 200 OK\r\n"), 2);
+        QVERIFY2(got.contains("\"body\":\"hello\""), got.constData());
+        QVERIFY(got.indexOf("\"body\":\"hello\"") < got.indexOf("Hello from"));
+    }
+
+    // Bare LF line endings in chunk framing are accepted (RFC 9112 allows it): the request is
+    // answered, not left waiting for its idle timeout (which would answer 408).
+    void bareLineFeedsInChunkFraming()
+    {
+        const HttpReply r =
+            rawRequest(port(), "POST /worker/echo HTTP/1.1\r\n" + hostHeader(port()) +
+                                   "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                                   "5\nhello\n6\n world\n0\n\n");
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("body")).toString(), QStringLiteral("hello world"));
+    }
+
     void malformedRequests_data()
     {
         QTest::addColumn<QByteArray>("request");
@@ -162,6 +190,16 @@ private Q_SLOTS:
         QTest::addRow("garbage line") << QByteArray("HELLO\r\n\r\n") << 400;
         QTest::addRow("lower-case method")
             << QByteArray("get / HTTP/1.1\r\nHost: H\r\n\r\n") << 400;
+        QTest::addRow("hex prefix on a chunk size")
+            << QByteArray("POST /worker/echo HTTP/1.1\r\nHost: H\r\nTransfer-Encoding: "
+                          "chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n")
+            << 400;
+        QTest::addRow("space before the colon")
+            << QByteArray("GET /kv HTTP/1.1\r\nHost : H\r\n\r\n") << 400;
+        QTest::addRow("two Host headers")
+            << QByteArray("GET /kv HTTP/1.1\r\nHost: H\r\nHost: H\r\n\r\n") << 400;
+        QTest::addRow("bare CR in a header")
+            << QByteArray("GET /kv HTTP/1.1\r\nHost: H\r\nX-A: 1\r2\r\n\r\n") << 400;
         QTest::addRow("bad chunk size")
             << QByteArray("POST /worker/echo HTTP/1.1\r\nHost: H\r\nTransfer-Encoding: "
                           "chunked\r\n\r\nzz\r\n")
