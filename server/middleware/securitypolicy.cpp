@@ -1,5 +1,6 @@
 #include "middleware/securitypolicy.h"
 
+#include "routing/route.h"
 #include "transport/requesthead.h"
 
 #include <QUrl>
@@ -77,8 +78,6 @@ std::optional<Error> SecurityPolicy::checkCrossSite(const QByteArray &method,
                                                     const QByteArray &referer,
                                                     const QByteArray &secFetchSite) const
 {
-    if (!isStateChanging(method))
-        return std::nullopt;
     auto refuse = [](const QString &why) {
         return makeError(QStringLiteral("cross_site_request"),
                          QStringLiteral("cross-site request refused: %1").arg(why));
@@ -105,7 +104,9 @@ std::optional<Error> SecurityPolicy::checkCrossSite(const QByteArray &method,
         return std::nullopt;
     }
     if (!secFetchSite.isEmpty()) {
-        if (secFetchSite.compare("same-origin", Qt::CaseInsensitive) != 0)
+        const bool userOpened =
+            !isStateChanging(method) && secFetchSite.compare("none", Qt::CaseInsensitive) == 0;
+        if (!userOpened && secFetchSite.compare("same-origin", Qt::CaseInsensitive) != 0)
             return refuse(QStringLiteral("Sec-Fetch-Site is '%1'")
                               .arg(QString::fromLatin1(secFetchSite).left(40)));
     }
@@ -146,9 +147,7 @@ std::optional<Error> SecurityPolicy::check(const RequestHead &head) const
 {
     if (auto e = checkHost(joinedHeader(head.headers, "host")))
         return e;
-    // The other headers are looked up only when their check applies (most requests are GETs
-    // without a token).
-    if (isStateChanging(head.method)) {
+    if (!head.route || !head.route->route.fallback) {
         if (auto e = checkCrossSite(head.method, joinedHeader(head.headers, "origin"),
                                     joinedHeader(head.headers, "referer"),
                                     joinedHeader(head.headers, "sec-fetch-site")))

@@ -13,8 +13,9 @@ namespace edgedesk {
 struct RequestHead;
 
 // The request checks that run, in this order, before any route sees a request:
-// Host allow-list (DNS rebinding) → cross-site check for state-changing methods (CSRF) →
-// access token. Pure functions of the request's head, so they are tested table by table.
+// Host allow-list (DNS rebinding) → cross-site check for every route but the static assets
+// (CSRF, and pages elsewhere firing requests that cost) → access token. Pure functions of the
+// request's head, so they are tested table by table.
 class SecurityPolicy final
 {
 public:
@@ -34,8 +35,10 @@ public:
 
     // 421 misdirected_request unless Host names this server.
     std::optional<Error> checkHost(const QByteArray &host) const;
-    // 403 cross_site_request for POST/PUT/PATCH/DELETE from another origin. Origin, else Referer,
-    // else Sec-Fetch-Site decides; a request with none of them (curl, scripts) passes.
+    // 403 cross_site_request unless the request comes from this server's own pages or from no
+    // page at all. Origin, else Referer, else Sec-Fetch-Site decides; a request with none of
+    // them (curl, scripts) passes, and so does a page the user opened themselves
+    // (Sec-Fetch-Site: none) with a method that changes nothing.
     std::optional<Error> checkCrossSite(const QByteArray &method, const QByteArray &origin,
                                         const QByteArray &referer,
                                         const QByteArray &secFetchSite) const;
@@ -43,7 +46,8 @@ public:
     // and every state-changing request. Constant-time comparison.
     std::optional<Error> checkToken(const QByteArray &method, const QByteArray &rawPath,
                                     const QByteArray &authorization) const;
-    // All three, in order.
+    // All three, in order, for a request whose route has been looked up. The static assets (the
+    // fallback route) skip the cross-site check: any site may link to the app's pages.
     std::optional<Error> check(const RequestHead &head) const;
 
     static bool isStateChanging(const QByteArray &method);

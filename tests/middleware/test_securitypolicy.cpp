@@ -77,8 +77,27 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("referer");
         QTest::addColumn<QByteArray>("fetchSite");
         QTest::addColumn<bool>("accepted");
-        QTest::addRow("GET from anywhere") << QByteArray("GET") << QByteArray("http://evil.example")
-                                           << QByteArray() << QByteArray("cross-site") << true;
+        // Every method: a GET can cost (an inference, a heavy computation) or have effects.
+        QTest::addRow("GET other origin") << QByteArray("GET") << QByteArray("http://evil.example")
+                                          << QByteArray() << QByteArray("cross-site") << false;
+        QTest::addRow("GET cross-site referer")
+            << QByteArray("GET") << QByteArray() << QByteArray("http://evil.example/page")
+            << QByteArray() << false;
+        QTest::addRow("GET sec-fetch cross-site")
+            << QByteArray("GET") << QByteArray() << QByteArray() << QByteArray("cross-site")
+            << false;
+        QTest::addRow("GET sec-fetch same-site")
+            << QByteArray("GET") << QByteArray() << QByteArray() << QByteArray("same-site")
+            << false;
+        QTest::addRow("GET same-origin referer")
+            << QByteArray("GET") << QByteArray() << QByteArray("http://localhost:8787/")
+            << QByteArray("same-origin") << true;
+        QTest::addRow("GET opened by the user")
+            << QByteArray("GET") << QByteArray() << QByteArray() << QByteArray("none") << true;
+        QTest::addRow("GET, no headers (curl)")
+            << QByteArray("GET") << QByteArray() << QByteArray() << QByteArray() << true;
+        QTest::addRow("POST sec-fetch none")
+            << QByteArray("POST") << QByteArray() << QByteArray() << QByteArray("none") << false;
         QTest::addRow("POST, no headers (curl)")
             << QByteArray("POST") << QByteArray() << QByteArray() << QByteArray() << true;
         QTest::addRow("POST same origin")
