@@ -18,6 +18,14 @@ QByteArray hostLiteral(const QHostAddress &address)
     return address.toString().toLatin1();
 }
 
+// The credential of an `Authorization: Bearer <credential>` header; empty for other schemes.
+QByteArray bearerValue(const QByteArray &authorization)
+{
+    static const QByteArray scheme = "Bearer ";
+    return authorization.startsWith(scheme) ? authorization.mid(scheme.size()).trimmed()
+                                            : QByteArray();
+}
+
 } // namespace
 
 SecurityPolicy::SecurityPolicy(Config config) : m_config(std::move(config))
@@ -122,10 +130,20 @@ std::optional<Error> SecurityPolicy::checkToken(const QByteArray &method, const 
                         rawPath.startsWith("/run/") || rawPath.startsWith("/__edgedesk/");
     if (!needed)
         return std::nullopt;
-    static const QByteArray scheme = "Bearer ";
-    const QByteArray presented = authorization.startsWith(scheme)
-                                     ? authorization.mid(scheme.size()).trimmed()
-                                     : QByteArray();
+    if (!presentsToken(authorization)) {
+        return makeError(QStringLiteral("unauthorized"),
+                         bearerValue(authorization).isEmpty()
+                             ? QStringLiteral("this request needs 'Authorization: Bearer <token>'")
+                             : QStringLiteral("the access token is not valid"));
+    }
+    return std::nullopt;
+}
+
+bool SecurityPolicy::presentsToken(const QByteArray &authorization) const
+{
+    const QByteArray presented = bearerValue(authorization);
+    if (presented.isEmpty() || !tokenRequired())
+        return false;
     const QByteArray &expected = m_config.token;
     // Compare in constant time; lengths may differ, so compare fixed-size digests.
     unsigned char a[crypto_generichash_BYTES];
@@ -134,13 +152,7 @@ std::optional<Error> SecurityPolicy::checkToken(const QByteArray &method, const 
                        size_t(presented.size()), nullptr, 0);
     crypto_generichash(b, sizeof b, reinterpret_cast<const unsigned char *>(expected.constData()),
                        size_t(expected.size()), nullptr, 0);
-    if (presented.isEmpty() || sodium_memcmp(a, b, sizeof a) != 0) {
-        return makeError(QStringLiteral("unauthorized"),
-                         presented.isEmpty()
-                             ? QStringLiteral("this request needs 'Authorization: Bearer <token>'")
-                             : QStringLiteral("the access token is not valid"));
-    }
-    return std::nullopt;
+    return sodium_memcmp(a, b, sizeof a) == 0;
 }
 
 std::optional<Error> SecurityPolicy::check(const RequestHead &head) const
@@ -157,6 +169,16 @@ std::optional<Error> SecurityPolicy::check(const RequestHead &head) const
         return std::nullopt;
     return checkToken(head.method, head.path().toByteArray(),
                       joinedHeader(head.headers, "authorization"));
+}
+
+void SecurityPolicy::removeCredential(HeaderList &headers) const
+{
+    if (!tokenRequired())
+        return;
+    headers.removeIf([this](const QPair<QByteArray, QByteArray> &h) {
+        return h.first.compare("authorization", Qt::CaseInsensitive) == 0 &&
+               presentsToken(h.second);
+    });
 }
 
 } // namespace edgedesk

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "routing/httpresponse.h"
 #include "util/result.h"
 
 #include <QByteArray>
@@ -49,11 +50,16 @@ public:
     // All three, in order, for a request whose route has been looked up. The static assets (the
     // fallback route) skip the cross-site check: any site may link to the app's pages.
     std::optional<Error> check(const RequestHead &head) const;
+    // Drops the Authorization headers that present the access token, so that no route ever
+    // forwards EdgeDesk's own credential (to an instance, a service or a remote URL).
+    void removeCredential(HeaderList &headers) const;
 
     static bool isStateChanging(const QByteArray &method);
     bool isAllowedHostPort(const QByteArray &hostPort) const;
 
 private:
+    bool presentsToken(const QByteArray &authorization) const;
+
     Config m_config;
     QList<QByteArray> m_allowedHostPorts; // lower-case "host:port" forms
 };

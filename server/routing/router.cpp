@@ -94,6 +94,9 @@ void Router::handle(ResponseSink *connection, RequestHead &&head, RequestBody &&
                     const QHostAddress &peer)
 {
     const std::optional<Error> denied = m_policy.check(head);
+    // EdgeDesk's own credential stops here: no route forwards it to an instance, a service or
+    // a remote URL.
+    m_policy.removeCredential(head.headers);
     if (denied)
         head.route = nullptr; // refused before any route ran
     auto exchange = std::make_shared<HttpExchange>(connection, m_recorder, std::move(head),

@@ -17,7 +17,7 @@ class TrafficRecorder;
 
 // The one route table and the one middleware chain every request goes through, in this order:
 // route lookup (once, as soon as the transport has the head) → request id → Host allow-list →
-// cross-site check → access token → the route's handler →
+// cross-site check → access token (then removed from the request) → the route's handler →
 // security headers (HttpExchange) → traffic record (TrafficObserver).
 class Router final : public QObject, public RequestSink
 {

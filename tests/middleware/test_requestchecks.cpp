@@ -1,13 +1,57 @@
 // The request checks over HTTP, on a running server: the cross-site check on every route but
-// the static assets.
+// the static assets, and the access token, which never leaves EdgeDesk.
 #include "testsupport.h"
 
+#include <QFile>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace edgedesk;
 using namespace edgedesk::test;
 
 using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+namespace {
+
+// A remote HTTP service that records the heads of the requests it gets and answers "ok".
+class RecordingUpstream final : public QObject
+{
+public:
+    RecordingUpstream()
+    {
+        m_server.listen(QHostAddress::LocalHost);
+        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                auto got = std::make_shared<QByteArray>();
+                QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, got] {
+                    *got += socket->readAll();
+                    const qsizetype end = got->indexOf("\r\n\r\n");
+                    if (end < 0)
+                        return;
+                    heads.append(got->left(end));
+                    got->clear(); // the bodies here are one byte, read with the head
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                                  "Content-Length: 2\r\n\r\nok");
+                });
+            }
+        });
+    }
+    quint16 port() const { return m_server.serverPort(); }
+    QByteArrayList heads;
+
+private:
+    QTcpServer m_server;
+};
+
+QStringList echoedHeaderNames(const HttpReply &reply)
+{
+    return reply.json().value(QStringLiteral("headers")).toObject().keys();
+}
+
+} // namespace
 
 class TestRequestChecks final : public QObject
 {
@@ -78,6 +122,62 @@ private Q_SLOTS:
             QVERIFY(error.value(QStringLiteral("message"))
                         .toString()
                         .startsWith(QStringLiteral("cross-site request refused")));
+        }
+    }
+
+    // In token mode, the request that presents EdgeDesk's token is served, and the token goes no
+    // further: the built-in service does not see it, nor does a remote service.
+    void tokenIsNeverForwarded()
+    {
+        RecordingUpstream remote;
+        QTemporaryDir dir;
+        const QString configPath = dir.filePath(QStringLiteral("remote.jsonc"));
+        QFile config(configPath);
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("{\"name\": \"token-test\", \"services\": [{\"binding\": "
+                     "\"WORKER_SERVICE\", \"service\": \"remote\", \"url\": "
+                     "\"http://127.0.0.1:" +
+                     QByteArray::number(remote.port()) + "\"}]}");
+        config.close();
+
+        ServerOptions options;
+        options.token = QStringLiteral("s3cret-token");
+        TestServer builtin(options);
+        QVERIFY2(builtin.start(), qPrintable(builtin.lastError()));
+        options.configPath = configPath;
+        TestServer forwarding(options);
+        QVERIFY2(forwarding.start(), qPrintable(forwarding.lastError()));
+
+        const Headers token{{"Authorization", "Bearer s3cret-token"}};
+        for (const QByteArray &method : {QByteArray("GET"), QByteArray("POST")}) {
+            const HttpReply r = request(builtin.port(), method, "/worker/echo", token, "x");
+            QCOMPARE(r.status, 200);
+            QVERIFY(echoedHeaderNames(r).contains(QStringLiteral("host")));
+            QVERIFY2(!echoedHeaderNames(r).contains(QStringLiteral("authorization")),
+                     r.body.constData());
+        }
+        // Without it the POST is refused, so the token was needed and checked.
+        QCOMPARE(request(builtin.port(), "POST", "/worker/echo", {}, "x").status, 401);
+        // A credential that is not EdgeDesk's belongs to the app behind the route: it passes.
+        const HttpReply app = request(builtin.port(), "GET", "/worker/echo",
+                                      {{"Authorization", "Bearer app-credential"}});
+        QCOMPARE(app.json()
+                     .value(QStringLiteral("headers"))
+                     .toObject()
+                     .value(QStringLiteral("authorization"))
+                     .toString(),
+                 QStringLiteral("Bearer app-credential"));
+
+        for (const QByteArray &method : {QByteArray("GET"), QByteArray("PUT")}) {
+            const HttpReply r = request(forwarding.port(), method, "/worker/data", token, "x");
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.body, QByteArray("ok"));
+        }
+        QCOMPARE(remote.heads.size(), 2);
+        for (const QByteArray &head : std::as_const(remote.heads)) {
+            QVERIFY2(head.contains("\r\nX-Forwarded-For: "), head.constData());
+            QVERIFY2(!head.toLower().contains("authorization"), head.constData());
+            QVERIFY(!head.contains("s3cret-token"));
         }
     }
 };
