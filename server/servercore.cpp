@@ -97,10 +97,9 @@ void ServerCore::start()
 
     registerRoutes();
 
-    QString host = m_context.options.bindAddress.toString();
-    if (m_context.options.bindAddress.protocol() == QAbstractSocket::IPv6Protocol)
-        host = QLatin1Char('[') + host + QLatin1Char(']');
-    const QUrl url(QStringLiteral("http://%1:%2/").arg(host).arg(m_context.port));
+    // The URL that answers (for a wildcard bind, a loopback one: the Host allow-list refuses
+    // "0.0.0.0").
+    const QUrl url(m_router->policy().baseUrl() + QLatin1Char('/'));
     qCInfo(lcServer).noquote() << "serving on" << url.toString() << "data folder"
                                << m_context.dataDir;
     Q_EMIT serving(url, m_context.dataDir);

@@ -18,6 +18,12 @@ QByteArray hostLiteral(const QHostAddress &address)
     return address.toString().toLatin1();
 }
 
+bool isWildcard(const QHostAddress &address)
+{
+    return address == QHostAddress::Any || address == QHostAddress::AnyIPv4 ||
+           address == QHostAddress::AnyIPv6;
+}
+
 // The credential of an `Authorization: Bearer <credential>` header; empty for other schemes.
 QByteArray bearerValue(const QByteArray &authorization)
 {
@@ -32,10 +38,14 @@ SecurityPolicy::SecurityPolicy(Config config) : m_config(std::move(config))
 {
     const QByteArray port = QByteArray::number(m_config.port);
     QList<QByteArray> names{"localhost", "127.0.0.1", "[::1]"};
+    // The bound address is always a name of this server (127.0.0.2 is loopback too); a wildcard
+    // bind is reached through the loopback names.
     const QHostAddress &bind = m_config.bindAddress;
-    if (!bind.isLoopback() && bind != QHostAddress::Any && bind != QHostAddress::AnyIPv4 &&
-        bind != QHostAddress::AnyIPv6)
-        names.append(hostLiteral(bind).toLower());
+    const QByteArray bound =
+        isWildcard(bind) || bind.isNull() ? QByteArray("127.0.0.1") : hostLiteral(bind).toLower();
+    if (!names.contains(bound))
+        names.append(bound);
+    m_baseUrl = QStringLiteral("http://%1:%2").arg(QString::fromLatin1(bound)).arg(m_config.port);
     for (const QString &extra : m_config.extraHosts) {
         const QByteArray e = extra.trimmed().toLower().toLatin1();
         if (e.isEmpty())
@@ -73,10 +83,9 @@ std::optional<Error> SecurityPolicy::checkHost(const QByteArray &host) const
                          QStringLiteral("the Host header is required"));
     if (!isAllowedHostPort(host)) {
         return makeError(QStringLiteral("misdirected_request"),
-                         QStringLiteral("Host '%1' is not served here; use http://127.0.0.1:%2 "
+                         QStringLiteral("Host '%1' is not served here; use %2 "
                                         "(or add the name to the allowed hosts)")
-                             .arg(QString::fromLatin1(host).left(200))
-                             .arg(m_config.port));
+                             .arg(QString::fromLatin1(host).left(200), m_baseUrl));
     }
     return std::nullopt;
 }

@@ -34,6 +34,9 @@ public:
     const Config &config() const { return m_config; }
     bool tokenRequired() const { return !m_config.token.isEmpty(); }
 
+    // Where clients reach this server, e.g. "http://127.0.0.2:8787" (named in refusals).
+    const QString &baseUrl() const { return m_baseUrl; }
+
     // 421 misdirected_request unless Host names this server.
     std::optional<Error> checkHost(const QByteArray &host) const;
     // 403 cross_site_request unless the request comes from this server's own pages or from no
@@ -61,6 +64,7 @@ private:
     bool presentsToken(const QByteArray &authorization) const;
 
     Config m_config;
+    QString m_baseUrl;
     QList<QByteArray> m_allowedHostPorts; // lower-case "host:port" forms
 };
 

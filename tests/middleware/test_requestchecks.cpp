@@ -125,6 +125,33 @@ private Q_SLOTS:
         }
     }
 
+    // `--bind 127.0.0.2`: the address it listens on is a Host it answers, and a refusal names
+    // that address, not one where nothing listens.
+    void boundAddressIsAnAllowedHost()
+    {
+        ServerOptions options;
+        options.bindAddress = QHostAddress(QStringLiteral("127.0.0.2"));
+        TestServer server(options);
+        QVERIFY2(server.start(), qPrintable(server.lastError()));
+        const QByteArray hostPort = "127.0.0.2:" + QByteArray::number(server.port());
+        auto get = [&](const QByteArray &host) {
+            QTcpSocket socket;
+            socket.connectToHost(options.bindAddress, server.port());
+            if (!socket.waitForConnected(2000))
+                return QByteArray();
+            socket.write("GET /kv HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+            QByteArray got;
+            while (socket.waitForReadyRead(3000))
+                got += socket.readAll();
+            return got + socket.readAll();
+        };
+        const QByteArray served = get(hostPort);
+        QVERIFY2(served.startsWith("HTTP/1.1 200 "), served.constData());
+        const QByteArray refused = get("evil.example:" + QByteArray::number(server.port()));
+        QVERIFY2(refused.startsWith("HTTP/1.1 421 "), refused.constData());
+        QVERIFY2(refused.contains("use http://" + hostPort + " "), refused.constData());
+    }
+
     // In token mode, the request that presents EdgeDesk's token is served, and the token goes no
     // further: the built-in service does not see it, nor does a remote service.
     void tokenIsNeverForwarded()

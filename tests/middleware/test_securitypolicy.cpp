@@ -70,6 +70,39 @@ private Q_SLOTS:
         QVERIFY(p.checkHost("192.168.1.21:8787"));
     }
 
+    // The bound address is always an allowed host, and a refusal names the URL that listens.
+    void boundAddressIsAllowed_data()
+    {
+        QTest::addColumn<QString>("bind");
+        QTest::addColumn<QByteArray>("host");
+        QTest::addColumn<QString>("url");
+        QTest::addRow("127.0.0.1") << QStringLiteral("127.0.0.1") << QByteArray("127.0.0.1:8787")
+                                   << QStringLiteral("http://127.0.0.1:8787");
+        QTest::addRow("another loopback address")
+            << QStringLiteral("127.0.0.2") << QByteArray("127.0.0.2:8787")
+            << QStringLiteral("http://127.0.0.2:8787");
+        QTest::addRow("IPv6 loopback") << QStringLiteral("::1") << QByteArray("[::1]:8787")
+                                       << QStringLiteral("http://[::1]:8787");
+        QTest::addRow("a LAN address")
+            << QStringLiteral("192.168.1.20") << QByteArray("192.168.1.20:8787")
+            << QStringLiteral("http://192.168.1.20:8787");
+        QTest::addRow("every address") << QStringLiteral("0.0.0.0") << QByteArray("127.0.0.1:8787")
+                                       << QStringLiteral("http://127.0.0.1:8787");
+    }
+    void boundAddressIsAllowed()
+    {
+        QFETCH(QString, bind);
+        QFETCH(QByteArray, host);
+        QFETCH(QString, url);
+        const auto p = policy("secret", {}, QHostAddress(bind));
+        QVERIFY(!p.checkHost(host));
+        QCOMPARE(p.baseUrl(), url);
+        const auto refused = p.checkHost("evil.example:8787");
+        QVERIFY(refused);
+        QVERIFY2(refused->message.contains(QStringLiteral("use %1 ").arg(url)),
+                 qPrintable(refused->message));
+    }
+
     void crossSite_data()
     {
         QTest::addColumn<QByteArray>("method");
