@@ -77,8 +77,11 @@ void ServerCore::start()
     m_context.serverThread = this;
 
     // The transport reads every request and hands it to the router, which outlives every
-    // connection (both are torn down in shutdown(), sockets first).
-    m_transport = new TransportServer(m_context.options.limits, m_router, this);
+    // connection (both are torn down in shutdown(), sockets first). Large bodies wait in the
+    // data folder, never whole in memory.
+    TransportLimits limits = m_context.options.limits;
+    limits.spoolDir = m_context.statePath(QStringLiteral("tmp/requests"));
+    m_transport = new TransportServer(limits, m_router, this);
     m_context.transport = m_transport;
 
     auto port = listen();

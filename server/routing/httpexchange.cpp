@@ -73,6 +73,15 @@ QByteArray HttpExchange::header(const QByteArray &name) const
     return joinedHeader(m_headers, name);
 }
 
+const QByteArray &HttpExchange::body() const
+{
+    if (!m_body.isSpooled())
+        return m_body.bytes();
+    if (!m_bodyBytes)
+        m_bodyBytes = m_body.readAll();
+    return *m_bodyBytes;
+}
+
 QString HttpExchange::peerText() const
 {
     return m_connection ? m_connection->peerText() : m_peer.toString();

@@ -47,7 +47,10 @@ public:
     bool hasQueryItem(const QString &name) const;
     const HeaderList &headers() const { return m_headers; }
     QByteArray header(const QByteArray &name) const; // case-insensitive; repeated ones joined
-    const QByteArray &body() const { return m_body.bytes(); }
+    // The whole body in memory. A large body arrives in a temporary file: this reads it (once);
+    // handlers that can take it in pieces use requestBody() instead.
+    const QByteArray &body() const;
+    const RequestBody &requestBody() const { return m_body; }
     qint64 bodySize() const { return m_body.size(); }
     const QHostAddress &peer() const { return m_peer; }
     QString peerText() const; // peer().toString(), cached per connection
@@ -100,6 +103,7 @@ private:
     mutable std::optional<QUrlQuery> m_query;
     HeaderList m_headers;
     RequestBody m_body;
+    mutable std::optional<QByteArray> m_bodyBytes; // a spooled body, read on first use
     QHostAddress m_peer;
     quint64 m_id;
     QElapsedTimer m_clock;

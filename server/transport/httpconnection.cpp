@@ -28,12 +28,14 @@ constexpr qint64 kReadChunkBytes = 64 * 1024;
 HttpConnection::HttpConnection(QTcpSocket *socket, const TransportLimits &limits,
                                RequestSink *requests)
     : ResponseSink(socket), m_socket(socket), m_limits(limits), m_requests(requests),
-      m_peer(socket->peerAddress()), m_parser(limits)
+      m_peer(socket->peerAddress()), m_parser(limits),
+      m_body(limits.bodyMemoryBytes, limits.spoolDir)
 {
     socket->setReadBufferSize(kReadBufferBytes);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, [this] {
+        m_body.discard();
         Q_EMIT clientGone();
         m_socket->deleteLater();
     });
@@ -135,7 +137,10 @@ qint64 HttpConnection::consume(const char *data, qint64 size)
                 return size;
             break;
         case RequestParser::Step::Data:
-            m_body.append(chunk);
+            if (!m_body.append(chunk)) {
+                refuse(QStringLiteral("internal_error"), m_body.error());
+                return size;
+            }
             break;
         case RequestParser::Step::End:
             completeRequest();
@@ -156,8 +161,7 @@ bool HttpConnection::startRequest()
         refuse(m_parser.error().code, m_parser.error().message);
         return false;
     }
-    if (const qint64 length = m_parser.declaredLength(); length > 0)
-        m_body.reserve(qsizetype(length));
+    m_body.expect(m_parser.declaredLength());
     // curl waits a second for this before sending bodies over 1 MiB. It is interim: it goes out
     // only when every earlier answer has (otherwise the client sends its body after its wait).
     if (m_parser.expectsContinue() && m_nextOut == m_nextSeq && m_out.empty())
@@ -167,7 +171,7 @@ bool HttpConnection::startRequest()
 
 void HttpConnection::completeRequest()
 {
-    RequestBody body(std::exchange(m_body, QByteArray()));
+    RequestBody body = m_body.finish();
     if (!m_head.keepAlive)
         m_lastRequest = true;
     m_requests->handle(this, std::move(m_head), std::move(body), m_peer);
@@ -179,7 +183,7 @@ void HttpConnection::refuse(const QString &code, const QString &message)
     const HttpResponse response = HttpResponse::error(code, message);
     qCInfo(lcTransport).noquote() << "refused" << peerText() << response.status << message;
     m_refused = true;
-    m_body.clear();
+    m_body.discard();
     m_unread.clear();
     const QByteArray framing =
         "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "transport/requestbodywriter.h"
 #include "transport/requesthead.h"
 #include "transport/requestparser.h"
 #include "transport/responsesink.h"
@@ -21,7 +22,8 @@ class RequestSink;
 // One per accepted socket (a child of it). It reads and parses every request itself
 // (RequestParser), has the route looked up as soon as a head is complete, enforces the transport
 // limits (head size, body size per route, idle time), answers `Expect: 100-continue`, collects
-// the body and hands the complete request to the RequestSink. A request it
+// the body (RequestBodyWriter: a large one goes to a file as it arrives) and hands the complete
+// request to the RequestSink. A request it
 // refuses ends the connection: nothing after it is ever parsed. Answers are written in request
 // order (ResponseSink), and `Connection: close` / HTTP/1.0 close the connection once answered.
 class HttpConnection final : public ResponseSink
@@ -72,7 +74,7 @@ private:
     QHostAddress m_peer;
     RequestParser m_parser;
     RequestHead m_head;
-    QByteArray m_body;
+    RequestBodyWriter m_body;
     QByteArray m_unread; // bytes read while paused, parsed first when the connection resumes
     bool m_refused = false;
     bool m_lastRequest = false; // one asked to close the connection: read no further request

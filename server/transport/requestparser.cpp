@@ -160,8 +160,7 @@ RequestParser::Step RequestParser::next(const char *&p, const char *end, QByteAr
             }
             // Trailer fields are read and dropped; they count against the head's limits.
             m_trailerBytes += m_buf.size() + 2;
-            if (++m_fields > m_limits.maxHeaderFields ||
-                m_trailerBytes > maxHead)
+            if (++m_fields > m_limits.maxHeaderFields || m_trailerBytes > maxHead)
                 return fail("headers_too_large", QStringLiteral("chunked trailer too large"));
             if (!parseField(m_buf, true))
                 return Step::Failed;

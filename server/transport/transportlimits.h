@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QString>
 #include <QtGlobal>
 
 namespace edgedesk {
@@ -18,6 +19,9 @@ struct TransportLimits
     int lingerMs = 2000;                   // after a refusal: read and discard before closing
     int maxPipelined = 32;                 // requests of one connection in flight before it pauses
     qint64 defaultBodyLimit = 1024 * 1024; // for routes without a limit of their own
+    // Bodies larger than this go to a temporary file in `spoolDir` as they arrive.
+    qint64 bodyMemoryBytes = 256 * 1024;
+    QString spoolDir; // empty: the system's temporary folder
 };
 
 } // namespace edgedesk

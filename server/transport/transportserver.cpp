@@ -1,6 +1,7 @@
 #include "transport/transportserver.h"
 
 #include "transport/httpconnection.h"
+#include "transport/requestbodywriter.h"
 
 #include <QLoggingCategory>
 #include <QTcpSocket>
@@ -14,6 +15,8 @@ TransportServer::TransportServer(TransportLimits limits, RequestSink *requests, 
 {
     // Qt would stop accepting after 30 pending connections; the caps below are ours.
     setMaxPendingConnections(m_limits.maxConnections);
+    if (!m_limits.spoolDir.isEmpty())
+        RequestBodyWriter::clearSpoolFolder(m_limits.spoolDir);
 }
 
 void TransportServer::incomingConnection(qintptr descriptor)
