@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/edgeconfig.h"
 #include "logging/logentry.h"
 #include "serveroptions.h"
 #include "traffic/trafficrecord.h"
@@ -36,7 +37,8 @@ public:
     explicit ServerHost(QObject *parent = nullptr);
     ~ServerHost() override; // stops within 2 s
 
-    // Loads the configuration, then starts the server thread. Errors arrive as failed().
+    // Loads the configuration (options.configPath, else the one in options.projectDir, else the
+    // built-in default), then starts the server thread. Errors arrive as failed().
     void start(const ServerOptions &options);
     // Closes every connection and ends the thread; stopped() follows.
     void stop();
@@ -51,7 +53,10 @@ public:
     static QString displayUrl(const QUrl &url);
     quint16 port() const { return quint16(m_url.port()); }
     QString dataDir() const { return m_dataDir; }
+    // What the last start() was given (the project's folder and configuration file among them)
+    // and the configuration it loaded (name, source, assets folder); empty before the first.
     const ServerOptions &options() const { return m_options; }
+    const EdgeConfig &config() const { return m_config; }
     QString lastError() const { return m_lastError; }
 
 Q_SIGNALS:
@@ -74,6 +79,7 @@ private:
     void onThreadFinished();
 
     ServerOptions m_options;
+    EdgeConfig m_config;
     QThread *m_thread = nullptr;
     QPointer<ServerCore> m_core;
     State m_state = State::Stopped;

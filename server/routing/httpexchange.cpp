@@ -110,7 +110,7 @@ bool HttpExchange::isClientConnected() const
 
 QByteArray HttpExchange::statusAndHeaders(int status, const QByteArray &contentType,
                                           const HeaderList &headers,
-                                          const QByteArray &framing) const
+                                          const QByteArray &framing, bool pagePolicy) const
 {
     QByteArray out;
     out.reserve(384);
@@ -134,7 +134,7 @@ QByteArray HttpExchange::statusAndHeaders(int status, const QByteArray &contentT
     if (!m_keepAlive)
         out += "Connection: close\r\n";
     out += SecurityHeaders::common();
-    if (contentType.startsWith("text/html"))
+    if (pagePolicy && contentType.startsWith("text/html"))
         out += SecurityHeaders::htmlPolicy();
     out += "X-Request-Id: ";
     out += QByteArray::number(m_id);
@@ -155,8 +155,8 @@ void HttpExchange::respond(HttpResponse response)
                                   : response.body.size();
         framing = "Content-Length: " + QByteArray::number(length) + "\r\n";
     }
-    QByteArray out =
-        statusAndHeaders(response.status, response.contentType, response.headers, framing);
+    QByteArray out = statusAndHeaders(response.status, response.contentType, response.headers,
+                                      framing, response.pagePolicy);
     if (!noBody)
         out += response.body;
     m_bytesOut = out.size();

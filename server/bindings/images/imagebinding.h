@@ -1,6 +1,7 @@
 #pragma once
 
 #include "bindings/bindingmodule.h"
+#include "bindings/images/imageoptions.h"
 #include "bindings/images/imagecache.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
@@ -28,6 +29,9 @@ class ImageBinding final : public BindingModule
 {
 public:
     static constexpr QSize kDefaultBox{100, 100};
+    // What the demo's Worker asks for: 100x100, cover, AVIF negotiated down to WebP, then JPEG
+    // by the request's Accept (a browser gets AVIF, curl JPEG).
+    static ImageDefaults routeDefaults() { return {kDefaultBox, ImageFit::Cover, true}; }
 
     ImageBinding(ServerContext &context, const BucketBinding &bucket);
     ~ImageBinding() override;
