@@ -222,12 +222,10 @@ AssetIntent AssetResolver::resolve(const QString &path, NotFoundHandling notFoun
             return {};
         if (step.action == Step::Serve)
             return exists(file) ? AssetIntent{AssetIntent::Kind::Serve, file, 200} : AssetIntent{};
-        if (!redirects)
-            return {};
         const QString to = formOf(step.to, path, shaped);
         if (to == path) // this path is where the file is served: serve it
             return exists(file) ? AssetIntent{AssetIntent::Kind::Serve, file, 200} : AssetIntent{};
-        if (exists(to) || !exists(file))
+        if (!redirects || exists(to) || !exists(file))
             return {};
         const AssetIntent there = resolve(to, notFound, exists, false);
         if (there.kind == AssetIntent::Kind::Serve && there.path == file)
