@@ -1,7 +1,8 @@
 // The demo page at "/" in Qt WebEngine over a real server: API (status and instance), Image
 // (dimensions of the decoded image), AI (text streamed from a real OpenAI-compatible upstream),
-// Linux command (echo hi), and no horizontal scrolling at 400 px. The page's ids and its
-// data-state protocol are documented at the top of resources/dist/app.js.
+// Linux command (echo hi), KV (the demo Worker's /kv answer), and no horizontal scrolling at
+// 400 px. The page's ids and its data-state protocol are documented at the top of
+// resources/dist/app.js.
 #include "aiupstreamserver.h"
 #include "sectiontest.h"
 #include "webscript.h"
@@ -9,6 +10,8 @@
 #include <QApplication>
 #include <QDir>
 #include <QImageReader>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -185,6 +188,33 @@ private Q_SLOTS:
         QCOMPARE(text(QStringLiteral("cmd-output")).trimmed(), QStringLiteral("hi"));
         QCOMPARE(data(QStringLiteral("cmd-exit-code"), QStringLiteral("exitCode")),
                  QStringLiteral("0"));
+    }
+
+    void kvSectionReadsTheWorkerContract()
+    {
+        click(QStringLiteral("kv-read-btn"));
+        QCOMPARE(waitForResult(QStringLiteral("kv-result")), QStringLiteral("done"));
+        QCOMPARE(data(QStringLiteral("kv-result-status"), QStringLiteral("status")),
+                 QStringLiteral("200"));
+        QCOMPARE(data(QStringLiteral("kv-value-kind"), QStringLiteral("kind")),
+                 QStringLiteral("json"));
+        // The answer, then its value parsed once more.
+        const QJsonObject answer =
+            QJsonDocument::fromJson(text(QStringLiteral("kv-result-body")).toUtf8()).object();
+        QCOMPARE(answer.value(QStringLiteral("key")).toString(), QStringLiteral("demo-key"));
+        const QJsonObject value =
+            QJsonDocument::fromJson(text(QStringLiteral("kv-value")).toUtf8()).object();
+        QCOMPARE(value.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("Hello from the MY_KV namespace"));
+        QVERIFY(text(QStringLiteral("kv-curl")).endsWith(QStringLiteral("/kv")));
+
+        setValue(QStringLiteral("kv-key"), QStringLiteral("no such key"));
+        click(QStringLiteral("kv-read-btn"));
+        QVERIFY(waitForScript(page(), QStringLiteral("document.getElementById('kv-value-kind')"
+                                                     ".dataset.kind === 'null'")));
+        QCOMPARE(waitForResult(QStringLiteral("kv-result")), QStringLiteral("done"));
+        QVERIFY(text(QStringLiteral("kv-curl")).contains(QStringLiteral("/kv?key=no%20such%20key")));
+        QCOMPARE(js(QStringLiteral("document.getElementById('kv-value').hidden")).toBool(), true);
     }
 
     void noHorizontalScrollAt400Pixels()
