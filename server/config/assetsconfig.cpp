@@ -27,7 +27,7 @@ Error assetsError(const QString &message)
     return makeError(QStringLiteral("bad_request"), QStringLiteral("assets.") + message);
 }
 
-template<typename Enum, size_t N>
+template <typename Enum, size_t N>
 std::optional<Enum> enumFrom(const std::pair<const char *, Enum> (&names)[N], const QString &text)
 {
     for (const auto &[name, value] : names) {
@@ -37,7 +37,7 @@ std::optional<Enum> enumFrom(const std::pair<const char *, Enum> (&names)[N], co
     return std::nullopt;
 }
 
-template<typename Enum, size_t N>
+template <typename Enum, size_t N>
 QString nameOf(const std::pair<const char *, Enum> (&names)[N], Enum value)
 {
     for (const auto &[name, v] : names) {
@@ -47,8 +47,7 @@ QString nameOf(const std::pair<const char *, Enum> (&names)[N], Enum value)
     return QString();
 }
 
-template<typename Enum, size_t N>
-QString choices(const std::pair<const char *, Enum> (&names)[N])
+template <typename Enum, size_t N> QString choices(const std::pair<const char *, Enum> (&names)[N])
 {
     QStringList all;
     for (const auto &[name, value] : names)
@@ -100,11 +99,12 @@ Result<AssetsConfig> AssetsConfig::fromConfig(const QJsonObject &root)
 
     config.binding = assets.value(QStringLiteral("binding")).toString(config.binding);
 
-    if (const QJsonValue html = assets.value(QStringLiteral("html_handling")); !html.isUndefined()) {
+    if (const QJsonValue html = assets.value(QStringLiteral("html_handling"));
+        !html.isUndefined()) {
         const auto handling = enumFrom(kHtmlHandlings, html.toString());
         if (!handling)
-            return assetsError(QStringLiteral("html_handling must be one of %1")
-                                   .arg(choices(kHtmlHandlings)));
+            return assetsError(
+                QStringLiteral("html_handling must be one of %1").arg(choices(kHtmlHandlings)));
         config.htmlHandling = *handling;
     }
     if (const QJsonValue notFound = assets.value(QStringLiteral("not_found_handling"));
@@ -140,12 +140,12 @@ Result<AssetsConfig> AssetsConfig::fromConfig(const QJsonObject &root)
 
 QJsonObject AssetsConfig::toJson() const
 {
-    QJsonObject o{{QStringLiteral("directory"), directory},
-                  {QStringLiteral("built_in"), isBuiltIn()},
-                  {QStringLiteral("binding"), binding},
-                  {QStringLiteral("html_handling"), nameOf(kHtmlHandlings, htmlHandling)},
-                  {QStringLiteral("not_found_handling"),
-                   nameOf(kNotFoundHandlings, notFoundHandling)}};
+    QJsonObject o{
+        {QStringLiteral("directory"), directory},
+        {QStringLiteral("built_in"), isBuiltIn()},
+        {QStringLiteral("binding"), binding},
+        {QStringLiteral("html_handling"), nameOf(kHtmlHandlings, htmlHandling)},
+        {QStringLiteral("not_found_handling"), nameOf(kNotFoundHandlings, notFoundHandling)}};
     if (workerFirstPatterns.isEmpty())
         o.insert(QStringLiteral("run_worker_first"), workerFirst);
     else

@@ -25,8 +25,7 @@ QJsonObject tableToJson(const cpptoml::table &table)
     return object;
 }
 
-template<typename T>
-QString streamed(const T &value)
+template <typename T> QString streamed(const T &value)
 {
     std::ostringstream out;
     out << value;

@@ -109,8 +109,8 @@ bool HttpExchange::isClientConnected() const
 }
 
 QByteArray HttpExchange::statusAndHeaders(int status, const QByteArray &contentType,
-                                          const HeaderList &headers,
-                                          const QByteArray &framing, bool pagePolicy) const
+                                          const HeaderList &headers, const QByteArray &framing,
+                                          bool pagePolicy) const
 {
     QByteArray out;
     out.reserve(384);

@@ -77,7 +77,7 @@ ByteRange HttpFields::resolveRange(const QByteArray &header, qint64 size)
 }
 
 ByteRange HttpFields::rangeFor(const QByteArray &range, const QByteArray &ifRange,
-                                   const QByteArray &etag, qint64 size)
+                               const QByteArray &etag, qint64 size)
 {
     // If-Range: the range applies only to the version the client already holds part of.
     if (range.isEmpty() || (!ifRange.isEmpty() && ifRange.trimmed() != etag))

@@ -145,7 +145,8 @@ private Q_SLOTS:
     void folderPagesGetTheirSlash()
     {
         QVERIFY(open(m_server->url(QStringLiteral("/docs/guide"))));
-        QCOMPARE(js(QStringLiteral("location.pathname")).toString(), QStringLiteral("/docs/guide/"));
+        QCOMPARE(js(QStringLiteral("location.pathname")).toString(),
+                 QStringLiteral("/docs/guide/"));
         QCOMPARE(text("guide"), QStringLiteral("Guide"));
     }
 
@@ -155,13 +156,12 @@ private Q_SLOTS:
         const QString config = m_dir.filePath(QStringLiteral("wrangler.jsonc"));
         QFile f(config);
         QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(QJsonObject{
-                                  {QStringLiteral("name"), QStringLiteral("fixture-404")},
-                                  {QStringLiteral("assets"),
-                                   QJsonObject{{QStringLiteral("directory"),
-                                                fixture() + QStringLiteral("/dist")},
-                                               {QStringLiteral("not_found_handling"),
-                                                QStringLiteral("404-page")}}}})
+        f.write(QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("fixture-404")},
+                                          {QStringLiteral("assets"),
+                                           QJsonObject{{QStringLiteral("directory"),
+                                                        fixture() + QStringLiteral("/dist")},
+                                                       {QStringLiteral("not_found_handling"),
+                                                        QStringLiteral("404-page")}}}})
                     .toJson());
         f.close();
         ServerOptions options;

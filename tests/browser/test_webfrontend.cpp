@@ -213,7 +213,8 @@ private Q_SLOTS:
         QVERIFY(waitForScript(page(), QStringLiteral("document.getElementById('kv-value-kind')"
                                                      ".dataset.kind === 'null'")));
         QCOMPARE(waitForResult(QStringLiteral("kv-result")), QStringLiteral("done"));
-        QVERIFY(text(QStringLiteral("kv-curl")).contains(QStringLiteral("/kv?key=no%20such%20key")));
+        QVERIFY(
+            text(QStringLiteral("kv-curl")).contains(QStringLiteral("/kv?key=no%20such%20key")));
         QCOMPARE(js(QStringLiteral("document.getElementById('kv-value').hidden")).toBool(), true);
     }
 

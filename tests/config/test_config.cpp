@@ -115,16 +115,17 @@ private Q_SLOTS:
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("{\n"
-"          \"assets\": { \"directory\": \"../site/public\" },\n"
-"          \"containers\": [\n"
-"            { \"class_name\": \"A\", \"image\": \"./bin/server\" },\n"
-"            { \"class_name\": \"B\", \"image\": \"api-backend\" },\n"
-"            { \"class_name\": \"C\", \"image\": \"/opt/tool\" },\n"
-"          ],\n"
-"          \"durable_objects\": { \"bindings\": [\n"
-"            { \"name\": \"A_B\", \"class_name\": \"A\" }, { \"name\": \"B_B\", \"class_name\": \"B\" },\n"
-"            { \"name\": \"C_B\", \"class_name\": \"C\" } ] },\n"
-"        }");
+                "          \"assets\": { \"directory\": \"../site/public\" },\n"
+                "          \"containers\": [\n"
+                "            { \"class_name\": \"A\", \"image\": \"./bin/server\" },\n"
+                "            { \"class_name\": \"B\", \"image\": \"api-backend\" },\n"
+                "            { \"class_name\": \"C\", \"image\": \"/opt/tool\" },\n"
+                "          ],\n"
+                "          \"durable_objects\": { \"bindings\": [\n"
+                "            { \"name\": \"A_B\", \"class_name\": \"A\" }, { \"name\": \"B_B\", "
+                "\"class_name\": \"B\" },\n"
+                "            { \"name\": \"C_B\", \"class_name\": \"C\" } ] },\n"
+                "        }");
         f.close();
         const auto config = ConfigLoader::load(path);
         QVERIFY2(config.ok(), config.ok() ? "" : qPrintable(config.error().message));
@@ -148,18 +149,19 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("dist")));
-        const auto config = ConfigLoader::parse("{\n"
-"            \"compatibility_date\": \"2025-06-01\",\n"
-"            \"assets\": {\n"
-"              \"directory\": \"./dist\",\n"
-"              \"binding\": \"STATIC\",\n"
-"              \"html_handling\": \"drop-trailing-slash\",\n"
-"              \"not_found_handling\": \"404-page\",\n"
-"              \"run_worker_first\": [\"/api/*\", \"!/api/docs/*\"],\n"
-"              \"experimental_serve_directly\": true\n"
-"            }\n"
-"          }",
-                                                dir.filePath(QStringLiteral("wrangler.jsonc")));
+        const auto config = ConfigLoader::parse(
+            "{\n"
+            "            \"compatibility_date\": \"2025-06-01\",\n"
+            "            \"assets\": {\n"
+            "              \"directory\": \"./dist\",\n"
+            "              \"binding\": \"STATIC\",\n"
+            "              \"html_handling\": \"drop-trailing-slash\",\n"
+            "              \"not_found_handling\": \"404-page\",\n"
+            "              \"run_worker_first\": [\"/api/*\", \"!/api/docs/*\"],\n"
+            "              \"experimental_serve_directly\": true\n"
+            "            }\n"
+            "          }",
+            dir.filePath(QStringLiteral("wrangler.jsonc")));
         QVERIFY2(config.ok(), config.ok() ? "" : qPrintable(config.error().message));
         const AssetsConfig &a = config->assets;
         QCOMPARE(a.directory, dir.filePath(QStringLiteral("dist")));

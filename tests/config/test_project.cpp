@@ -60,7 +60,8 @@ Served serveProject(const QStringList &arguments)
                      QStringList{QStringLiteral("--headless"), QStringLiteral("--port"),
                                  QString::number(s.port)} +
                          arguments);
-    static const QRegularExpression serving(QStringLiteral("EdgeDesk serving on \\S+  \\(data: (.+)\\)"));
+    static const QRegularExpression serving(
+        QStringLiteral("EdgeDesk serving on \\S+  \\(data: (.+)\\)"));
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < 20000 && s.process->state() != QProcess::NotRunning) {
@@ -99,13 +100,13 @@ private Q_SLOTS:
                                << QStringLiteral("wrangler.jsonc");
         QTest::addRow("toml") << QStringList{QStringLiteral("wrangler.toml")}
                               << QStringLiteral("wrangler.toml");
-        QTest::addRow("json first") << QStringList{QStringLiteral("wrangler.toml"),
-                                                   QStringLiteral("wrangler.jsonc"),
-                                                   QStringLiteral("wrangler.json")}
-                                    << QStringLiteral("wrangler.json");
-        QTest::addRow("jsonc before toml") << QStringList{QStringLiteral("wrangler.toml"),
-                                                          QStringLiteral("wrangler.jsonc")}
-                                           << QStringLiteral("wrangler.jsonc");
+        QTest::addRow("json first")
+            << QStringList{QStringLiteral("wrangler.toml"), QStringLiteral("wrangler.jsonc"),
+                           QStringLiteral("wrangler.json")}
+            << QStringLiteral("wrangler.json");
+        QTest::addRow("jsonc before toml")
+            << QStringList{QStringLiteral("wrangler.toml"), QStringLiteral("wrangler.jsonc")}
+            << QStringLiteral("wrangler.jsonc");
         QTest::addRow("other names are not configurations")
             << QStringList{QStringLiteral("package.json"), QStringLiteral("wrangler.yaml")}
             << QString();
@@ -156,10 +157,12 @@ private Q_SLOTS:
         QCOMPARE(demo.effectiveDataDir(), ServerOptions::defaultDataDir());
         ServerOptions project;
         project.projectDir = QStringLiteral("/home/u/site");
-        QCOMPARE(project.effectiveDataDir(), QStringLiteral("/home/u/site/.wrangler/state/edgedesk"));
+        QCOMPARE(project.effectiveDataDir(),
+                 QStringLiteral("/home/u/site/.wrangler/state/edgedesk"));
         project.dataDir = QStringLiteral("/tmp/state");
         QCOMPARE(project.effectiveDataDir(), QStringLiteral("/tmp/state")); // --persist-to wins
-        QVERIFY(Project::dataDirOf(QStringLiteral("/a")) != Project::dataDirOf(QStringLiteral("/b")));
+        QVERIFY(Project::dataDirOf(QStringLiteral("/a")) !=
+                Project::dataDirOf(QStringLiteral("/b")));
 
         QTemporaryDir dir;
         touch(dir.filePath(QStringLiteral("wrangler.toml")));
@@ -193,8 +196,9 @@ private Q_SLOTS:
                  200);
         QCOMPARE(request(first.port, "GET", "/kv?key=only-a").json().value(QStringLiteral("value")),
                  QJsonValue(QStringLiteral("A")));
-        QCOMPARE(request(second.port, "GET", "/kv?key=only-a").json().value(QStringLiteral("value")),
-                 QJsonValue(QJsonValue::Null));
+        QCOMPARE(
+            request(second.port, "GET", "/kv?key=only-a").json().value(QStringLiteral("value")),
+            QJsonValue(QJsonValue::Null));
         // Each serves its own pages.
         QCOMPARE(request(first.port, "GET", "/app.css").status, 200);
         stop(first);
@@ -227,8 +231,9 @@ private Q_SLOTS:
             << QStringList{QStringLiteral("PROJECT"), QStringLiteral("--config"),
                            QStringLiteral("PROJECT/wrangler.jsonc")}
             << 2 << QStringLiteral("give the project or --config, not both");
-        QTest::addRow("two projects") << QStringList{QStringLiteral("PROJECT"), QStringLiteral("EMPTY")}
-                                      << 2 << QStringLiteral("unexpected argument");
+        QTest::addRow("two projects")
+            << QStringList{QStringLiteral("PROJECT"), QStringLiteral("EMPTY")} << 2
+            << QStringLiteral("unexpected argument");
         QTest::addRow("TOML syntax error")
             << QStringList{QStringLiteral("BAD")} << 1
             << QStringLiteral("BAD/wrangler.toml: line 3, column 22: Unidentified trailing "

@@ -48,25 +48,25 @@ private Q_SLOTS:
     void tomlTypesBecomeJson()
     {
         const auto tree = Toml::parse("\n"
-"title = \"t\"\n"
-"count = 3\n"
-"big = 9007199254740993\n"
-"ratio = 0.5\n"
-"on = true\n"
-"when = 1979-05-27T07:32:00Z\n"
-"day = 1979-05-27\n"
-"list = [\"one\", \"two\"]\n"
-"nested = [[1, 2], [\"three\"]]\n"
-"inline = { a = 1, b = { c = \"d\" } }\n"
-"\n"
-"[table]\n"
-"key = \"value\"\n"
-"\n"
-"[[items]]\n"
-"n = 1\n"
-"\n"
-"[[items]]\n"
-"n = 2\n");
+                                      "title = \"t\"\n"
+                                      "count = 3\n"
+                                      "big = 9007199254740993\n"
+                                      "ratio = 0.5\n"
+                                      "on = true\n"
+                                      "when = 1979-05-27T07:32:00Z\n"
+                                      "day = 1979-05-27\n"
+                                      "list = [\"one\", \"two\"]\n"
+                                      "nested = [[1, 2], [\"three\"]]\n"
+                                      "inline = { a = 1, b = { c = \"d\" } }\n"
+                                      "\n"
+                                      "[table]\n"
+                                      "key = \"value\"\n"
+                                      "\n"
+                                      "[[items]]\n"
+                                      "n = 1\n"
+                                      "\n"
+                                      "[[items]]\n"
+                                      "n = 2\n");
         QVERIFY2(tree.ok(), tree.ok() ? "" : qPrintable(tree.error().message));
         const QJsonObject o = *tree;
         QCOMPARE(o.value(QStringLiteral("title")).toString(), QStringLiteral("t"));
@@ -74,7 +74,8 @@ private Q_SLOTS:
         QCOMPARE(o.value(QStringLiteral("big")).toInteger(), Q_INT64_C(9007199254740993));
         QCOMPARE(o.value(QStringLiteral("ratio")).toDouble(), 0.5);
         QCOMPARE(o.value(QStringLiteral("on")).toBool(), true);
-        QCOMPARE(o.value(QStringLiteral("when")).toString(), QStringLiteral("1979-05-27T07:32:00Z"));
+        QCOMPARE(o.value(QStringLiteral("when")).toString(),
+                 QStringLiteral("1979-05-27T07:32:00Z"));
         QCOMPARE(o.value(QStringLiteral("day")).toString(), QStringLiteral("1979-05-27"));
         QCOMPARE(o.value(QStringLiteral("list")).toArray(),
                  (QJsonArray{QStringLiteral("one"), QStringLiteral("two")}));
@@ -89,8 +90,9 @@ private Q_SLOTS:
                      .value(QStringLiteral("c"))
                      .toString(),
                  QStringLiteral("d"));
-        QCOMPARE(o.value(QStringLiteral("table")).toObject().value(QStringLiteral("key")).toString(),
-                 QStringLiteral("value"));
+        QCOMPARE(
+            o.value(QStringLiteral("table")).toObject().value(QStringLiteral("key")).toString(),
+            QStringLiteral("value"));
         const QJsonArray items = o.value(QStringLiteral("items")).toArray();
         QCOMPARE(items.size(), 2);
         QCOMPARE(items[1].toObject().value(QStringLiteral("n")).toInteger(), 2);
@@ -99,24 +101,25 @@ private Q_SLOTS:
     void unsupportedKeysAreTheSameWarnings()
     {
         const auto toml = ConfigLoader::parse("\n"
-"name = \"x\"\n"
-"d1_databases = []\n"
-"\n"
-"[[containers]]\n"
-"class_name = \"A\"\n"
-"image = \"api-backend\"\n"
-"rollout_step_percentage = 10\n"
-"\n"
-"[[durable_objects.bindings]]\n"
-"name = \"A_BINDING\"\n"
-"class_name = \"A\"\n",
+                                              "name = \"x\"\n"
+                                              "d1_databases = []\n"
+                                              "\n"
+                                              "[[containers]]\n"
+                                              "class_name = \"A\"\n"
+                                              "image = \"api-backend\"\n"
+                                              "rollout_step_percentage = 10\n"
+                                              "\n"
+                                              "[[durable_objects.bindings]]\n"
+                                              "name = \"A_BINDING\"\n"
+                                              "class_name = \"A\"\n",
                                               QStringLiteral("t.toml"));
         QVERIFY2(toml.ok(), toml.ok() ? "" : qPrintable(toml.error().message));
         const auto jsonc = ConfigLoader::parse(
             "{\"name\": \"x\", \"d1_databases\": [],\n"
-"                \"containers\": [{\"class_name\": \"A\", \"image\": \"api-backend\",\n"
-"                                \"rollout_step_percentage\": 10}],\n"
-"                \"durable_objects\": {\"bindings\": [{\"name\": \"A_BINDING\", \"class_name\": \"A\"}]}}",
+            "                \"containers\": [{\"class_name\": \"A\", \"image\": \"api-backend\",\n"
+            "                                \"rollout_step_percentage\": 10}],\n"
+            "                \"durable_objects\": {\"bindings\": [{\"name\": \"A_BINDING\", "
+            "\"class_name\": \"A\"}]}}",
             QStringLiteral("t.jsonc"));
         QVERIFY(jsonc.ok());
         QCOMPARE(toml->warnings.size(), 2);
@@ -138,8 +141,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::addRow("trailing characters")
             << QByteArray("name = \"x\"\nmain = \"src/index.ts\" junk\n")
-            << QStringLiteral(
-                   "line 2, column 23: Unidentified trailing character 'j'---did you forget a '#'?");
+            << QStringLiteral("line 2, column 23: Unidentified trailing character 'j'---did you "
+                              "forget a '#'?");
         QTest::addRow("unterminated table header")
             << QByteArray("name = \"x\"\n[assets\ndirectory = \"d\"\n")
             << QStringLiteral("line 2, column 2: Unterminated table declaration; did you forget a "
@@ -151,8 +154,8 @@ private Q_SLOTS:
             << QStringLiteral("line 2, column 5: Unterminated string literal");
         QTest::addRow("in an array of tables")
             << QByteArray("a = 1\n[[containers]]\nclass_name = \"A\"\nmax_instances = 1.2.3\n")
-            << QStringLiteral(
-                   "line 4, column 20: Unidentified trailing character '.'---did you forget a '#'?");
+            << QStringLiteral("line 4, column 20: Unidentified trailing character '.'---did you "
+                              "forget a '#'?");
         QTest::addRow("columns count characters")
             << QByteArray("a = \"\xc3\xa9\" x\n")
             << QStringLiteral(

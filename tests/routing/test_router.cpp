@@ -68,9 +68,9 @@ private Q_SLOTS:
     void headAnswersWithoutBody()
     {
         const HttpReply get = request(port(), "GET", "/");
-        const HttpReply head = rawRequest(
-            port(), "HEAD / HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
-                        "\r\nConnection: close\r\n\r\n");
+        const HttpReply head =
+            rawRequest(port(), "HEAD / HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
+                                   "\r\nConnection: close\r\n\r\n");
         QCOMPARE(head.status, 200);
         QCOMPARE(head.header("content-length"), QByteArray::number(get.body.size()));
         QVERIFY(head.body.isEmpty());
@@ -196,7 +196,8 @@ private Q_SLOTS:
                 QDateTime::currentSecsSinceEpoch());
         // /kv?key= reads the same namespace, the value as text.
         const HttpReply viaDemo = request(port(), "GET", "/kv?key=user%2F1");
-        QCOMPARE(viaDemo.body, QByteArray("{\"key\":\"user/1\",\"value\":\"{\\\"name\\\":\\\"Ana\\\"}\"}"));
+        QCOMPARE(viaDemo.body,
+                 QByteArray("{\"key\":\"user/1\",\"value\":\"{\\\"name\\\":\\\"Ana\\\"}\"}"));
 
         HttpReply list = request(port(), "GET", base + "?prefix=user%2F");
         QCOMPARE(list.status, 200);

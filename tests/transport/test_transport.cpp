@@ -105,8 +105,9 @@ private Q_SLOTS:
         const HttpReply r =
             request(port(), "PUT", "/__edgedesk/v1/kv/MY_KV/keys/big", {}, value, 20000);
         QCOMPARE(r.status, 200);
-        QCOMPARE(request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/big", {}, {}, 20000).body.size(),
-                 value.size());
+        QCOMPARE(
+            request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/big", {}, {}, 20000).body.size(),
+            value.size());
         // 25 MiB + 1 is refused at once.
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, port());

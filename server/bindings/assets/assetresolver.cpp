@@ -256,8 +256,8 @@ QString AssetResolver::decodePath(const QByteArray &rawPath)
         // as it came.
         bool malformed = false;
         for (qsizetype k = raw.indexOf('%'); k >= 0 && !malformed; k = raw.indexOf('%', k + 1))
-            malformed = k + 2 >= raw.size() || !isxdigit(uchar(raw[k + 1])) ||
-                        !isxdigit(uchar(raw[k + 2]));
+            malformed =
+                k + 2 >= raw.size() || !isxdigit(uchar(raw[k + 1])) || !isxdigit(uchar(raw[k + 2]));
         QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
         const QString text = utf8.decode(bytes);
         decoded += (malformed || utf8.hasError()) ? QString::fromLatin1(raw) : text;

@@ -37,8 +37,7 @@ public:
 
     explicit AssetResolver(HtmlHandling htmlHandling = HtmlHandling::AutoTrailingSlash);
 
-    AssetIntent resolve(const QString &path, NotFoundHandling notFound,
-                        const Exists &exists) const;
+    AssetIntent resolve(const QString &path, NotFoundHandling notFound, const Exists &exists) const;
 
     // Each segment percent-decoded (a malformed one kept as it is) and runs of '/' collapsed, so
     // that "//evil.example" can never become a redirect off this origin.

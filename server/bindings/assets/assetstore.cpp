@@ -68,8 +68,7 @@ QByteArray AssetStore::contentTypeFor(const QString &fileName)
     return mime;
 }
 
-HttpResponse AssetStore::answer(const QString &path, int status,
-                                const AssetRequest &request) const
+HttpResponse AssetStore::answer(const QString &path, int status, const AssetRequest &request) const
 {
     const std::optional<AssetBody> body = open(path);
     if (!body)
@@ -89,9 +88,8 @@ HttpResponse AssetStore::answer(const QString &path, int status,
     }
     // Ranges apply to the file itself, not to a 404 page standing in for a missing one.
     const ByteRange range =
-        status == 200
-            ? HttpFields::rangeFor(request.range, request.ifRange, body->etag, body->size)
-            : ByteRange{};
+        status == 200 ? HttpFields::rangeFor(request.range, request.ifRange, body->etag, body->size)
+                      : ByteRange{};
     if (range.kind == ByteRange::Unsatisfiable) {
         HttpResponse refused =
             HttpResponse::error(QStringLiteral("range_not_satisfiable"),

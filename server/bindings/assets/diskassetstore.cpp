@@ -92,10 +92,11 @@ std::optional<AssetBody> DiskAssetStore::open(const QString &path) const
         return std::nullopt;
     // The version of the bytes about to be read: size, modification time to the nanosecond and
     // inode (a file replaced by a rename is another file).
-    const QByteArray etag = '"' + QByteArray::number(qint64(st.st_size), 16) + '-' +
-                            QByteArray::number(qint64(st.st_mtim.tv_sec), 16) +
-                            QByteArray::number(qint64(st.st_mtim.tv_nsec), 16).rightJustified(8, '0') +
-                            '-' + QByteArray::number(quint64(st.st_ino), 16) + '"';
+    const QByteArray etag =
+        '"' + QByteArray::number(qint64(st.st_size), 16) + '-' +
+        QByteArray::number(qint64(st.st_mtim.tv_sec), 16) +
+        QByteArray::number(qint64(st.st_mtim.tv_nsec), 16).rightJustified(8, '0') + '-' +
+        QByteArray::number(quint64(st.st_ino), 16) + '"';
     return AssetBody{qint64(st.st_size), etag,
                      [file](qint64 offset, qint64 count) -> std::optional<QByteArray> {
                          if (!file->seek(offset))

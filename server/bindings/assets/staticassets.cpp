@@ -55,8 +55,8 @@ bool StaticAssets::claims(const HttpExchange &exchange) const
     }
     // A missing file leaves the request to the routes, except a browser navigation when the
     // compatibility date says navigations prefer the assets (an SPA's deep links).
-    const bool navigation = m_config.navigationPrefersAssets &&
-                            exchange.header("sec-fetch-mode") == "navigate";
+    const bool navigation =
+        m_config.navigationPrefersAssets && exchange.header("sec-fetch-mode") == "navigate";
     const NotFoundHandling notFound =
         navigation ? m_config.notFoundHandling : NotFoundHandling::None;
     return resolve(AssetResolver::decodePath(exchange.rawPath()), notFound).kind !=
@@ -68,9 +68,9 @@ void StaticAssets::serve(const ExchangePtr &ex)
     const QString path = AssetResolver::decodePath(ex->rawPath());
     const AssetIntent intent = resolve(path, m_config.notFoundHandling);
     if (intent.kind == AssetIntent::Kind::None) {
-        ex->respond(HttpResponse::error(
-            QStringLiteral("not_found"),
-            QStringLiteral("no route or asset for %1").arg(path.left(300))));
+        ex->respond(
+            HttpResponse::error(QStringLiteral("not_found"),
+                                QStringLiteral("no route or asset for %1").arg(path.left(300))));
         return;
     }
     if (!ex->isGetOrHead()) {

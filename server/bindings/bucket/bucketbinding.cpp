@@ -1,9 +1,9 @@
 #include "bindings/bucket/bucketbinding.h"
 
-#include "storage/bucket/bucketlog.h"
-#include "storage/bucket/bucketstore.h"
 #include "routing/httpfields.h"
 #include "routing/router.h"
+#include "storage/bucket/bucketlog.h"
+#include "storage/bucket/bucketstore.h"
 #include "util/workerpool.h"
 
 #include <QDateTime>
@@ -80,8 +80,7 @@ HttpResponse readObject(BucketStore &store, const QString &key, const ReadReques
         return notModified;
     }
 
-    const ByteRange range =
-        HttpFields::rangeFor(request.range, request.ifRange, etag, object.size);
+    const ByteRange range = HttpFields::rangeFor(request.range, request.ifRange, etag, object.size);
     if (range.kind == ByteRange::Unsatisfiable) {
         HttpResponse refused =
             HttpResponse::error(QStringLiteral("range_not_satisfiable"),
@@ -242,7 +241,8 @@ void BucketBinding::listObjects(const ExchangePtr &ex)
     options.delimiter = query.queryItemValue(QStringLiteral("delimiter"), QUrl::FullyDecoded);
     options.cursor = query.queryItemValue(QStringLiteral("cursor"), QUrl::FullyDecoded);
     if (query.hasQueryItem(QStringLiteral("limit"))) {
-        const auto limit = HttpFields::digits(query.queryItemValue(QStringLiteral("limit")).toLatin1());
+        const auto limit =
+            HttpFields::digits(query.queryItemValue(QStringLiteral("limit")).toLatin1());
         if (!limit || *limit < 1 || *limit > 1000) {
             ex->respond(HttpResponse::error(QStringLiteral("bad_request"),
                                             QStringLiteral("limit must be an integer 1..1000")));

@@ -1,13 +1,13 @@
 #include "bindings/images/imagebinding.h"
 
-#include "storage/bucket/bucketstore.h"
 #include "bindings/bucket/bucketbinding.h"
-#include "util/imageheader.h"
 #include "bindings/images/imagelog.h"
 #include "bindings/images/imageoptions.h"
 #include "bindings/images/imagetransform.h"
 #include "routing/httpfields.h"
 #include "routing/router.h"
+#include "storage/bucket/bucketstore.h"
+#include "util/imageheader.h"
 #include "util/workerpool.h"
 
 #include <QCryptographicHash>

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "bindings/bindingmodule.h"
-#include "bindings/images/imageoptions.h"
 #include "bindings/images/imagecache.h"
+#include "bindings/images/imageoptions.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
 

@@ -96,7 +96,7 @@ void KvBinding::registerRoutes(bool servesDemoRoute)
 }
 
 std::optional<std::optional<KvEntry>> KvBinding::readEntry(const ExchangePtr &ex,
-                                                         const QString &key)
+                                                           const QString &key)
 {
     if (!m_store) {
         ex->respond(HttpResponse::error(QStringLiteral("storage_error"), m_openError));

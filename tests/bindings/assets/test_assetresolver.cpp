@@ -123,9 +123,7 @@ private Q_SLOTS:
         const QStringList root{QStringLiteral("/index.html")};
         for (const char *mode : {"auto", "force", "drop"})
             addRows(QString::fromLatin1(mode), root,
-                    {{"/", "200 /index.html"},
-                     {"/index.html", "307 /"},
-                     {"/index", "307 /"}});
+                    {{"/", "200 /index.html"}, {"/index.html", "307 /"}, {"/index", "307 /"}});
         addRows(QStringLiteral("none"), root, {{"/", "none"}, {"/index.html", "200 /index.html"}});
 
         // A file literally named index, and files that are not HTML, are served as they are.
@@ -152,8 +150,8 @@ private Q_SLOTS:
         // not_found_handling.
         const QStringList site{QStringLiteral("/index.html"), QStringLiteral("/404.html"),
                                QStringLiteral("/blog/404.html"), QStringLiteral("/about.html")};
-        addRows(QStringLiteral("auto"), site,
-                {{"/missing", "none"}, {"/blog/missing", "none"}}, QStringLiteral("none"));
+        addRows(QStringLiteral("auto"), site, {{"/missing", "none"}, {"/blog/missing", "none"}},
+                QStringLiteral("none"));
         addRows(QStringLiteral("auto"), site,
                 {{"/missing", "200 /index.html"},
                  {"/deep/link/7", "200 /index.html"},
@@ -181,8 +179,8 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         const QSet<QString> set(files.cbegin(), files.cend());
         const AssetResolver resolver(htmlHandlingNamed(mode));
-        const AssetIntent intent = resolver.resolve(path, notFoundNamed(notFound),
-                                                    [&](const QString &f) { return set.contains(f); });
+        const AssetIntent intent = resolver.resolve(
+            path, notFoundNamed(notFound), [&](const QString &f) { return set.contains(f); });
         QCOMPARE(describe(intent), expected);
     }
 
@@ -199,11 +197,11 @@ private Q_SLOTS:
                                << QByteArray("/caf%C3%A9");
         QTest::addRow("brackets are encoded")
             << QByteArray("/[x]") << QStringLiteral("/[x]") << QByteArray("/%5Bx%5D");
-        QTest::addRow("slashes collapse") << QByteArray("//evil.example/x")
-                                          << QStringLiteral("/evil.example/x")
-                                          << QByteArray("/evil.example/x");
-        QTest::addRow("encoded dots decode") << QByteArray("/%2e%2e/x") << QStringLiteral("/../x")
-                                             << QByteArray("/../x");
+        QTest::addRow("slashes collapse")
+            << QByteArray("//evil.example/x") << QStringLiteral("/evil.example/x")
+            << QByteArray("/evil.example/x");
+        QTest::addRow("encoded dots decode")
+            << QByteArray("/%2e%2e/x") << QStringLiteral("/../x") << QByteArray("/../x");
         QTest::addRow("encoded slash splits")
             << QByteArray("/a%2F..%2Fb") << QStringLiteral("/a/../b") << QByteArray("/a/../b");
         QTest::addRow("malformed escape kept")
@@ -229,17 +227,17 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("path");
         QTest::addColumn<int>("decision");
         using D = WorkerFirstRules::Decision;
-        const QVariant patterns =
-            QStringList{QStringLiteral("/api/*"), QStringLiteral("!/api/docs/*"),
-                        QStringLiteral("/exact")};
-        QTest::addRow("default") << QVariant(false) << QByteArray("/api/x") << int(D::AssetsIfFound);
+        const QVariant patterns = QStringList{
+            QStringLiteral("/api/*"), QStringLiteral("!/api/docs/*"), QStringLiteral("/exact")};
+        QTest::addRow("default") << QVariant(false) << QByteArray("/api/x")
+                                 << int(D::AssetsIfFound);
         QTest::addRow("true") << QVariant(true) << QByteArray("/anything") << int(D::Worker);
         QTest::addRow("pattern") << patterns << QByteArray("/api/api1") << int(D::Worker);
         QTest::addRow("pattern, deeper") << patterns << QByteArray("/api/a/b") << int(D::Worker);
-        QTest::addRow("pattern needs its slash") << patterns << QByteArray("/api")
-                                                 << int(D::AssetsIfFound);
-        QTest::addRow("negated wins") << patterns << QByteArray("/api/docs/intro")
-                                      << int(D::Assets);
+        QTest::addRow("pattern needs its slash")
+            << patterns << QByteArray("/api") << int(D::AssetsIfFound);
+        QTest::addRow("negated wins")
+            << patterns << QByteArray("/api/docs/intro") << int(D::Assets);
         QTest::addRow("exact") << patterns << QByteArray("/exact") << int(D::Worker);
         QTest::addRow("exact only") << patterns << QByteArray("/exactly") << int(D::AssetsIfFound);
         QTest::addRow("no match") << patterns << QByteArray("/about") << int(D::AssetsIfFound);

@@ -48,7 +48,8 @@ class TestStaticAssets final : public QObject
     }
     // A fresh project with these assets settings (directory ./dist) and the demo's KV and
     // service bindings, served on a free port.
-    void serve(QJsonObject assets = {}, const QString &compatibilityDate = QStringLiteral("2025-06-01"))
+    void serve(QJsonObject assets = {},
+               const QString &compatibilityDate = QStringLiteral("2025-06-01"))
     {
         m_server.reset();
         assets.insert(QStringLiteral("directory"), QStringLiteral("./dist"));
@@ -141,7 +142,8 @@ private Q_SLOTS:
         QCOMPARE(page.status, 200);
         QVERIFY(page.body.contains("<title>EdgeDesk</title>"));
         QVERIFY(page.header("content-security-policy").contains("script-src 'self'"));
-        QCOMPARE(request(port(), "GET", "/page.html").status, 404); // the project's dist is not used
+        QCOMPARE(request(port(), "GET", "/page.html").status,
+                 404); // the project's dist is not used
     }
 
     void changesOnDiskAreServedAtOnce()
@@ -174,8 +176,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("status");
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QByteArray>("contentRange");
-        QTest::addRow("first four") << QByteArray("bytes=0-3") << 206 << QByteArray("0123")
-                                    << QByteArray("bytes 0-3/10");
+        QTest::addRow("first four")
+            << QByteArray("bytes=0-3") << 206 << QByteArray("0123") << QByteArray("bytes 0-3/10");
         QTest::addRow("open end") << QByteArray("bytes=7-") << 206 << QByteArray("789")
                                   << QByteArray("bytes 7-9/10");
         QTest::addRow("suffix") << QByteArray("bytes=-2") << 206 << QByteArray("89")
@@ -184,10 +186,10 @@ private Q_SLOTS:
             << QByteArray("bytes=5-99") << 206 << QByteArray("56789") << QByteArray("bytes 5-9/10");
         QTest::addRow("outside") << QByteArray("bytes=10-") << 416 << QByteArray()
                                  << QByteArray("bytes */10");
-        QTest::addRow("other unit: whole") << QByteArray("items=0-1") << 200
-                                           << QByteArray("0123456789") << QByteArray();
-        QTest::addRow("several: whole") << QByteArray("bytes=0-1,4-5") << 200
-                                        << QByteArray("0123456789") << QByteArray();
+        QTest::addRow("other unit: whole")
+            << QByteArray("items=0-1") << 200 << QByteArray("0123456789") << QByteArray();
+        QTest::addRow("several: whole")
+            << QByteArray("bytes=0-1,4-5") << 200 << QByteArray("0123456789") << QByteArray();
     }
     void ranges()
     {
@@ -225,10 +227,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("location");
         QTest::addRow("file") << QByteArray("/page") << 200 << QByteArray();
         QTest::addRow(".html dropped") << QByteArray("/page.html") << 307 << QByteArray("/page");
-        QTest::addRow("query kept") << QByteArray("/page.html?x=1&y=%20") << 307
-                                    << QByteArray("/page?x=1&y=%20");
-        QTest::addRow("folder gets its slash") << QByteArray("/docs") << 307
-                                               << QByteArray("/docs/");
+        QTest::addRow("query kept")
+            << QByteArray("/page.html?x=1&y=%20") << 307 << QByteArray("/page?x=1&y=%20");
+        QTest::addRow("folder gets its slash")
+            << QByteArray("/docs") << 307 << QByteArray("/docs/");
         QTest::addRow("folder index") << QByteArray("/docs/") << 200 << QByteArray();
         QTest::addRow("index.html") << QByteArray("/index.html") << 307 << QByteArray("/");
         QTest::addRow("double slash collapses, never off-site")
@@ -259,10 +261,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<int>("status");
         QTest::addColumn<QByteArray>("body");
-        QTest::addRow("none: JSON") << QStringLiteral("none") << QByteArray("/missing") << 404
-                                    << QByteArray();
-        QTest::addRow("404-page") << QStringLiteral("404-page") << QByteArray("/a/b/missing")
-                                  << 404 << QByteArray("<p>custom not found</p>");
+        QTest::addRow("none: JSON")
+            << QStringLiteral("none") << QByteArray("/missing") << 404 << QByteArray();
+        QTest::addRow("404-page") << QStringLiteral("404-page") << QByteArray("/a/b/missing") << 404
+                                  << QByteArray("<p>custom not found</p>");
         QTest::addRow("single-page-application")
             << QStringLiteral("single-page-application") << QByteArray("/deep/link/7") << 200
             << QByteArray("<!doctype html><title>home</title>");
@@ -317,7 +319,8 @@ private Q_SLOTS:
         QTest::addRow("double-encoded") << QByteArray("/%252e%252e/secret.txt");
         QTest::addRow("backslash") << QByteArray("/..%5csecret.txt");
         QTest::addRow("nul byte") << QByteArray("/app.js%00.html");
-        QTest::addRow("absolute inside") << QByteArray("/" + QDir::rootPath().toLatin1() + "etc/passwd");
+        QTest::addRow("absolute inside")
+            << QByteArray("/" + QDir::rootPath().toLatin1() + "etc/passwd");
         QTest::addRow("symlink to a file outside") << QByteArray("/link-out.txt");
         QTest::addRow("symlink to a folder outside") << QByteArray("/dir-out/secret.txt");
         QTest::addRow("dotfile") << QByteArray("/.env");
@@ -386,8 +389,9 @@ private Q_SLOTS:
                  QStringLiteral("demo-key"));
         QCOMPARE(request(port(), "GET", "/page").body, QByteArray("<p>page</p>"));
 
-        serve(QJsonObject{{QStringLiteral("run_worker_first"),
-                           QJsonArray{QStringLiteral("/kv*"), QStringLiteral("!/worker/hidden*")}}});
+        serve(
+            QJsonObject{{QStringLiteral("run_worker_first"),
+                         QJsonArray{QStringLiteral("/kv*"), QStringLiteral("!/worker/hidden*")}}});
         QCOMPARE(request(port(), "GET", "/kv").json().value(QStringLiteral("key")).toString(),
                  QStringLiteral("demo-key"));
         QCOMPARE(request(port(), "GET", "/worker/hello").header("content-type"),
@@ -408,8 +412,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("compatibilityDate");
         QTest::addColumn<QByteArray>("fetchMode");
         QTest::addColumn<bool>("page");
-        QTest::addRow("navigation") << QStringLiteral("2025-06-01") << QByteArray("navigate")
-                                    << true;
+        QTest::addRow("navigation")
+            << QStringLiteral("2025-06-01") << QByteArray("navigate") << true;
         QTest::addRow("fetch") << QStringLiteral("2025-06-01") << QByteArray("cors") << false;
         QTest::addRow("no header") << QStringLiteral("2025-06-01") << QByteArray() << false;
         QTest::addRow("navigation before 2025-04-01")
@@ -420,11 +424,11 @@ private Q_SLOTS:
         QFETCH(QString, compatibilityDate);
         QFETCH(QByteArray, fetchMode);
         QFETCH(bool, page);
-        serve(QJsonObject{{QStringLiteral("not_found_handling"),
-                           QStringLiteral("single-page-application")},
-                          {QStringLiteral("run_worker_first"),
-                           QJsonArray{QStringLiteral("/worker/*")}}},
-              compatibilityDate);
+        serve(
+            QJsonObject{
+                {QStringLiteral("not_found_handling"), QStringLiteral("single-page-application")},
+                {QStringLiteral("run_worker_first"), QJsonArray{QStringLiteral("/worker/*")}}},
+            compatibilityDate);
         Headers headers;
         if (!fetchMode.isEmpty())
             headers.append({"Sec-Fetch-Mode", fetchMode});

@@ -76,12 +76,12 @@ private Q_SLOTS:
                               << int(ImageFormat::Jpeg) << true;
         QTest::addRow("no Accept") << QByteArray("") << QByteArray() << int(ImageFit::Cover)
                                    << int(ImageFormat::Jpeg) << true;
-        QTest::addRow("explicit format wins") << QByteArray("format=png") << browser
-                                              << int(ImageFit::Cover) << int(ImageFormat::Png)
-                                              << false;
-        QTest::addRow("explicit fit wins") << QByteArray("fit=contain") << QByteArray()
-                                           << int(ImageFit::Contain) << int(ImageFormat::Jpeg)
-                                           << true;
+        QTest::addRow("explicit format wins")
+            << QByteArray("format=png") << browser << int(ImageFit::Cover) << int(ImageFormat::Png)
+            << false;
+        QTest::addRow("explicit fit wins")
+            << QByteArray("fit=contain") << QByteArray() << int(ImageFit::Contain)
+            << int(ImageFormat::Jpeg) << true;
     }
     void routeDefaultsFitAndFormat()
     {

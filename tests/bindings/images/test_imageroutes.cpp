@@ -412,7 +412,8 @@ private Q_SLOTS:
         else
             QVERIFY(r.body.startsWith("\xff\xd8\xff"));
         // The default fit, cover, fills the 100x100 box unless the query gives a width alone.
-        QCOMPARE(decodedSize(r.body), query.startsWith("width=") ? QSize(100, 75) : QSize(100, 100));
+        QCOMPARE(decodedSize(r.body),
+                 query.startsWith("width=") ? QSize(100, 75) : QSize(100, 100));
     }
 
     void autoFormatsHaveTheirOwnEtags()
