@@ -41,12 +41,12 @@
  *          kv-result-error, kv-result-body (the answer), kv-value (the value, parsed once more
  *          when it is JSON), kv-curl, kv-curl-copy.
  */
-import {initAi} from './ai.js';
-import {initApi} from './api.js';
-import {initCmd} from './cmd.js';
-import {initImage} from './image.js';
-import {initKv} from './kv.js';
-import {$, wireCopy} from './lib.js';
+import { $, wireCopy } from './lib.js';
+import { initApi } from './api.js';
+import { initImage } from './image.js';
+import { initAi } from './ai.js';
+import { initCmd } from './cmd.js';
+import { initKv } from './kv.js';
 
 function initNav() {
   const links = [...document.querySelectorAll('.nav a[href^="#"]')];
@@ -89,8 +89,7 @@ function initNav() {
 
 function init() {
   $('server-origin').textContent = location.host || location.origin;
-  for (const prefix of ['api', 'image', 'ai', 'cmd', 'kv'])
-      wireCopy(`${prefix}-curl-copy`, `${prefix}-curl`);
+  for (const prefix of ['api', 'image', 'ai', 'cmd', 'kv']) wireCopy(`${prefix}-curl-copy`, `${prefix}-curl`);
   initNav();
   initApi();
   initImage();
