@@ -1,6 +1,6 @@
 // Section 5: the MY_KV namespace through GET /kv, the demo Worker's contract:
 // {"key": "...", "value": "<the value as text>" | null}.
-import { $, ResultPanel, curlCommand, errorFromBody, query, renderBody, renderJson, tryParseJson } from './lib.js';
+import { $, ResultPanel, curlCommand, query, renderJson, tryParseJson } from './lib.js';
 
 export function initKv() {
   const panel = new ResultPanel('kv');
@@ -35,26 +35,17 @@ export function initKv() {
     kind.textContent = '—';
     delete kind.dataset.kind;
     btn.disabled = true;
-    const t0 = performance.now();
-    try {
-      const res = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-      const text = await res.text();
-      const parsed = tryParseJson(text);
-      panel.setStatus(res.status);
-      panel.setTime(performance.now() - t0);
-      renderBody(body, parsed.ok ? parsed.value : undefined, text);
+    const answer = await panel.getJson(path, body);
+    if (answer) {
+      const { res, text, parsed } = answer;
       if (res.ok && parsed.ok && parsed.value && 'value' in parsed.value) {
         showValue(parsed.value.value);
         panel.finish('done');
       } else {
-        panel.showError(errorFromBody(res.status, parsed.value, text));
-        panel.finish('error');
+        panel.failWith(res.status, parsed.value, text);
       }
-    } catch (err) {
-      panel.failNetwork(err, performance.now() - t0);
-    } finally {
-      btn.disabled = false;
     }
+    btn.disabled = false;
   }
 
   form.addEventListener('submit', (event) => {

@@ -2,17 +2,13 @@
 // from its folder and driven in Qt WebEngine: deep links, in-page navigation, the page's fetch
 // calls to /kv and /api/api1 read back from the DOM, an inline script that runs because the
 // project's pages get no Content-Security-Policy, and the 404 page of a 404-page project.
+#include "pagedriver.h"
 #include "sectiontest.h"
-#include "webscript.h"
 
 #include <QApplication>
 #include <QDir>
-#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QWebEnginePage>
-#include <QWebEngineProfile>
-#include <QWebEngineView>
 
 using namespace edgedesk;
 using namespace edgedesk::test;
@@ -23,47 +19,12 @@ class TestProjectFrontend final : public QObject
 
     QTemporaryDir m_dir;
     std::unique_ptr<TestServer> m_server;
-    QWebEngineProfile *m_profile = nullptr;
-    QWebEngineView *m_view = nullptr;
+    std::unique_ptr<PageDriver> m_page;
 
     static QString fixture() { return sourceDir() + QStringLiteral("/tests/fixtures/project"); }
-    QWebEnginePage *page() const { return m_view->page(); }
-    QVariant js(const QString &script) { return runScript(page(), script); }
-    QString text(const char *id)
+    bool ready() const
     {
-        return js(QStringLiteral("document.getElementById('%1')?.textContent ?? ''")
-                      .arg(QLatin1String(id)))
-            .toString();
-    }
-    QString data(const char *id, const char *key)
-    {
-        return js(QStringLiteral("document.getElementById('%1')?.dataset['%2'] ?? ''")
-                      .arg(QLatin1String(id), QLatin1String(key)))
-            .toString();
-    }
-    // Loads `url`; false when it did not load, or loaded with an HTTP error and `httpError` is
-    // false (Qt WebEngine reports a 404 page as a failed load, although it shows it).
-    bool open(const QUrl &url, bool httpError = false)
-    {
-        QSignalSpy loaded(m_view, &QWebEngineView::loadFinished);
-        m_view->setUrl(url);
-        return loaded.wait(30000) && (httpError || loaded.first().first().toBool());
-    }
-    bool click(const char *id)
-    {
-        return js(QStringLiteral("(() => { const e = document.getElementById('%1'); "
-                                 "if (!e) return false; e.click(); return true; })()")
-                      .arg(QLatin1String(id)))
-            .toBool();
-    }
-    QString waitForOutput(const char *id)
-    {
-        waitForScript(page(),
-                      QStringLiteral("['done','error'].includes(document.getElementById('%1')"
-                                     ".dataset.state)")
-                          .arg(QLatin1String(id)),
-                      40000);
-        return data(id, "state");
+        return m_page->waitFor(QStringLiteral("document.documentElement.dataset.ready === 'true'"));
     }
 
 private Q_SLOTS:
@@ -77,77 +38,74 @@ private Q_SLOTS:
         QVERIFY2(m_server->start(), qPrintable(m_server->lastError()));
         QCOMPARE(m_server->host().config().name, QStringLiteral("fixture-project"));
 
-        m_profile = new QWebEngineProfile(this); // off the record: nothing cached between runs
-        m_view = new QWebEngineView;
-        m_view->setPage(new QWebEnginePage(m_profile, m_view));
-        m_view->resize(1024, 768);
-        m_view->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_view));
+        m_page = std::make_unique<PageDriver>(QSize(1024, 768));
+        QVERIFY(m_page->exposed());
     }
     void cleanupTestCase()
     {
-        delete m_view; // before its profile
-        m_view = nullptr;
+        m_page.reset();
         m_server.reset();
     }
 
     void deepLinkOpensTheApplication()
     {
-        QVERIFY(open(m_server->url(QStringLiteral("/docs/getting-started"))));
-        QVERIFY(waitForScript(page(), QStringLiteral("document.documentElement.dataset.ready === "
-                                                     "'true'")));
-        QCOMPARE(m_view->title(), QStringLiteral("Fixture project"));
-        QCOMPARE(text("view"), QStringLiteral("Docs: getting-started"));
-        QCOMPARE(js(QStringLiteral("location.pathname")).toString(),
+        QVERIFY(m_page->open(m_server->url(QStringLiteral("/docs/getting-started"))));
+        QVERIFY(ready());
+        QCOMPARE(m_page->view()->title(), QStringLiteral("Fixture project"));
+        QCOMPARE(m_page->text(QStringLiteral("view")), QStringLiteral("Docs: getting-started"));
+        QCOMPARE(m_page->js(QStringLiteral("location.pathname")).toString(),
                  QStringLiteral("/docs/getting-started"));
         // The inline script ran: EdgeDesk gave the project's page no CSP.
-        QCOMPARE(js(QStringLiteral("document.documentElement.dataset.inline")).toString(),
+        QCOMPARE(m_page->js(QStringLiteral("document.documentElement.dataset.inline")).toString(),
                  QStringLiteral("ran"));
     }
 
     void navigationInsideThePage()
     {
-        QVERIFY(open(m_server->url(QStringLiteral("/"))));
-        QVERIFY(waitForScript(page(), QStringLiteral("document.documentElement.dataset.ready === "
-                                                     "'true'")));
-        QCOMPARE(text("view"), QStringLiteral("Home"));
-        QVERIFY(click("nav-docs"));
-        QVERIFY(waitForScript(page(), QStringLiteral("document.getElementById('view').dataset.path "
-                                                     "=== '/docs/getting-started'")));
-        QCOMPARE(text("view"), QStringLiteral("Docs: getting-started"));
+        QVERIFY(m_page->open(m_server->url(QStringLiteral("/"))));
+        QVERIFY(ready());
+        QCOMPARE(m_page->text(QStringLiteral("view")), QStringLiteral("Home"));
+        QVERIFY(m_page->click(QStringLiteral("nav-docs")));
+        QVERIFY(m_page->waitFor(QStringLiteral("document.getElementById('view').dataset.path "
+                                               "=== '/docs/getting-started'")));
+        QCOMPARE(m_page->text(QStringLiteral("view")), QStringLiteral("Docs: getting-started"));
     }
 
     void pageReadsKvThroughTheWorkerContract()
     {
-        QVERIFY(open(m_server->url(QStringLiteral("/"))));
-        QVERIFY(waitForScript(page(), QStringLiteral("document.documentElement.dataset.ready === "
-                                                     "'true'")));
-        QVERIFY(click("kv-btn"));
-        QCOMPARE(waitForOutput("kv-output"), QStringLiteral("done"));
-        QCOMPARE(data("kv-output", "status"), QStringLiteral("200"));
-        QCOMPARE(text("kv-output"), QStringLiteral("demo-key: Hello from the MY_KV namespace"));
+        QVERIFY(m_page->open(m_server->url(QStringLiteral("/"))));
+        QVERIFY(ready());
+        QVERIFY(m_page->click(QStringLiteral("kv-btn")));
+        QCOMPARE(m_page->waitForState(QStringLiteral("kv-output")), QStringLiteral("done"));
+        QCOMPARE(m_page->data(QStringLiteral("kv-output"), QStringLiteral("status")),
+                 QStringLiteral("200"));
+        QCOMPARE(m_page->text(QStringLiteral("kv-output")),
+                 QStringLiteral("demo-key: Hello from the MY_KV namespace"));
     }
 
     void pageCallsTheApiContainer()
     {
-        QVERIFY(open(m_server->url(QStringLiteral("/"))));
-        QVERIFY(waitForScript(page(), QStringLiteral("document.documentElement.dataset.ready === "
-                                                     "'true'")));
-        QVERIFY(click("api-btn"));
-        const QString state = waitForOutput("api-output");
-        if (state == QLatin1String("error") && data("api-output", "status") == QLatin1String("503"))
-            QSKIP(qPrintable(QStringLiteral("/api answers 503 here: ") + text("api-output")));
+        QVERIFY(m_page->open(m_server->url(QStringLiteral("/"))));
+        QVERIFY(ready());
+        QVERIFY(m_page->click(QStringLiteral("api-btn")));
+        const QString state = m_page->waitForState(QStringLiteral("api-output"));
+        if (state == QLatin1String("error") &&
+            m_page->data(QStringLiteral("api-output"), QStringLiteral("status")) ==
+                QLatin1String("503"))
+            QSKIP(qPrintable(QStringLiteral("/api answers 503 here: ") +
+                             m_page->text(QStringLiteral("api-output"))));
         QCOMPARE(state, QStringLiteral("done"));
-        QVERIFY2(text("api-output").contains(QStringLiteral("Hello from API 1")),
-                 qPrintable(text("api-output")));
+        QVERIFY2(
+            m_page->text(QStringLiteral("api-output")).contains(QStringLiteral("Hello from API 1")),
+            qPrintable(m_page->text(QStringLiteral("api-output"))));
     }
 
     void folderPagesGetTheirSlash()
     {
-        QVERIFY(open(m_server->url(QStringLiteral("/docs/guide"))));
-        QCOMPARE(js(QStringLiteral("location.pathname")).toString(),
+        QVERIFY(m_page->open(m_server->url(QStringLiteral("/docs/guide"))));
+        QCOMPARE(m_page->js(QStringLiteral("location.pathname")).toString(),
                  QStringLiteral("/docs/guide/"));
-        QCOMPARE(text("guide"), QStringLiteral("Guide"));
+        QCOMPARE(m_page->text(QStringLiteral("guide")), QStringLiteral("Guide"));
     }
 
     void notFoundPageOfA404PageProject()
@@ -171,10 +129,11 @@ private Q_SLOTS:
         const HttpReply missing = request(server.port(), "GET", "/no/such/page");
         QCOMPARE(missing.status, 404);
         QCOMPARE(missing.header("content-type"), QByteArray("text/html; charset=utf-8"));
-        QVERIFY(open(server.url(QStringLiteral("/no/such/page")), true));
-        QVERIFY(waitForScript(page(), QStringLiteral("!!document.getElementById('not-found')")));
-        QCOMPARE(m_view->title(), QStringLiteral("Not found"));
-        QCOMPARE(text("not-found"), QStringLiteral("This page does not exist"));
+        QVERIFY(m_page->open(server.url(QStringLiteral("/no/such/page")), true));
+        QVERIFY(m_page->waitFor(QStringLiteral("!!document.getElementById('not-found')")));
+        QCOMPARE(m_page->view()->title(), QStringLiteral("Not found"));
+        QCOMPARE(m_page->text(QStringLiteral("not-found")),
+                 QStringLiteral("This page does not exist"));
     }
 };
 
