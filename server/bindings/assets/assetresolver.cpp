@@ -1,8 +1,8 @@
 #include "bindings/assets/assetresolver.h"
 
-#include <QRegularExpression>
 #include <QStringDecoder>
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -244,6 +244,9 @@ AssetIntent AssetResolver::resolve(const QString &path, NotFoundHandling notFoun
 
 QString AssetResolver::decodePath(const QByteArray &rawPath)
 {
+    // Most paths have nothing to decode or collapse.
+    if (!rawPath.contains('%') && !rawPath.contains("//"))
+        return QString::fromLatin1(rawPath);
     QString decoded;
     decoded.reserve(rawPath.size());
     const QList<QByteArray> segments = rawPath.split('/');
@@ -262,13 +265,19 @@ QString AssetResolver::decodePath(const QByteArray &rawPath)
         const QString text = utf8.decode(bytes);
         decoded += (malformed || utf8.hasError()) ? QString::fromLatin1(raw) : text;
     }
-    static const QRegularExpression slashes(QStringLiteral("/{2,}"));
-    decoded.replace(slashes, QStringLiteral("/"));
+    while (decoded.contains(QLatin1String("//")))
+        decoded.replace(QLatin1String("//"), QLatin1String("/"));
     return decoded;
 }
 
 QByteArray AssetResolver::encodePath(const QString &path)
 {
+    const auto unreserved = [](QChar c) {
+        return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
+               QStringView(u"/-_.!~*'()").contains(c);
+    };
+    if (std::all_of(path.cbegin(), path.cend(), unreserved))
+        return path.toLatin1();
     QByteArray encoded;
     const QStringList segments = path.split(QLatin1Char('/'));
     for (qsizetype i = 0; i < segments.size(); ++i) {

@@ -74,12 +74,6 @@ HttpResponse AssetStore::answer(const QString &path, int status, const AssetRequ
     if (!body)
         return HttpResponse::error(QStringLiteral("not_found"),
                                    QStringLiteral("asset %1 is gone").arg(path.left(300)));
-    auto withHeaders = [&](HttpResponse response) {
-        response.header("ETag", body->etag);
-        response.header("Cache-Control", kCacheControl);
-        return response;
-    };
-    const QByteArray contentType = contentTypeFor(path);
     if (!request.ifNoneMatch.isEmpty() &&
         HttpFields::etagMatches(request.ifNoneMatch, body->etag)) {
         HttpResponse notModified = HttpResponse::notModified(body->etag);
@@ -110,8 +104,10 @@ HttpResponse AssetStore::answer(const QString &path, int status, const AssetRequ
                 QStringLiteral("%1 changed while it was read; ask again").arg(path.left(300)));
         bytes = *read;
     }
-    HttpResponse response = withHeaders(HttpResponse::bytes(
-        range.kind == ByteRange::Part ? 206 : status, contentType, std::move(bytes)));
+    HttpResponse response = HttpResponse::bytes(range.kind == ByteRange::Part ? 206 : status,
+                                                contentTypeFor(path), std::move(bytes));
+    response.header("ETag", body->etag);
+    response.header("Cache-Control", kCacheControl);
     if (request.headOnly)
         response.headLength = count;
     if (status == 200)
