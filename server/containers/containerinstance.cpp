@@ -9,10 +9,8 @@
 #include "containers/programlocator.h"
 #include "containers/sandbox.h"
 #include "upstream/httpforwarder.h"
-#include "util/tempfolders.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QPointer>
@@ -59,23 +57,6 @@ QString jsonText(const QJsonValue &value)
     return QString::fromUtf8(value.isArray()
                                  ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
                                  : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-}
-
-// A private folder (0700) for the instances' Unix-domain sockets, made on first use and removed
-// at exit (or, after a crash, by the next EdgeDesk); empty if it cannot be made (the instances
-// are then reached over TCP only).
-QString socketFolder()
-{
-    static const QString folder = [] {
-        removeTempFoldersOfGoneProcesses(QDir::tempPath(), QStringLiteral("edgedesk-sockets"));
-        const QString made = makeProcessTempFolder(QDir::tempPath(), QStringLiteral("edgedesk-sockets"));
-        if (!made.isEmpty()) {
-            static QString removeAtExit = made;
-            std::atexit([] { QDir(removeAtExit).removeRecursively(); });
-        }
-        return made;
-    }();
-    return folder;
 }
 
 // Parses "listening on 127.0.0.1:<port>", the line our programs print once they listen.
@@ -270,7 +251,7 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
     m_unixSocket.clear();
     m_unixListening = false;
     QString socketDir;
-    if (const QString folder = socketFolder(); !folder.isEmpty()) {
+    if (const QString folder = m_manager->socketFolder(); !folder.isEmpty()) {
         socketDir = folder + QLatin1Char('/') + QString(m_logSource).replace(QLatin1Char('/'),
                                                                            QLatin1Char('-'));
         const QByteArray native = QFile::encodeName(socketDir);
@@ -294,7 +275,7 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
         if (!socketDir.isEmpty())
             spec.binds.append({socketDir, socketDir, true, false});
         spec.limits = ContainerClass::limitsFor(config.instanceType);
-        m_sandbox = std::make_unique<Sandbox>(spec, *probe);
+        m_sandbox = std::make_unique<Sandbox>(m_manager->sandboxHost(), spec);
         if (const Status prepared = m_sandbox->prepare(); !prepared) {
             delete m_process;
             m_process = nullptr;

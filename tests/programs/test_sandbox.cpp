@@ -1,4 +1,5 @@
 #include "containers/sandbox.h"
+#include "containers/sandboxarguments.h"
 #include "programprocess.h"
 #include "testsupport.h"
 
@@ -9,7 +10,6 @@
 #include <QThread>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QScopeGuard>
 #include <QTest>
 
 #include <cerrno>
@@ -42,6 +42,7 @@ private Q_SLOTS:
     void rlimitFallbackCapsProcesses();
 
 private:
+    SandboxHost m_host;
     SandboxProbe m_probe;
 };
 
@@ -54,6 +55,14 @@ QStringList valuesAfter(const QStringList &args, const QString &option, int coun
     if (at < 0 || at + count >= args.size())
         return {};
     return args.mid(at + 1, count);
+}
+
+// A probe with the bwrap options given, for the command line alone.
+SandboxProbe bwrapWith(bool disableUserns)
+{
+    SandboxProbe probe;
+    probe.disableUserns = disableUserns;
+    return probe;
 }
 
 bool containsSequence(const QStringList &args, const QStringList &sequence)
@@ -70,7 +79,7 @@ bool containsSequence(const QStringList &args, const QStringList &sequence)
 void TestSandbox::initTestCase()
 {
     // As root, also try bwrap as an unprivileged host uid (what command-runner does).
-    m_probe = Sandbox::probe(::geteuid() == 0 ? std::optional<quint32>(3999990) : std::nullopt);
+    m_probe = m_host.runProbe(::geteuid() == 0 ? std::optional<quint32>(3999990) : std::nullopt);
 }
 
 void TestSandbox::argumentsIsolateByDefault()
@@ -78,7 +87,7 @@ void TestSandbox::argumentsIsolateByDefault()
     SandboxSpec spec;
     spec.program = QStringLiteral("/bin/sh");
     spec.arguments = {QStringLiteral("-c"), QStringLiteral("echo hi")};
-    const QStringList args = Sandbox::bwrapArguments(spec, QStringLiteral("/staging"), true);
+    const QStringList args = SandboxArguments::bwrap(spec, QStringLiteral("/staging"), bwrapWith(true));
 
     for (const char *flag : {"--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                              "--unshare-cgroup-try", "--unshare-net", "--disable-userns",
@@ -128,7 +137,7 @@ void TestSandbox::argumentsWithNetworkAndBinds()
                    QStringLiteral("/opt/edgedesk/api-backend"), false, false},
                   {QStringLiteral("/var/lib/x"), QStringLiteral("/data"), true, false},
                   {QStringLiteral("/maybe"), QStringLiteral("/maybe"), false, true}};
-    const QStringList args = Sandbox::bwrapArguments(spec, QStringLiteral("/staging"), false);
+    const QStringList args = SandboxArguments::bwrap(spec, QStringLiteral("/staging"), bwrapWith(false));
     QVERIFY(!args.contains(QStringLiteral("--unshare-net")));
     QVERIFY(!args.contains(QStringLiteral("--disable-userns")));
     QVERIFY(containsSequence(
@@ -153,7 +162,7 @@ void TestSandbox::stagedFilesNameTheSandboxUser()
 {
     SandboxSpec spec;
     spec.files.insert(QStringLiteral("/etc/edgedesk.conf"), "x=1\n");
-    QList<Sandbox::StagedFile> files = Sandbox::stagedFiles(spec);
+    QList<SandboxEtc::StagedFile> files = SandboxEtc::stagedFiles(spec);
     QMap<QString, QByteArray> byDestination;
     for (const auto &file : files)
         byDestination.insert(file.destination, file.content);
@@ -165,7 +174,7 @@ void TestSandbox::stagedFilesNameTheSandboxUser()
     QVERIFY(!byDestination.contains(QStringLiteral("/etc/resolv.conf")));
 
     spec.network = true;
-    files = Sandbox::stagedFiles(spec);
+    files = SandboxEtc::stagedFiles(spec);
     bool resolv = false;
     for (const auto &file : files)
         resolv = resolv || file.destination == QLatin1String("/etc/resolv.conf");
@@ -176,9 +185,9 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
 {
     // A stand-in for the host's /etc, changed the way dpkg, update-alternatives and ldconfig
     // change theirs.
-    QTemporaryDir host;
-    QVERIFY(host.isValid());
-    const QString etc = host.path();
+    QTemporaryDir hostEtc;
+    QVERIFY(hostEtc.isValid());
+    const QString etc = hostEtc.path();
     QVERIFY(QDir(etc).mkdir(QStringLiteral("alternatives")));
     QVERIFY(QFile::link(QStringLiteral("/usr/bin/mawk"), etc + QStringLiteral("/alternatives/awk")));
     QVERIFY(QFile::link(QStringLiteral("/usr/share/zoneinfo/Etc/UTC"),
@@ -196,11 +205,13 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
     // Copies of entries changed within the last seconds are not reused (coarse file times):
     // let these settle so that reuse can be checked.
     QThread::sleep(3);
-    Sandbox::setHostEtcDirectory(etc);
-    const auto cleanup = qScopeGuard([] { Sandbox::setHostEtcDirectory(QString()); });
+    SandboxHost host({QDir::tempPath(), etc});
     SandboxProbe probe = m_probe;
     probe.bwrapPath = QStringLiteral("/usr/bin/bwrap"); // prepare() only checks it is set
     probe.containment = Containment::SharedUid;         // no cgroup needed here
+    probe.cgroupParent.clear();
+    probe.memoryCgroupParent.clear();
+    host.setProbe(probe);
     SandboxSpec spec;
     spec.files.insert(QStringLiteral("/etc/edgedesk.conf"), "x=1\n");
     spec.files.insert(QStringLiteral("/opt/data/conf"), "y=2\n");
@@ -209,7 +220,7 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
     };
 
-    Sandbox first(spec, probe);
+    Sandbox first(host, spec);
     QVERIFY(first.prepare().ok());
     const QString staged = first.stagingPath() + QStringLiteral("/etc");
     QCOMPARE(QFileInfo(staged + QStringLiteral("/alternatives/awk")).symLinkTarget(),
@@ -235,12 +246,11 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
                  (QFileDevice::WriteGroup | QFileDevice::WriteOther),
              QFileDevice::Permissions());
     // A file meant outside /etc keeps a bind of its own.
-    const QStringList args =
-        Sandbox::bwrapArguments(spec, first.stagingPath(), m_probe.disableUserns);
+    const QStringList args = SandboxArguments::bwrap(spec, first.stagingPath(), m_probe);
     QVERIFY(args.contains(QStringLiteral("/opt/data/conf")));
 
     // Unchanged host: the same staged folder is reused.
-    Sandbox same(spec, probe);
+    Sandbox same(host, spec);
     QVERIFY(same.prepare().ok());
     QCOMPARE(same.stagingPath(), first.stagingPath());
 
@@ -251,11 +261,11 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
     QVERIFY(QFile::remove(etc + QStringLiteral("/localtime")));
     QVERIFY(QFile::link(QStringLiteral("/usr/share/zoneinfo/Europe/Paris"),
                         etc + QStringLiteral("/localtime")));
-    Sandbox refreshed(spec, probe);
+    Sandbox refreshed(host, spec);
     QVERIFY(refreshed.prepare().ok());
     QVERIFY(refreshed.stagingPath() != first.stagingPath());
     // Changed just now: this copy is not reused, the next sandbox copies again.
-    Sandbox again(spec, probe);
+    Sandbox again(host, spec);
     QVERIFY(again.prepare().ok());
     QVERIFY(again.stagingPath() != refreshed.stagingPath());
     const QString fresh = refreshed.stagingPath() + QStringLiteral("/etc");
@@ -268,7 +278,7 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
 
     // A removed entry disappears from the next copy.
     QVERIFY(QFile::remove(etc + QStringLiteral("/alternatives/awk")));
-    Sandbox removed(spec, probe);
+    Sandbox removed(host, spec);
     QVERIFY(removed.prepare().ok());
     QVERIFY(!QFileInfo(removed.stagingPath() + QStringLiteral("/etc/alternatives/awk")).isSymLink());
     QVERIFY(QFileInfo(removed.stagingPath() + QStringLiteral("/etc/alternatives/vi")).isSymLink());
@@ -285,7 +295,7 @@ void TestSandbox::sandboxSeesTheStagedEtc()
         QStringLiteral("ls /etc; awk 'BEGIN { print 6 * 7 }'; id -un; touch /etc/x 2>/dev/null "
                        "&& echo writable; cat /etc/shadow 2>/dev/null; readlink /etc/localtime "
                        ">/dev/null && echo localtime")};
-    Sandbox sandbox(spec, m_probe);
+    Sandbox sandbox(m_host, spec);
     QVERIFY(sandbox.prepare().ok());
     QProcess process;
     sandbox.configure(process);
@@ -339,7 +349,7 @@ void TestSandbox::runsApiBackendInItsOwnSandbox()
 
     QString cgroup;
     {
-        Sandbox sandbox(spec, m_probe);
+        Sandbox sandbox(m_host, spec);
         const Status prepared = sandbox.prepare();
         QVERIFY2(prepared.ok(), prepared.ok() ? "" : qPrintable(prepared.error().message));
         cgroup = sandbox.cgroupPath();
@@ -392,7 +402,7 @@ void TestSandbox::killAllEndsTheSandbox()
     SandboxSpec spec;
     spec.program = QStringLiteral("/bin/sh");
     spec.arguments = {QStringLiteral("-c"), QStringLiteral("sleep 200.5 & sleep 200.25")};
-    Sandbox sandbox(spec, m_probe);
+    Sandbox sandbox(m_host, spec);
     QVERIFY(sandbox.prepare().ok());
     QProcess process;
     sandbox.configure(process);
@@ -414,6 +424,7 @@ void TestSandbox::rlimitFallbackCapsProcesses()
     SandboxProbe withoutCgroup = m_probe;
     withoutCgroup.containment = Containment::DedicatedUid;
     withoutCgroup.cgroupParent.clear();
+    withoutCgroup.memoryCgroupParent.clear();
     SandboxSpec spec;
     spec.hostUid = 3999990;
     spec.hostGid = 3999990;
@@ -426,7 +437,9 @@ void TestSandbox::rlimitFallbackCapsProcesses()
                                      "os._exit(0)\n    n += 1\nprint(n)\n")};
     QCOMPARE(withoutCgroup.describeContainment(32, spec.hostUid),
              QStringLiteral("rlimit-nproc=32 (dedicated uid 3999990)"));
-    Sandbox sandbox(spec, withoutCgroup);
+    SandboxHost fallback;
+    fallback.setProbe(withoutCgroup);
+    Sandbox sandbox(fallback, spec);
     QVERIFY(sandbox.prepare().ok());
     QVERIFY(sandbox.cgroupPath().isEmpty());
     QProcess process;
@@ -462,7 +475,7 @@ void TestSandbox::staleStagingFoldersAreRemoved()
         QFile file(dir.filePath(name + QStringLiteral("/etc/passwd")));
         QVERIFY(file.open(QIODevice::WriteOnly));
     }
-    QCOMPARE(Sandbox::removeStaleStagingDirs(temp.path()), 1);
+    QCOMPARE(SandboxEtc::removeStale(temp.path()), 1);
     QVERIFY(!dir.exists(names[0]));
     for (qsizetype i = 1; i < names.size(); ++i)
         QVERIFY2(dir.exists(names[i]), qPrintable(names[i]));
@@ -472,7 +485,7 @@ void TestSandbox::staleStagingFoldersAreRemoved()
     const time_t twoHoursAgo = ::time(nullptr) - 7200;
     const struct utimbuf times = {twoHoursAgo, twoHoursAgo};
     QVERIFY(::utime(oldPath.constData(), &times) == 0);
-    QCOMPARE(Sandbox::removeStaleStagingDirs(temp.path()), 1);
+    QCOMPARE(SandboxEtc::removeStale(temp.path()), 1);
     QVERIFY(!dir.exists(names[3]));
     QVERIFY(dir.exists(names[1]) && dir.exists(names[2]) && dir.exists(names[4]));
 }

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace edgedesk {
+
+// Kernel limits applied to everything a sandbox starts. The rlimits are set in the forked child
+// before exec and inherited by every descendant; maxProcesses is enforced through a pids cgroup
+// when one is available (RLIMIT_NPROC counts every process of a host uid and never binds root).
+struct SandboxLimits
+{
+    qint64 cpuSeconds = 30;
+    qint64 addressSpaceBytes = qint64(512) << 20;
+    qint64 fileSizeBytes = qint64(16) << 20;
+    qint64 openFiles = 256;
+    int maxProcesses = 64;
+    // cgroup v2 memory.max; cgroup v1 memory is not touched (the address-space rlimit applies).
+    qint64 memoryBytes = qint64(512) << 20;
+};
+
+// A host path made visible inside the sandbox.
+struct SandboxBind
+{
+    QString source;
+    QString destination;
+    bool writable = false;
+    bool optional = false; // skipped when the source does not exist
+};
+
+// Everything about one process to run in a sandbox: what to run, as whom, where, and what it
+// sees. Paths are as seen inside the sandbox unless said otherwise.
+struct SandboxSpec
+{
+    QString program; // absolute path inside the sandbox
+    QStringList arguments;
+    // The whole environment of the program (nothing is inherited). PATH, HOME, USER, LOGNAME and
+    // SHELL get sandbox defaults when absent.
+    QMap<QString, QString> environment;
+    bool network = false; // share the host's network namespace (else only a private loopback)
+    quint32 uid = 1000;   // identity inside the sandbox
+    quint32 gid = 1000;
+    QString userName = QStringLiteral("sandbox");
+    QString hostname = QStringLiteral("sandbox");
+    QString workingDirectory = QStringLiteral("/tmp");
+    QList<SandboxBind> binds;
+    QMap<QString, QByteArray> files; // extra read-only files: destination -> content
+    SandboxLimits limits;
+    // Host identity bwrap itself runs as. Only root can switch; absent means the caller's own.
+    // Without it a root caller's sandbox user maps to host uid 0 (powerless, but still root-owned).
+    std::optional<quint32> hostUid;
+    std::optional<quint32> hostGid;
+};
+
+} // namespace edgedesk
