@@ -97,7 +97,7 @@ int main(int argc, char *argv[])
             "error", QStringLiteral("sandbox unavailable, POST /run answers 503: %1").arg(reason));
     } else {
         edgedesk::ProgramRuntime::log(
-            "info", QStringLiteral("sandbox %1, process cap: %2, network %3%4")
+            "info", QStringLiteral("sandbox %1, limits: %2, network %3%4")
                         .arg(probe.version, server.containmentDescription(),
                              settings.network ? QStringLiteral("shared with the host")
                                               : QStringLiteral("off"),

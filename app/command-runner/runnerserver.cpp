@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QPointer>
 #include <QTcpSocket>
 
@@ -106,7 +107,13 @@ QString RunnerServer::unavailableReason() const
 QString RunnerServer::containmentDescription() const
 {
     const SandboxSpec spec = specForSlot(0);
-    return m_host.probe().describeContainment(spec.limits.maxProcesses, spec.hostUid);
+    return m_host.probe().describeLimits(spec.limits, spec.hostUid);
+}
+
+QJsonObject RunnerServer::limits() const
+{
+    const SandboxSpec spec = specForSlot(0);
+    return m_host.probe().limitsJson(spec.limits, spec.hostUid);
 }
 
 SandboxSpec RunnerServer::specForSlot(int slot) const
@@ -115,6 +122,8 @@ SandboxSpec RunnerServer::specForSlot(int slot) const
     spec.network = m_settings.network;
     spec.environment.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
     spec.environment.insert(QStringLiteral("TERM"), QStringLiteral("dumb"));
+    if (m_settings.mode == Sandbox::Mode::Unsandboxed)
+        spec.limits.tmpBytes = 0; // no private /tmp to size
     // A host uid per slot: with the rlimit fallback RLIMIT_NPROC then caps each command alone.
     const bool canSwitch =
         m_settings.mode == Sandbox::Mode::Unsandboxed || m_host.probe().hostUidWorks;
@@ -165,6 +174,7 @@ QByteArray RunnerServer::healthBody() const
                       ProgramRuntime::jsonString(QStringView(sandbox)) + R"(,"containment":)" +
                       ProgramRuntime::jsonString(QStringView(containmentDescription())) +
                       R"(,"network":)" + QByteArray(m_settings.network ? "true" : "false") +
+                      R"(,"limits":)" + QJsonDocument(limits()).toJson(QJsonDocument::Compact) +
                       R"(,"timestamp":)" + QByteArray::number(QDateTime::currentSecsSinceEpoch());
     if (!reason.isEmpty())
         body += R"(,"reason":)" + ProgramRuntime::jsonString(QStringView(reason));

@@ -4,6 +4,7 @@
 #include "containers/sandbox.h"
 #include "programserver.h"
 
+#include <QJsonObject>
 #include <QThread>
 
 #include <array>
@@ -39,7 +40,10 @@ public:
 
     // Why commands cannot run, or empty when they can.
     QString unavailableReason() const;
+    // The limits every command runs under: one line (SandboxProbe::describeLimits()), and the
+    // health answer's "limits" object (SandboxProbe::limitsJson()).
     QString containmentDescription() const;
+    QJsonObject limits() const;
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;

@@ -285,7 +285,7 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
         }
         m_sandbox->configure(*m_process);
         m_class->setContainment(QStringLiteral("%1, %2").arg(
-            probe->version, probe->describeContainment(spec.limits.maxProcesses, std::nullopt)));
+            probe->version, probe->describeLimits(spec.limits, std::nullopt)));
     } else {
         // command-runner sandboxes each command itself; other programs run here only when the
         // class says "sandbox": "none".

@@ -69,7 +69,11 @@ QStringList SandboxArguments::bwrap(const SandboxSpec &spec, const QString &stag
 
     args << hostSystemMounts();
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
-         << QStringLiteral("/dev") << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
+         << QStringLiteral("/dev");
+    // tmpfs pages are host memory: without a size, /tmp could take all of it.
+    if (probe.tmpfsSize && spec.limits.tmpBytes > 0)
+        args << QStringLiteral("--size") << QString::number(spec.limits.tmpBytes);
+    args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
     // One read-only /etc staged by SandboxEtc: the generated files and copies of the few host
     // entries programs break without.
     args << QStringLiteral("--ro-bind") << stagingDir + QStringLiteral("/etc")

@@ -14,7 +14,7 @@ class SandboxArguments final
 public:
     // The arguments for spec, without the bwrap program itself. stagingDir is what
     // SandboxEtc::stage() made for spec; probe says which bwrap options are available
-    // (--disable-userns).
+    // (--disable-userns, --size).
     static QStringList bwrap(const SandboxSpec &spec, const QString &stagingDir,
                              const SandboxProbe &probe);
     // The environment a sandboxed program starts with: spec.environment plus the defaults for

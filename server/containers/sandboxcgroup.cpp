@@ -372,6 +372,12 @@ void SandboxCgroup::detect(SandboxProbe &probe)
             probe.cgroupParent = pids;
         }
     }
+    // The v1 memory controller is a hierarchy of its own, usable whatever caps the processes.
+    if (probe.memoryCgroupParent.isEmpty()) {
+        probe.memoryCgroupParent = cgroupV1Parent(own, mounts, QStringLiteral("memory"),
+                                                  QStringLiteral("memory.limit_in_bytes"));
+        probe.memoryCgroupV1 = !probe.memoryCgroupParent.isEmpty();
+    }
 }
 
 int SandboxCgroup::removeStale(const QString &parent)

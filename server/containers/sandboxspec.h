@@ -12,7 +12,9 @@ namespace edgedesk {
 
 // Kernel limits applied to everything a sandbox starts. The rlimits are set in the forked child
 // before exec and inherited by every descendant; maxProcesses is enforced through a pids cgroup
-// when one is available (RLIMIT_NPROC counts every process of a host uid and never binds root).
+// when one is available (RLIMIT_NPROC counts every process of a host uid and never binds root);
+// memoryBytes through a memory cgroup when one is available (v2 memory.max, v1
+// memory.limit_in_bytes), else only the per-process address-space rlimit bounds memory.
 struct SandboxLimits
 {
     qint64 cpuSeconds = 30;
@@ -20,8 +22,9 @@ struct SandboxLimits
     qint64 fileSizeBytes = qint64(16) << 20;
     qint64 openFiles = 256;
     int maxProcesses = 64;
-    // cgroup v2 memory.max; cgroup v1 memory is not touched (the address-space rlimit applies).
     qint64 memoryBytes = qint64(512) << 20;
+    // Size of the sandbox's private /tmp (a tmpfs, whose pages are host memory).
+    qint64 tmpBytes = qint64(64) << 20;
 };
 
 // A host path made visible inside the sandbox.

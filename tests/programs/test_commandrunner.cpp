@@ -42,6 +42,7 @@ private Q_SLOTS:
     void timeoutKillsTheWholeSandbox();
     void timeoutKeepsEarlierStderr();
     void outputIsCappedAt1MiB();
+    void tmpHasASize();
     void containment_data();
     void containment();
     void networkIsOffByDefault();
@@ -151,9 +152,10 @@ void TestCommandRunner::health()
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     const QJsonObject json = reply.json();
     QCOMPARE(sortedKeys(json),
-             (QStringList{QStringLiteral("containment"), QStringLiteral("network"),
-                          QStringLiteral("sandbox"), QStringLiteral("service"),
-                          QStringLiteral("status"), QStringLiteral("timestamp")}));
+             (QStringList{QStringLiteral("containment"), QStringLiteral("limits"),
+                          QStringLiteral("network"), QStringLiteral("sandbox"),
+                          QStringLiteral("service"), QStringLiteral("status"),
+                          QStringLiteral("timestamp")}));
     QCOMPARE(json.value(QLatin1String("status")).toString(), QStringLiteral("healthy"));
     QCOMPARE(json.value(QLatin1String("service")).toString(),
              QStringLiteral("linux-command-container"));
@@ -164,6 +166,34 @@ void TestCommandRunner::health()
                  containment.startsWith(QLatin1String("rlimit-nproc")),
              qPrintable(containment));
     QCOMPARE(json.value(QLatin1String("network")), QJsonValue(false));
+
+    // The limits in force, for the Linux command panel: what every command runs under.
+    const QJsonObject limits = json.value(QLatin1String("limits")).toObject();
+    QCOMPARE(sortedKeys(limits),
+             (QStringList{"address_space_bytes", "cpu_seconds", "file_size_bytes",
+                          "max_processes", "memory_by", "memory_bytes", "open_files",
+                          "processes_by", "tmp_bytes"}));
+    QCOMPARE(limits.value(QLatin1String("cpu_seconds")), QJsonValue(30));
+    QCOMPARE(limits.value(QLatin1String("address_space_bytes")), QJsonValue(512 << 20));
+    QCOMPARE(limits.value(QLatin1String("file_size_bytes")), QJsonValue(16 << 20));
+    QCOMPARE(limits.value(QLatin1String("open_files")), QJsonValue(256));
+    QCOMPARE(limits.value(QLatin1String("max_processes")), QJsonValue(64));
+    QCOMPARE(limits.value(QLatin1String("tmp_bytes")), QJsonValue(64 << 20));
+    QVERIFY(containment.contains(QLatin1String("/tmp 64 MiB")));
+    const QString memoryBy = limits.value(QLatin1String("memory_by")).toString();
+    QVERIFY2(memoryBy == QLatin1String("cgroup-v2 memory.max") ||
+                 memoryBy == QLatin1String("cgroup-v1 memory.limit_in_bytes") ||
+                 memoryBy == QLatin1String("rlimit-as (per process)"),
+             qPrintable(memoryBy));
+    if (memoryBy.startsWith(QLatin1String("cgroup"))) {
+        QCOMPARE(limits.value(QLatin1String("memory_bytes")), QJsonValue(512 << 20));
+        QVERIFY(containment.contains(QLatin1String("=512 MiB")));
+    } else {
+        QVERIFY(limits.value(QLatin1String("memory_bytes")).isNull());
+    }
+    QVERIFY2(containment.startsWith(
+                 limits.value(QLatin1String("processes_by")).toString().section(' ', 0, 0)),
+             qPrintable(containment));
     const qint64 timestamp = json.value(QLatin1String("timestamp")).toInteger(-1);
     QVERIFY(timestamp >= before && timestamp <= QDateTime::currentSecsSinceEpoch());
 }
@@ -432,6 +462,28 @@ void TestCommandRunner::outputIsCappedAt1MiB()
     QCOMPARE(stderrFlood.value(QLatin1String("output")).toString(), QStringLiteral("done\n"));
     QCOMPARE(stderrFlood.value(QLatin1String("error")).toString().size(), 1024 * 1024);
     QCOMPARE(stderrFlood.value(QLatin1String("truncated")), QJsonValue(true));
+}
+
+void TestCommandRunner::tmpHasASize()
+{
+    // A command filling /tmp (a tmpfs: host memory) stops at its size, 64 MiB, instead of
+    // taking the host's RAM: the sixth 10 MB file does not fit.
+    const QJsonObject json = runCommand(QStringLiteral(
+        "df -k /tmp | tail -1 | tr -s ' ' | cut -d' ' -f2; i=0; while [ $i -lt 10 ]; do "
+        "head -c 10000000 /dev/zero > /tmp/f$i || break; i=$((i+1)); done; echo $i; "
+        "du -sk /tmp | cut -f1"));
+    const QStringList lines = json.value(QLatin1String("output")).toString().split(
+        QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QStringLiteral("65536"));
+    QCOMPARE(lines[1], QStringLiteral("6"));
+    QVERIFY2(lines[2].toInt() <= 65536, qPrintable(lines[2]));
+    QVERIFY2(json.value(QLatin1String("error")).toString().contains(
+                 QLatin1String("No space left on device")),
+             qPrintable(json.value(QLatin1String("error")).toString()));
+    // The next command gets a fresh, empty /tmp.
+    QCOMPARE(runCommand(QStringLiteral("ls /tmp | wc -l")).value(QLatin1String("output")).toString(),
+             QStringLiteral("0\n"));
 }
 
 void TestCommandRunner::containment_data()

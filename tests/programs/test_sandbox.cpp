@@ -40,6 +40,8 @@ private Q_SLOTS:
     void runsApiBackendInItsOwnSandbox();
     void killAllEndsTheSandbox();
     void rlimitFallbackCapsProcesses();
+    void memoryCgroupBoundsTheSandbox();
+    void tmpfsGetsItsSize();
 
 private:
     SandboxHost m_host;
@@ -63,6 +65,30 @@ SandboxProbe bwrapWith(bool disableUserns)
     SandboxProbe probe;
     probe.disableUserns = disableUserns;
     return probe;
+}
+
+// Whether this process's cgroup in the usual v1 memory hierarchy is one it may make children
+// in: looked at without the sandbox's own code.
+bool v1MemoryControllerWritable()
+{
+    QFile cgroups(QStringLiteral("/proc/self/cgroup"));
+    if (!cgroups.open(QIODevice::ReadOnly))
+        return false;
+    for (const QByteArray &line : cgroups.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.split(':');
+        if (fields.size() != 3 || fields[0] == "0" || !fields[1].split(',').contains("memory"))
+            continue;
+        const QString dir = QStringLiteral("/sys/fs/cgroup/memory") + QString::fromUtf8(fields[2]);
+        return QFileInfo::exists(dir + QStringLiteral("/memory.limit_in_bytes")) &&
+               ::access(QFile::encodeName(dir).constData(), W_OK) == 0;
+    }
+    return false;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed() : QByteArray("<missing>");
 }
 
 bool containsSequence(const QStringList &args, const QStringList &sequence)
@@ -449,6 +475,73 @@ void TestSandbox::rlimitFallbackCapsProcesses()
     QCOMPARE(process.exitCode(), 0);
     const int forks = process.readAllStandardOutput().trimmed().toInt();
     QVERIFY2(forks > 4 && forks < 32, qPrintable(QString::number(forks)));
+}
+
+// Processes that each stay under the address-space rlimit but together exceed the memory bound
+// are stopped by the sandbox's memory cgroup (the kernel's OOM killer, inside the sandbox).
+void TestSandbox::memoryCgroupBoundsTheSandbox()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    if (v1MemoryControllerWritable())
+        QVERIFY2(m_probe.memoryCgroup() && m_probe.memoryCgroupV1,
+                 "the v1 memory controller is writable here, but the probe does not use it");
+    if (!m_probe.memoryCgroup())
+        QSKIP("no memory cgroup can be made here");
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/usr/bin/python3");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("a = [bytearray(10**7) for i in range(30)]\nprint('allocated')")};
+    spec.limits.memoryBytes = qint64(64) << 20;
+    spec.limits.addressSpaceBytes = qint64(1) << 30; // only the cgroup can stop it
+    Sandbox sandbox(m_host, spec);
+    QVERIFY(sandbox.prepare().ok());
+    const QString memory = sandbox.memoryCgroupPath();
+    QVERIFY(QFileInfo(memory).isDir());
+    QCOMPARE(readAll(memory + (m_probe.memoryCgroupV1 ? QStringLiteral("/memory.limit_in_bytes")
+                                                     : QStringLiteral("/memory.max"))),
+             QByteArray::number(qint64(64) << 20));
+    QProcess process;
+    sandbox.configure(process);
+    process.start();
+    QVERIFY(process.waitForFinished(20000));
+    QVERIFY(!process.readAllStandardOutput().contains("allocated"));
+    QCOMPARE(process.exitCode(), 128 + SIGKILL); // bwrap's report of an OOM-killed program
+
+    // The same program with room enough runs to its end.
+    spec.limits.memoryBytes = qint64(512) << 20;
+    Sandbox roomy(m_host, spec);
+    QVERIFY(roomy.prepare().ok());
+    QProcess second;
+    roomy.configure(second);
+    second.start();
+    QVERIFY(second.waitForFinished(20000));
+    QCOMPARE(second.readAllStandardOutput(), QByteArray("allocated\n"));
+}
+
+void TestSandbox::tmpfsGetsItsSize()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    QVERIFY(m_probe.tmpfsSize); // bubblewrap 0.5.0 and later
+    SandboxSpec spec;
+    spec.limits.tmpBytes = qint64(8) << 20;
+    const QStringList args = SandboxArguments::bwrap(spec, QStringLiteral("/staging"), m_probe);
+    QVERIFY(containsSequence(args, {QStringLiteral("--size"), QStringLiteral("8388608"),
+                                    QStringLiteral("--tmpfs"), QStringLiteral("/tmp")}));
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"), QStringLiteral("df -k /tmp | tail -1 | tr -s ' ' | "
+                                                           "cut -d' ' -f2; head -c 9000000 "
+                                                           "/dev/zero > /tmp/f && echo fits")};
+    Sandbox sandbox(m_host, spec);
+    QVERIFY(sandbox.prepare().ok());
+    QProcess process;
+    sandbox.configure(process);
+    process.start();
+    QVERIFY(process.waitForFinished(10000));
+    QCOMPARE(process.readAllStandardOutput(), QByteArray("8192\n"));
+    QVERIFY(process.readAllStandardError().contains("No space left on device"));
+    QVERIFY(process.exitCode() != 0);
 }
 
 // A kill -9 leaves the staging folders of the killed process behind; the next process removes
