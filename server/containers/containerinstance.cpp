@@ -8,6 +8,7 @@
 #include "storage/durable/durablestore.h"
 #include "containers/programlocator.h"
 #include "containers/sandbox.h"
+#include "containers/sandboxfiles.h"
 #include "upstream/httpforwarder.h"
 
 #include <QDateTime>
@@ -267,7 +268,30 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
     if (probe) {
         SandboxSpec spec;
         spec.program = *program;
-        spec.network = true; // host network: the proxy reaches it on the loopback interface
+        // api-backend is reached on its Unix socket and gets a network namespace of its own;
+        // other programs are reached on the host's loopback.
+        spec.network =
+            m_class->kind() != ContainerClass::Kind::ApiBackend || m_unixSocket.isEmpty();
+        // Root runs bwrap as a host uid of the instance's own, as long as that uid can reach the
+        // program (a build under /root cannot be).
+        spec.hostUid = m_manager->hostUidFor(this);
+        if (spec.hostUid && !reachableByUid(*program, *spec.hostUid, true)) {
+            qCWarning(lcContainers).noquote()
+                << m_logSource << ": host uid" << *spec.hostUid << "cannot reach" << *program
+                << "- its sandbox runs as the caller's uid";
+            spec.hostUid.reset();
+        }
+        spec.hostGid = spec.hostUid;
+        if (spec.hostUid && !socketDir.isEmpty() &&
+            ::chown(QFile::encodeName(socketDir).constData(), *spec.hostUid, *spec.hostUid) != 0) {
+            delete m_process;
+            m_process = nullptr;
+            failStart(QStringLiteral("cannot hand %1 to uid %2: %3")
+                          .arg(socketDir)
+                          .arg(*spec.hostUid)
+                          .arg(qt_error_string(errno)));
+            return;
+        }
         spec.hostname = m_id;
         spec.environment = variables;
         spec.environment.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
@@ -285,7 +309,7 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
         }
         m_sandbox->configure(*m_process);
         m_class->setContainment(QStringLiteral("%1, %2").arg(
-            probe->version, probe->describeLimits(spec.limits, std::nullopt)));
+            probe->version, probe->describeLimits(spec.limits, spec.hostUid)));
     } else {
         // command-runner sandboxes each command itself; other programs run here only when the
         // class says "sandbox": "none".
@@ -410,7 +434,8 @@ void ContainerInstance::checkHealth()
             if (self->m_state == State::Starting)
                 self->setState(State::Running);
             self->becomeHealthy();
-        });
+        },
+        unixSocket());
 }
 
 void ContainerInstance::becomeHealthy()

@@ -16,6 +16,9 @@
 #include <QJsonArray>
 #include <QTcpServer>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace edgedesk {
 
 namespace {
@@ -56,8 +59,28 @@ QString ContainerManager::socketFolder()
         const QString prefix = QStringLiteral("edgedesk-sockets");
         removeTempFoldersOfGoneProcesses(QDir::tempPath(), prefix);
         m_socketFolder = makeProcessTempFolder(QDir::tempPath(), prefix);
+        // Searchable, not listable: an instance whose sandbox runs as a host uid of its own
+        // reaches its own folder (0700, handed to that uid) through it.
+        if (!m_socketFolder->isEmpty())
+            ::chmod(QFile::encodeName(*m_socketFolder).constData(), 0711);
     }
     return *m_socketFolder;
+}
+
+std::optional<quint32> ContainerManager::hostUidFor(const ContainerInstance *instance) const
+{
+    if (::geteuid() != 0 || !m_probed || !m_sandboxHost->probe().hostUidWorks)
+        return std::nullopt;
+    quint32 ordinal = 0;
+    for (const auto &c : m_classes) {
+        if (c.get() == instance->containerClass())
+            break;
+        ordinal += quint32(c->instances().size());
+    }
+    ordinal += quint32(instance->index());
+    if (ordinal >= kInstanceHostUids)
+        return std::nullopt;
+    return kInstanceHostUidBase + ordinal;
 }
 
 ContainerClass *ContainerManager::findClass(const QString &nameOrBinding) const
@@ -82,15 +105,7 @@ void ContainerManager::withSandboxProbe(QObject *receiver,
     m_probing = true;
     m_context.pool->run(
         this,
-        [host = m_sandboxHost] {
-            const SandboxProbe probe = host->runProbe();
-            for (const QString &parent : {probe.cgroupParent, probe.memoryCgroupParent}) {
-                if (parent.isEmpty())
-                    continue;
-                if (const int removed = SandboxCgroup::removeStale(parent))
-                    qCInfo(lcContainers) << "removed" << removed << "stale sandbox cgroups";
-            }
-        },
+        [host = m_sandboxHost] { host->runProbe(kInstanceHostUidBase); },
         [this] {
             m_probing = false;
             m_probed = true;

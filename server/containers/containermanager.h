@@ -48,6 +48,12 @@ public:
     // unless receiver is gone by then; sandboxes are then made with sandboxHost().
     void withSandboxProbe(QObject *receiver, std::function<void(const SandboxProbe &)> callback);
     SandboxHost &sandboxHost() { return *m_sandboxHost; }
+    // The host uid bwrap runs a sandboxed instance as when EdgeDesk is root: one per instance,
+    // used by nothing else (command-runner's commands use 3999000 and up), so that no instance
+    // is root-owned on the host. Empty when not root or when bwrap cannot switch to it.
+    static constexpr quint32 kInstanceHostUidBase = 3998000;
+    static constexpr quint32 kInstanceHostUids = 1000;
+    std::optional<quint32> hostUidFor(const ContainerInstance *instance) const;
     // A private folder (0700) for the instances' Unix-domain sockets, made on first use and
     // removed with the manager (or, after a crash, by the next one); empty if it cannot be made
     // (the instances are then reached over TCP only).

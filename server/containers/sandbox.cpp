@@ -15,6 +15,7 @@
 #include <cerrno>
 
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 namespace edgedesk {
@@ -33,6 +34,8 @@ Sandbox::~Sandbox()
 {
     killAll();
     m_cgroup.remove();
+    if (m_argumentsFd >= 0)
+        ::close(m_argumentsFd);
 }
 
 QString Sandbox::stagingPath() const
@@ -97,6 +100,41 @@ Status Sandbox::prepare()
     return m_cgroup.create(probe(), m_host.nextCgroupName(), m_spec.limits);
 }
 
+// bwrap's options name host paths (the staging folder, the binds' sources); bwrap stays the
+// sandbox's pid 1, whose command line anyone inside can read. Handed over in a memory file
+// instead ("--args FD"), they stay out of /proc. bwrap reads only options there: the command
+// ("-- program arguments", paths as the sandbox sees them) stays on the command line.
+// -1 when that is not possible.
+int Sandbox::argumentsFile(const QStringList &options)
+{
+    if (!probe().argsFromFd)
+        return -1;
+    QByteArray content;
+    for (const QString &argument : options) {
+        content += argument.toUtf8();
+        content += '\0';
+    }
+    const int fd = ::memfd_create("bwrap-arguments", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    qsizetype written = 0;
+    while (written < content.size()) {
+        const ssize_t n = ::write(fd, content.constData() + written, size_t(content.size() - written));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            ::close(fd);
+            return -1;
+        }
+        written += n;
+    }
+    if (::lseek(fd, 0, SEEK_SET) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 void Sandbox::configure(QProcess &process)
 {
     SandboxChild setup;
@@ -116,7 +154,21 @@ void Sandbox::configure(QProcess &process)
 
     if (m_mode == Mode::Bubblewrap) {
         process.setProgram(probe().bwrapPath);
-        process.setArguments(SandboxArguments::bwrap(m_spec, stagingPath(), probe()));
+        const QStringList arguments =
+            SandboxArguments::bwrap(m_spec, stagingPath(), probe());
+        const qsizetype command = arguments.size() - m_spec.arguments.size() - 2; // at "--"
+        if (m_argumentsFd >= 0)
+            ::close(m_argumentsFd);
+        m_argumentsFd = argumentsFile(arguments.mid(0, command));
+        if (m_argumentsFd >= 0) {
+            // The child clears close-on-exec on its copy; the parent's closes with this object.
+            setup.inheritedFd = m_argumentsFd;
+            process.setArguments(QStringList{QStringLiteral("--args"),
+                                              QString::number(m_argumentsFd)} +
+                                 arguments.mid(command));
+        } else {
+            process.setArguments(arguments);
+        }
         QProcessEnvironment environment;
         environment.insert(QStringLiteral("PATH"), QLatin1String(SandboxArguments::kDefaultPath));
         process.setProcessEnvironment(environment);

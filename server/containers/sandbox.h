@@ -42,7 +42,9 @@ namespace edgedesk {
 //
 // Inside, the program sees: its own pid, IPC, UTS and user namespaces (and, unless
 // spec.network, its own network namespace with only loopback); the host's /usr read-only; a
-// staged /etc; fresh /proc and /dev; a private /tmp tmpfs; the binds of spec.
+// staged /etc; fresh /proc and /dev; a private /tmp tmpfs of limits.tmpBytes; the binds of
+// spec. bwrap's options (which name host paths) are handed over through a descriptor, so
+// /proc/1/cmdline inside shows only "bwrap --args N -- program arguments".
 class Sandbox final
 {
 public:
@@ -81,6 +83,7 @@ public:
 private:
     QStringList unsandboxedEnvironment() const;
     Status prepareUnsandboxedFolder();
+    int argumentsFile(const QStringList &options);
 
     SandboxHost &m_host;
     SandboxSpec m_spec;
@@ -90,6 +93,7 @@ private:
     std::shared_ptr<QTemporaryDir> m_staging;
     SandboxCgroup m_cgroup;
     QString m_workDir; // Unsandboxed: the private working directory and HOME
+    int m_argumentsFd = -1;
     QPointer<QProcess> m_process;
     qint64 m_processGroup = 0;
 };

@@ -84,6 +84,8 @@ void SandboxChild::run() const
 #ifdef SYS_close_range
     ::syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */);
 #endif
+    if (inheritedFd >= 0 && ::fcntl(inheritedFd, F_SETFD, 0) != 0)
+        childFail("cannot hand bwrap its arguments");
 
     setLimit(RLIMIT_CPU, limits.cpuSeconds, "RLIMIT_CPU");
     setLimit(RLIMIT_AS, limits.addressSpaceBytes, "RLIMIT_AS");

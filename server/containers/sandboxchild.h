@@ -23,6 +23,8 @@ struct SandboxChild
     bool switchIds = false;
     quint32 hostUid = 0;
     quint32 hostGid = 0;
+    // A descriptor the exec'd program must inherit (bwrap's --args file), or -1.
+    int inheritedFd = -1;
 
     // Runs in the forked child; on failure writes why to stderr and exits with 126.
     void run() const;

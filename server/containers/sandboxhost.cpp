@@ -66,6 +66,13 @@ const SandboxProbe &SandboxHost::runProbe(std::optional<quint32> hostUid)
 {
     m_probe = SandboxProbe::inspectBubblewrap();
     SandboxCgroup::detect(m_probe);
+    for (const QString &parent : {m_probe.cgroupParent, m_probe.memoryCgroupParent}) {
+        if (parent.isEmpty())
+            continue;
+        if (const int removed = SandboxCgroup::removeStale(parent))
+            qCInfo(lcSandbox) << "removed" << removed << "empty sandbox cgroups of gone processes in"
+                              << parent;
+    }
     if (m_probe.bwrapPath.isEmpty() || !m_probe.error.isEmpty())
         return m_probe;
 

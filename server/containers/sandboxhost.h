@@ -33,7 +33,8 @@ public:
     SandboxHost &operator=(const SandboxHost &) = delete;
 
     // Finds bwrap, reads its version and options, picks the best process-cap and memory
-    // mechanisms, and starts one real sandbox running `true` with what it found. Blocking (up to a
+    // mechanisms, removes the empty cgroups of gone processes (a kill -9 or restart leaves
+    // them), and starts one real sandbox running `true` with what it found. Blocking (up to a
     // few seconds): call once at start. hostUid: the unprivileged identity to try running bwrap
     // as (root callers only); probe().hostUidWorks says whether it can.
     const SandboxProbe &runProbe(std::optional<quint32> hostUid = std::nullopt);

@@ -132,6 +132,7 @@ SandboxProbe SandboxProbe::inspectBubblewrap()
     (void)runQuietly(probe.bwrapPath, {QStringLiteral("--help")}, &output);
     probe.disableUserns = output.contains("--disable-userns");
     probe.tmpfsSize = output.contains("--size");
+    probe.argsFromFd = output.contains("--args");
     return probe;
 }
 

@@ -27,6 +27,7 @@ struct SandboxProbe
     bool hostUidWorks = false;  // bwrap runs as the probed unprivileged host uid
     bool disableUserns = false; // bwrap knows --disable-userns (0.8.0+)
     bool tmpfsSize = false;     // bwrap knows --size (0.5.0+): the sandbox /tmp gets a size
+    bool argsFromFd = false;    // bwrap knows --args FD: its command line stays out of /proc
     QString error;              // why not usable
     Containment containment = Containment::SharedUid;
     QString cgroupParent; // where per-sandbox pids cgroups are created (cgroup containments)

@@ -1,18 +1,26 @@
 #include "asyncrequest.h"
+#include "containers/sandboxhost.h"
 #include "programprocess.h"
 #include "testsupport.h"
 
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
+
+#include <cerrno>
+#include <csignal>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace edgedesk::test;
 
@@ -50,6 +58,7 @@ private Q_SLOTS:
     void processCapHolds();
     void forkBombIsContained();
     void sigtermExitsCleanly();
+    void emptyCgroupsOfGoneRunnersAreRemovedAtStart();
     void missingPortExits2();
     void failsClosedWithoutBwrap();
     void unsandboxedModeSaysSoLoudly();
@@ -532,6 +541,9 @@ void TestCommandRunner::containment_data()
                                 << QStringLiteral("Mem:\n") << QString() << QString();
     QTest::addRow("open files limited")
         << QStringLiteral("ulimit -n") << true << QStringLiteral("256\n") << QString() << QString();
+    QTest::addRow("pid 1 names no host path")
+        << QStringLiteral("tr '\\0' ' ' < /proc/1/cmdline") << true << QString()
+        << QStringLiteral("edgedesk-sandbox") << QString();
     QTest::addRow("awk through /etc/alternatives")
         << QStringLiteral("awk 'BEGIN { print 6 * 7 }'") << true << QStringLiteral("42\n")
         << QString() << QString();
@@ -662,6 +674,48 @@ void TestCommandRunner::sigtermExitsCleanly()
     const QJsonObject json = QJsonDocument::fromJson(call.body()).object();
     QCOMPARE(json.value(QLatin1String("success")), QJsonValue(false));
     QVERIFY(json.value(QLatin1String("error")).toString().contains(QLatin1String("shutting down")));
+}
+
+// A runner killed with commands in flight (or restarted before its cgroups were gone) leaves
+// empty per-command cgroups behind: the next runner removes those of processes that are gone,
+// and nothing else.
+void TestCommandRunner::emptyCgroupsOfGoneRunnersAreRemovedAtStart()
+{
+    edgedesk::SandboxHost host;
+    const edgedesk::SandboxProbe &probe = host.runProbe();
+    QStringList parents;
+    for (const QString &parent : {probe.cgroupParent, probe.memoryCgroupParent}) {
+        if (!parent.isEmpty() && !parents.contains(parent))
+            parents << parent;
+    }
+    if (parents.isEmpty())
+        QSKIP("no cgroup the sandboxes could use here");
+    qint64 gone = 4000000; // a pid no process has
+    while (::kill(pid_t(gone), 0) == 0 || errno != ESRCH)
+        --gone;
+    const qint64 alive = QCoreApplication::applicationPid();
+    QStringList stale, kept;
+    for (const QString &parent : std::as_const(parents)) {
+        stale << parent + QStringLiteral("/edgedesk-%1-7").arg(gone)
+              << parent + QStringLiteral("/edgedesk-%1-123456789").arg(gone);
+        kept << parent + QStringLiteral("/edgedesk-%1-7").arg(alive)
+             << parent + QStringLiteral("/unrelated-%1-7").arg(gone);
+    }
+    const auto cleanup = qScopeGuard([&] {
+        for (const QString &path : std::as_const(stale) + std::as_const(kept))
+            ::rmdir(QFile::encodeName(path).constData());
+    });
+    for (const QString &path : std::as_const(stale) + std::as_const(kept))
+        QVERIFY2(::mkdir(QFile::encodeName(path).constData(), 0755) == 0, qPrintable(path));
+
+    ProgramProcess runner(QStringLiteral("command-runner"),
+                          {{QStringLiteral("COMMAND_SANDBOX"), QString()}});
+    QVERIFY2(runner.start(), qPrintable(runner.error()));
+    for (const QString &path : std::as_const(stale))
+        QVERIFY2(!QFileInfo::exists(path), qPrintable(path));
+    for (const QString &path : std::as_const(kept))
+        QVERIFY2(QFileInfo(path).isDir(), qPrintable(path));
+    QCOMPARE(runner.terminate(), 0);
 }
 
 void TestCommandRunner::missingPortExits2()

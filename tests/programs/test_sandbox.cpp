@@ -42,6 +42,7 @@ private Q_SLOTS:
     void rlimitFallbackCapsProcesses();
     void memoryCgroupBoundsTheSandbox();
     void tmpfsGetsItsSize();
+    void pidOneShowsNoHostPath();
 
 private:
     SandboxHost m_host;
@@ -542,6 +543,42 @@ void TestSandbox::tmpfsGetsItsSize()
     QCOMPARE(process.readAllStandardOutput(), QByteArray("8192\n"));
     QVERIFY(process.readAllStandardError().contains("No space left on device"));
     QVERIFY(process.exitCode() != 0);
+}
+
+// bwrap stays the sandbox's pid 1, whose command line everyone inside can read: it names no
+// host path (the staging folder, the binds), only the descriptor its arguments came from.
+void TestSandbox::pidOneShowsNoHostPath()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    QVERIFY(m_probe.argsFromFd);
+    const QString binary = QFileInfo(program(QStringLiteral("api-backend"))).canonicalFilePath();
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("tr '\\0' ' ' < /proc/1/cmdline; echo; test -x %1 && echo bound")
+                          .arg(binary)};
+    spec.binds = {{binary, binary, false, false}};
+    Sandbox sandbox(m_host, spec);
+    QVERIFY(sandbox.prepare().ok());
+    QProcess process;
+    sandbox.configure(process);
+    // The options go through the descriptor; the command, as the sandbox sees it, stays.
+    const QStringList command = QStringList{QStringLiteral("--"), spec.program} + spec.arguments;
+    QCOMPARE(process.arguments().mid(2), command);
+    QCOMPARE(process.arguments().first(), QStringLiteral("--args"));
+    process.start();
+    QVERIFY(process.waitForFinished(10000));
+    const QByteArray output = process.readAllStandardOutput();
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    const QList<QByteArray> lines = output.split('\n');
+    QCOMPARE(lines.value(0).trimmed(),
+             (QStringList{m_probe.bwrapPath, QStringLiteral("--args"), process.arguments().at(1)} +
+              command)
+                 .join(QLatin1Char(' '))
+                 .toUtf8());
+    QVERIFY(!output.contains(sandbox.stagingPath().toUtf8()));
+    QCOMPARE(lines.value(1), QByteArray("bound"));
 }
 
 // A kill -9 leaves the staging folders of the killed process behind; the next process removes
