@@ -27,6 +27,7 @@ namespace edgedesk {
 //     spec.program = "/usr/bin/env";         // path inside the sandbox
 //     spec.arguments = {"FOO=1", "printenv"};
 //     spec.environment = {{"LANG", "C.UTF-8"}};
+//     spec.rootFilesystem = "/path/to/rootfs"; // optional: an unpacked image as the whole root
 //     spec.uid = 1000; spec.gid = 1000;      // identity inside the sandbox
 //     spec.hostUid = 3998000;                // host identity bwrap runs as (root callers only)
 //     spec.workingDirectory = "/tmp";
@@ -41,8 +42,8 @@ namespace edgedesk {
 // and removes the cgroups and the staged files.
 //
 // Inside, the program sees: its own pid, IPC, UTS and user namespaces (and, unless
-// spec.network, its own network namespace with only loopback); the host's /usr read-only; a
-// staged /etc; fresh /proc and /dev; a private /tmp tmpfs of limits.tmpBytes; the binds of
+// spec.network, its own network namespace with only loopback); the host's /usr read-only and a
+// staged /etc (or spec.rootFilesystem with the generated hosts files); fresh /proc and /dev; a private /tmp tmpfs of limits.tmpBytes; the binds of
 // spec. bwrap's options (which name host paths) are handed over through a descriptor, so
 // /proc/1/cmdline inside shows only "bwrap --args N -- program arguments".
 class Sandbox final

@@ -67,20 +67,29 @@ QStringList SandboxArguments::bwrap(const SandboxSpec &spec, const QString &stag
     for (auto it = variables.cbegin(); it != variables.cend(); ++it)
         args << QStringLiteral("--setenv") << it.key() << it.value();
 
-    args << hostSystemMounts();
+    const bool hostRoot = spec.rootFilesystem.isEmpty();
+    if (hostRoot)
+        args << hostSystemMounts();
+    else
+        // Bound writable first so that bwrap can make the mount points below in it; made
+        // read-only at the end (unless rootWritable).
+        args << QStringLiteral("--bind") << spec.rootFilesystem << QStringLiteral("/");
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
          << QStringLiteral("/dev");
     // tmpfs pages are host memory: without a size, /tmp could take all of it.
     if (probe.tmpfsSize && spec.limits.tmpBytes > 0)
         args << QStringLiteral("--size") << QString::number(spec.limits.tmpBytes);
     args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
-    // One read-only /etc staged by SandboxEtc: the generated files and copies of the few host
-    // entries programs break without.
-    args << QStringLiteral("--ro-bind") << stagingDir + QStringLiteral("/etc")
-         << QStringLiteral("/etc");
-    if (spec.network) {
-        for (const QString &path : {QStringLiteral("/etc/ssl"), QStringLiteral("/etc/ca-certificates")})
-            args << QStringLiteral("--ro-bind-try") << path << path;
+    if (hostRoot) {
+        // One read-only /etc staged by SandboxEtc: the generated files and copies of the few
+        // host entries programs break without.
+        args << QStringLiteral("--ro-bind") << stagingDir + QStringLiteral("/etc")
+             << QStringLiteral("/etc");
+        if (spec.network) {
+            for (const QString &path :
+                 {QStringLiteral("/etc/ssl"), QStringLiteral("/etc/ca-certificates")})
+                args << QStringLiteral("--ro-bind-try") << path << path;
+        }
     }
     const QList<SandboxEtc::StagedFile> files = SandboxEtc::stagedFiles(spec);
     for (const SandboxEtc::StagedFile &file : files) {
@@ -95,6 +104,8 @@ QStringList SandboxArguments::bwrap(const SandboxSpec &spec, const QString &stag
             option += QStringLiteral("-try");
         args << option << bind.source << bind.destination;
     }
+    if (!hostRoot && !spec.rootWritable)
+        args << QStringLiteral("--remount-ro") << QStringLiteral("/");
 
     args << QStringLiteral("--chdir") << spec.workingDirectory;
     args << QStringLiteral("--") << spec.program;

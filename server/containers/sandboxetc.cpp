@@ -87,11 +87,13 @@ QList<SandboxEtc::StagedFile> SandboxEtc::stagedFiles(const SandboxSpec &spec)
     const QByteArray uid = QByteArray::number(spec.uid);
     const QByteArray gid = QByteArray::number(spec.gid);
     QList<StagedFile> files;
-    files.append({QStringLiteral("passwd"), QStringLiteral("/etc/passwd"),
-                  user + ":x:" + uid + ':' + gid + "::" + spec.workingDirectory.toUtf8() +
-                      ":/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"});
-    files.append({QStringLiteral("group"), QStringLiteral("/etc/group"),
-                  user + ":x:" + gid + ":\nnogroup:x:65534:\n"});
+    if (spec.rootFilesystem.isEmpty()) {
+        files.append({QStringLiteral("passwd"), QStringLiteral("/etc/passwd"),
+                      user + ":x:" + uid + ':' + gid + "::" + spec.workingDirectory.toUtf8() +
+                          ":/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"});
+        files.append({QStringLiteral("group"), QStringLiteral("/etc/group"),
+                      user + ":x:" + gid + ":\nnogroup:x:65534:\n"});
+    }
     files.append({QStringLiteral("hosts"), QStringLiteral("/etc/hosts"),
                   "127.0.0.1\tlocalhost\n127.0.1.1\t" + spec.hostname.toUtf8() +
                       "\n::1\tlocalhost ip6-localhost ip6-loopback\n"});
@@ -109,7 +111,7 @@ QList<SandboxEtc::StagedFile> SandboxEtc::stagedFiles(const SandboxSpec &spec)
 
 bool SandboxEtc::inStagedEtc(const SandboxSpec &spec, const QString &destination)
 {
-    return destination.startsWith(QLatin1String("/etc/")) &&
+    return spec.rootFilesystem.isEmpty() && destination.startsWith(QLatin1String("/etc/")) &&
            destination.indexOf(QLatin1Char('/'), 5) < 0 && destination.size() > 5 &&
            destination != QLatin1String("/etc/ssl") &&
            destination != QLatin1String("/etc/ca-certificates");
@@ -208,11 +210,14 @@ Result<std::shared_ptr<QTemporaryDir>> SandboxEtc::stage(const SandboxSpec &spec
     // The staged /etc is one folder bound with one --ro-bind: bubblewrap rereads the growing
     // /proc/self/mountinfo for every bind it makes, so each bind saved counts. The copies of the
     // host entries are restaged when those change (their lstat fingerprint is part of the key).
+    const bool wholeEtc = spec.rootFilesystem.isEmpty();
     const QList<StagedFile> files = stagedFiles(spec);
     QCryptographicHash hash(QCryptographicHash::Sha256);
     qint64 newestChangeSec = 0;
-    hash.addData(hostFingerprint(spec.network, &newestChangeSec) + '\0');
+    if (wholeEtc)
+        hash.addData(hostFingerprint(spec.network, &newestChangeSec) + '\0');
     hash.addData(QByteArray(spec.network ? "network\0" : "isolated\0", 9));
+    hash.addData(QByteArray(wholeEtc ? "etc\0" : "image\0", wholeEtc ? 4 : 6));
     for (const StagedFile &file : files) {
         hash.addData(file.name.toUtf8() + '\0' + file.destination.toUtf8() + '\0');
         hash.addData(QByteArray::number(file.content.size()) + '\0' + file.content);
@@ -226,12 +231,15 @@ Result<std::shared_ptr<QTemporaryDir>> SandboxEtc::stage(const SandboxSpec &spec
     if (!dir.ok())
         return dir.error();
     const QString staging = (*dir)->path();
-    const QString etc = staging + QStringLiteral("/etc");
-    if (::mkdir(QFile::encodeName(etc).constData(), 0755) != 0)
-        return makeError(QStringLiteral("storage_error"),
-                         QStringLiteral("cannot create %1: %2").arg(etc, qt_error_string(errno)));
-    if (Status copied = copyHostEtc(etc, spec.network); !copied.ok())
-        return copied.error();
+    if (wholeEtc) {
+        const QString etc = staging + QStringLiteral("/etc");
+        if (::mkdir(QFile::encodeName(etc).constData(), 0755) != 0)
+            return makeError(
+                QStringLiteral("storage_error"),
+                QStringLiteral("cannot create %1: %2").arg(etc, qt_error_string(errno)));
+        if (Status copied = copyHostEtc(etc, spec.network); !copied.ok())
+            return copied.error();
+    }
     for (const StagedFile &staged : files) {
         const QString path = inStagedEtc(spec, staged.destination)
                                  ? staging + staged.destination

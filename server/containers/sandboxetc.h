@@ -19,9 +19,10 @@ QT_END_NAMESPACE
 namespace edgedesk {
 
 // The files a sandbox sees in place of the host's: its /etc, staged in a folder of the host's
-// temp dir and bound read-only. The folder holds a whole /etc (the generated passwd, group,
-// hosts and resolv.conf plus copies of the few host entries programs break without), bound with
-// one --ro-bind.
+// temp dir and bound read-only. On the host's own root file system the folder holds a whole
+// /etc (the generated passwd, group, hosts and resolv.conf plus copies of the few host entries
+// programs break without), bound with one --ro-bind; with an image as root file system only the
+// generated hosts and resolv.conf, each bound over the image's own.
 //
 // Sandboxes with the same content share one folder for the life of this object (creating four
 // files per command cost command-runner more CPU than the rest of a start), restaged when the
@@ -43,8 +44,8 @@ public:
     SandboxEtc(const SandboxEtc &) = delete;
     SandboxEtc &operator=(const SandboxEtc &) = delete;
 
-    // The generated files spec's sandbox gets: /etc/passwd, /etc/group, /etc/hosts, with network
-    // /etc/resolv.conf, plus spec.files.
+    // The generated files spec's sandbox gets: /etc/passwd and /etc/group (not with an image as
+    // root), /etc/hosts, with network /etc/resolv.conf, plus spec.files.
     static QList<StagedFile> stagedFiles(const SandboxSpec &spec);
     // Whether a staged file goes into the staged /etc folder rather than a bind of its own.
     static bool inStagedEtc(const SandboxSpec &spec, const QString &destination);

@@ -51,6 +51,15 @@ struct SandboxSpec
     QString userName = QStringLiteral("sandbox");
     QString hostname = QStringLiteral("sandbox");
     QString workingDirectory = QStringLiteral("/tmp");
+    // A host folder to use as the sandbox's whole root file system (an unpacked image), instead
+    // of the host's read-only /usr with a generated /etc. It is mounted read-only unless
+    // rootWritable; /proc, /dev and /tmp are mounted over it as usual, and of the generated
+    // files only /etc/hosts (and with network /etc/resolv.conf) and spec.files are placed in it:
+    // the image's own /etc/passwd and /etc/group stay. Mount points missing in the folder
+    // (/proc, /dev, /tmp, /etc/hosts, the binds' destinations) are created in it, which needs
+    // the host uid bwrap runs as to be able to write there; an image that has them needs not.
+    QString rootFilesystem;
+    bool rootWritable = false;
     QList<SandboxBind> binds;
     QMap<QString, QByteArray> files; // extra read-only files: destination -> content
     SandboxLimits limits;

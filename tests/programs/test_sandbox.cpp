@@ -43,6 +43,7 @@ private Q_SLOTS:
     void memoryCgroupBoundsTheSandbox();
     void tmpfsGetsItsSize();
     void pidOneShowsNoHostPath();
+    void runsInAnImageRoot();
 
 private:
     SandboxHost m_host;
@@ -579,6 +580,66 @@ void TestSandbox::pidOneShowsNoHostPath()
                  .toUtf8());
     QVERIFY(!output.contains(sandbox.stagingPath().toUtf8()));
     QCOMPARE(lines.value(1), QByteArray("bound"));
+}
+
+// An unpacked image as the whole root: its own files and user database, read-only, with the
+// sandbox's /proc, /dev, /tmp and generated /etc/hosts over it.
+void TestSandbox::runsInAnImageRoot()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    QTemporaryDir image;
+    QVERIFY(image.isValid());
+    const QDir root(image.path());
+    for (const char *folder : {"usr", "etc", "proc", "dev", "tmp", "srv"})
+        QVERIFY(root.mkpath(QLatin1String(folder)));
+    // The image's programs are the host's /usr, bound in: a shell without building one.
+    for (const char *link : {"bin", "lib", "lib64", "sbin"}) {
+        if (QFileInfo(QLatin1Char('/') + QLatin1String(link)).isSymLink())
+            QVERIFY(QFile::link(QStringLiteral("usr/") + QLatin1String(link),
+                                root.filePath(QLatin1String(link))));
+    }
+    const auto write = [&root](const QString &name, const QByteArray &content) {
+        QFile file(root.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+    };
+    QVERIFY(write(QStringLiteral("srv/marker"), "from the image\n"));
+    QVERIFY(write(QStringLiteral("etc/passwd"), "imageuser:x:1000:1000::/srv:/bin/sh\n"));
+    QVERIFY(write(QStringLiteral("etc/group"), "imagegroup:x:1000:\n"));
+    QVERIFY(write(QStringLiteral("etc/hosts"), "10.9.9.9\timage-host\n"));
+
+    SandboxSpec spec;
+    spec.rootFilesystem = image.path();
+    spec.binds = {{QStringLiteral("/usr"), QStringLiteral("/usr"), false, false}};
+    spec.workingDirectory = QStringLiteral("/srv");
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("cat marker; id -un; id -gn; pwd; head -1 /etc/hosts; "
+                                     "touch /srv/x 2>/dev/null && echo root-writable; "
+                                     "touch /tmp/x && echo tmp-writable; ls /home 2>&1 | head -1")};
+    const QStringList args = SandboxArguments::bwrap(spec, QStringLiteral("/staging"), m_probe);
+    QVERIFY(containsSequence(args, {QStringLiteral("--bind"), image.path(), QStringLiteral("/")}));
+    QVERIFY(!args.contains(QStringLiteral("/staging/etc")));
+    QVERIFY(containsSequence(args, {QStringLiteral("--remount-ro"), QStringLiteral("/")}));
+    Sandbox sandbox(m_host, spec);
+    QVERIFY(sandbox.prepare().ok());
+    QProcess process;
+    sandbox.configure(process);
+    process.start();
+    QVERIFY(process.waitForFinished(10000));
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    const QStringList lines =
+        QString::fromUtf8(process.readAllStandardOutput()).split(QLatin1Char('\n'));
+    QCOMPARE(lines.mid(0, 7),
+             (QStringList{QStringLiteral("from the image"), QStringLiteral("imageuser"),
+                          QStringLiteral("imagegroup"), QStringLiteral("/srv"),
+                          QStringLiteral("127.0.0.1\tlocalhost"), QStringLiteral("tmp-writable"),
+                          QStringLiteral("ls: cannot access '/home': No such file or directory")}));
+    // The image folder itself is untouched.
+    QVERIFY(!QFileInfo::exists(root.filePath(QStringLiteral("srv/x"))));
+    QFile hosts(root.filePath(QStringLiteral("etc/hosts")));
+    QVERIFY(hosts.open(QIODevice::ReadOnly));
+    QCOMPARE(hosts.readAll(), QByteArray("10.9.9.9\timage-host\n"));
 }
 
 // A kill -9 leaves the staging folders of the killed process behind; the next process removes
