@@ -87,6 +87,33 @@ bool v1MemoryControllerWritable()
     return false;
 }
 
+// A program run to its end in a sandbox.
+struct SandboxRun
+{
+    bool prepared = false;
+    bool finished = false;
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+SandboxRun runToEnd(SandboxHost &host, const SandboxSpec &spec, int timeoutMs = 10000)
+{
+    SandboxRun run;
+    Sandbox sandbox(host, spec);
+    run.prepared = sandbox.prepare().ok();
+    if (!run.prepared)
+        return run;
+    QProcess process;
+    sandbox.configure(process);
+    process.start();
+    run.finished = process.waitForFinished(timeoutMs);
+    run.exitCode = process.exitCode();
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
 QByteArray readAll(const QString &path)
 {
     QFile file(path);
@@ -323,14 +350,10 @@ void TestSandbox::sandboxSeesTheStagedEtc()
         QStringLiteral("ls /etc; awk 'BEGIN { print 6 * 7 }'; id -un; touch /etc/x 2>/dev/null "
                        "&& echo writable; cat /etc/shadow 2>/dev/null; readlink /etc/localtime "
                        ">/dev/null && echo localtime")};
-    Sandbox sandbox(m_host, spec);
-    QVERIFY(sandbox.prepare().ok());
-    QProcess process;
-    sandbox.configure(process);
-    process.start();
-    QVERIFY(process.waitForFinished(10000));
-    const QByteArray output = process.readAllStandardOutput();
-    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    const SandboxRun run = runToEnd(m_host, spec);
+    QVERIFY(run.prepared && run.finished);
+    const QByteArray output = run.out;
+    QVERIFY2(run.exitCode == 0, run.err.constData());
     QStringList expected = {QStringLiteral("alternatives"), QStringLiteral("group"),
                             QStringLiteral("hosts")};
     if (QFileInfo::exists(QStringLiteral("/etc/ld.so.cache")))
@@ -467,15 +490,15 @@ void TestSandbox::rlimitFallbackCapsProcesses()
              QStringLiteral("rlimit-nproc=32 (dedicated uid 3999990)"));
     SandboxHost fallback;
     fallback.setProbe(withoutCgroup);
-    Sandbox sandbox(fallback, spec);
-    QVERIFY(sandbox.prepare().ok());
-    QVERIFY(sandbox.cgroupPath().isEmpty());
-    QProcess process;
-    sandbox.configure(process);
-    process.start();
-    QVERIFY(process.waitForFinished(20000));
-    QCOMPARE(process.exitCode(), 0);
-    const int forks = process.readAllStandardOutput().trimmed().toInt();
+    {
+        Sandbox prepared(fallback, spec); // no cgroup: the rlimit is all there is
+        QVERIFY(prepared.prepare().ok());
+        QVERIFY(prepared.cgroupPath().isEmpty());
+    }
+    const SandboxRun run = runToEnd(fallback, spec, 20000);
+    QVERIFY(run.prepared && run.finished);
+    QCOMPARE(run.exitCode, 0);
+    const int forks = run.out.trimmed().toInt();
     QVERIFY2(forks > 4 && forks < 32, qPrintable(QString::number(forks)));
 }
 
@@ -512,13 +535,9 @@ void TestSandbox::memoryCgroupBoundsTheSandbox()
 
     // The same program with room enough runs to its end.
     spec.limits.memoryBytes = qint64(512) << 20;
-    Sandbox roomy(m_host, spec);
-    QVERIFY(roomy.prepare().ok());
-    QProcess second;
-    roomy.configure(second);
-    second.start();
-    QVERIFY(second.waitForFinished(20000));
-    QCOMPARE(second.readAllStandardOutput(), QByteArray("allocated\n"));
+    const SandboxRun roomy = runToEnd(m_host, spec, 20000);
+    QVERIFY(roomy.prepared && roomy.finished);
+    QCOMPARE(roomy.out, QByteArray("allocated\n"));
 }
 
 void TestSandbox::tmpfsGetsItsSize()
@@ -535,15 +554,11 @@ void TestSandbox::tmpfsGetsItsSize()
     spec.arguments = {QStringLiteral("-c"), QStringLiteral("df -k /tmp | tail -1 | tr -s ' ' | "
                                                            "cut -d' ' -f2; head -c 9000000 "
                                                            "/dev/zero > /tmp/f && echo fits")};
-    Sandbox sandbox(m_host, spec);
-    QVERIFY(sandbox.prepare().ok());
-    QProcess process;
-    sandbox.configure(process);
-    process.start();
-    QVERIFY(process.waitForFinished(10000));
-    QCOMPARE(process.readAllStandardOutput(), QByteArray("8192\n"));
-    QVERIFY(process.readAllStandardError().contains("No space left on device"));
-    QVERIFY(process.exitCode() != 0);
+    const SandboxRun run = runToEnd(m_host, spec);
+    QVERIFY(run.prepared && run.finished);
+    QCOMPARE(run.out, QByteArray("8192\n"));
+    QVERIFY(run.err.contains("No space left on device"));
+    QVERIFY(run.exitCode != 0);
 }
 
 // bwrap stays the sandbox's pid 1, whose command line everyone inside can read: it names no
@@ -621,15 +636,10 @@ void TestSandbox::runsInAnImageRoot()
     QVERIFY(containsSequence(args, {QStringLiteral("--bind"), image.path(), QStringLiteral("/")}));
     QVERIFY(!args.contains(QStringLiteral("/staging/etc")));
     QVERIFY(containsSequence(args, {QStringLiteral("--remount-ro"), QStringLiteral("/")}));
-    Sandbox sandbox(m_host, spec);
-    QVERIFY(sandbox.prepare().ok());
-    QProcess process;
-    sandbox.configure(process);
-    process.start();
-    QVERIFY(process.waitForFinished(10000));
-    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
-    const QStringList lines =
-        QString::fromUtf8(process.readAllStandardOutput()).split(QLatin1Char('\n'));
+    const SandboxRun run = runToEnd(m_host, spec);
+    QVERIFY(run.prepared && run.finished);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QStringList lines = QString::fromUtf8(run.out).split(QLatin1Char('\n'));
     QCOMPARE(lines.mid(0, 7),
              (QStringList{QStringLiteral("from the image"), QStringLiteral("imageuser"),
                           QStringLiteral("imagegroup"), QStringLiteral("/srv"),
