@@ -26,7 +26,10 @@ ServerHost::ServerHost(QObject *parent) : QObject(parent), m_logs(std::make_uniq
 
 ServerHost::~ServerHost()
 {
-    stopAndWait(2000);
+    // A server thread that did not end still writes to the hub (its container log thread
+    // too): the hub then outlives this object rather than be freed under them.
+    if (!stopAndWait(2000))
+        (void)m_logs.release();
 }
 
 void ServerHost::connectNotify(const QMetaMethod &signal)
