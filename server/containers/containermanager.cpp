@@ -5,6 +5,7 @@
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
 #include "containers/processstats.h"
+#include "storage/storeset.h"
 #include "upstream/httpforwarder.h"
 #include "util/tempfolders.h"
 #include "util/workerpool.h"
@@ -33,9 +34,10 @@ quint16 freeLoopbackPort()
 
 } // namespace
 
-ContainerManager::ContainerManager(ServerContext &context, QObject *parent)
-    : QObject(parent), m_context(context), m_forwarder(new HttpForwarder(this)),
-      m_logSink(std::make_unique<ContainerLogSink>()),
+ContainerManager::ContainerManager(const ServerContext &context, const StoreSet &stores,
+                                   LogHub &logs, QObject *parent)
+    : QObject(parent), m_context(context), m_stores(stores), m_forwarder(new HttpForwarder(this)),
+      m_logSink(std::make_unique<ContainerLogSink>(logs)),
       m_sandboxHost(std::make_shared<SandboxHost>())
 {
     for (const ContainerClassConfig &config : context.config.containers)
@@ -81,6 +83,11 @@ std::optional<quint32> ContainerManager::hostUidFor(const ContainerInstance *ins
     if (ordinal >= kInstanceHostUids)
         return std::nullopt;
     return kInstanceHostUidBase + ordinal;
+}
+
+OpenedStore<DurableStore> ContainerManager::durableStore(const QString &className, int index) const
+{
+    return m_stores.durable(className, index);
 }
 
 ContainerClass *ContainerManager::findClass(const QString &nameOrBinding) const
