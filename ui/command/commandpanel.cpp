@@ -1,11 +1,11 @@
 #include "command/commandpanel.h"
-#include "widgets/mutedlabel.h"
 
 #include "appsettings.h"
 #include "widgets/curlbar.h"
 #include "widgets/displayformat.h"
 #include "widgets/elapsedindicator.h"
 #include "widgets/historylineedit.h"
+#include "widgets/labels.h"
 #include "widgets/messagebanner.h"
 #include "widgets/sectionheading.h"
 #include "widgets/statusbadge.h"
@@ -340,13 +340,8 @@ void CommandPanel::stop()
         return;
     // Closing the connection is the cancel signal: the runner aborts the sandboxed command.
     ++m_sequence; // the aborted reply's answer is not shown
-    QNetworkReply *reply = m_reply.data();
+    ApiClient::abandon(m_reply, context().api);
     m_reply.clear();
-    // Without the client's own handler: its answer is not wanted, and reading an aborted reply
-    // only produces warnings.
-    reply->disconnect(context().api);
-    reply->abort();
-    reply->deleteLater();
     Outcome stopped;
     stopped.command = m_running;
     stopped.stopped = true;

@@ -3,6 +3,7 @@
 #include "apiclient.h"
 #include "appsettings.h"
 #include "serverhost.h"
+#include "widgets/displayformat.h"
 #include "widgets/linechart.h"
 #include "widgets/sectionheading.h"
 #include "widgets/trafficfiltermodel.h"
@@ -24,8 +25,6 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
-#include <cmath>
-
 namespace edgedesk {
 
 namespace {
@@ -42,19 +41,6 @@ enum RouteColumn
     RouteErrors,
     RouteColumnCount
 };
-
-QString formatMs(double ms)
-{
-    if (!std::isfinite(ms))
-        return QStringLiteral("—");
-    if (ms < 1)
-        return QStringLiteral("%1 µs").arg(qRound(ms * 1000));
-    if (ms < 10)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', 2);
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', 1);
-    return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 2);
-}
 
 } // namespace
 
@@ -414,8 +400,8 @@ void TrafficPanel::refreshCharts()
             errors += quint64(e);
         item->setText(RouteRequests, locale.toString(total));
         item->setText(RouteRate, locale.toString(counts.isEmpty() ? 0.0 : counts.constLast()));
-        item->setText(RouteP50, formatMs(s.percentile(0.5, now)));
-        item->setText(RouteP99, formatMs(s.percentile(0.99, now)));
+        item->setText(RouteP50, DisplayFormat::duration(s.percentile(0.5, now)));
+        item->setText(RouteP99, DisplayFormat::duration(s.percentile(0.99, now)));
         item->setText(RouteErrors, locale.toString(errors));
         item->setForeground(RouteErrors, errors > 0 ? QBrush(QColor(0xd6, 0x45, 0x45))
                                                     : palette().brush(QPalette::Text));

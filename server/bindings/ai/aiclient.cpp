@@ -4,7 +4,7 @@
 #include "bindings/ai/ailog.h"
 #include "bindings/ai/aiprotocol.h"
 #include "bindings/ai/curlglobal.h"
-#include "bindings/ai/ssedecoder.h"
+#include "util/ssedecoder.h"
 
 #include <QDateTime>
 
