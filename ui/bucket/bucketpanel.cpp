@@ -17,7 +17,6 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPushButton>
-#include <QShortcut>
 #include <QSplitter>
 #include <QStyle>
 #include <QTreeWidget>
@@ -161,9 +160,7 @@ void BucketPanel::buildShortcuts()
     // Panel-wide: an empty folder shows its hint instead of the list, and has no text field.
     addShortcut(QKeySequence(Qt::Key_Backspace), [this] { m_up->click(); });
     addShortcut(QKeySequence(Qt::ALT | Qt::Key_Up), [this] { m_up->click(); });
-    auto *del = new QShortcut(QKeySequence::Delete, m_browser->tree());
-    del->setContext(Qt::WidgetShortcut);
-    connect(del, &QShortcut::activated, this, &BucketPanel::deleteSelected);
+    addShortcut(QKeySequence::Delete, [this] { deleteSelected(); }, m_browser->tree());
 }
 
 QString BucketPanel::bucketBinding() const

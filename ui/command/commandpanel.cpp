@@ -18,7 +18,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QSpinBox>
 #include <QTextCharFormat>
 #include <QTextCursor>
@@ -199,12 +198,8 @@ void CommandPanel::buildUi()
     connect(m_run, &QPushButton::clicked, this, &CommandPanel::runInput);
     connect(m_stop, &QPushButton::clicked, this, &CommandPanel::stop);
     connect(m_clear, &QToolButton::clicked, this, &CommandPanel::clearTranscript);
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QShortcut::activated, this, &CommandPanel::stop);
-    auto *clear = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
-    clear->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(clear, &QShortcut::activated, this, &CommandPanel::clearTranscript);
+    addShortcut(QKeySequence(Qt::Key_Escape), [this] { stop(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clearTranscript(); });
 }
 
 void CommandPanel::saveState()

@@ -10,7 +10,6 @@
 #include <QLabel>
 #include <QLocale>
 #include <QNetworkReply>
-#include <QShortcut>
 #include <QSplitter>
 #include <QTime>
 #include <QTreeWidget>
@@ -80,9 +79,7 @@ void KvPanel::buildUi()
     });
     addShortcut(QKeySequence::Find, [this] { m_list->focusFilter(); });
     addShortcut(QKeySequence::Refresh, [this] { refresh(); });
-    auto *del = new QShortcut(QKeySequence::Delete, m_list->tree());
-    del->setContext(Qt::WidgetShortcut);
-    connect(del, &QShortcut::activated, this, &KvPanel::deleteCurrent);
+    addShortcut(QKeySequence::Delete, [this] { deleteCurrent(); }, m_list->tree());
 }
 
 QString KvPanel::keyPath(const QString &key) const

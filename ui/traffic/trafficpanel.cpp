@@ -17,7 +17,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QShortcut>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
@@ -217,17 +216,12 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
                                                 splitter->saveState());
     });
 
-    auto shortcut = [this](const QKeySequence &keys, auto slot) {
-        auto *s = new QShortcut(keys, this);
-        s->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(s, &QShortcut::activated, this, slot);
-    };
-    shortcut(QKeySequence::Find, [this] {
+    addShortcut(QKeySequence::Find, [this] {
         m_text->setFocus();
         m_text->selectAll();
     });
-    shortcut(QKeySequence(Qt::CTRL | Qt::Key_P), [this] { m_pause->toggle(); });
-    shortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clear(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_P), [this] { m_pause->toggle(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clear(); });
 
     m_flushTimer.setInterval(150);
     connect(&m_flushTimer, &QTimer::timeout, this, &TrafficPanel::flush);
