@@ -2,7 +2,8 @@
 """/image throughput: cold transforms of random sizes against a naive Magick++ pipeline, and cache hits.
 
 Usage: tests/bench/image_wrk_bench.py [BUILD_DIR] [--seconds N] [--connections C] [--rounds R]
-                                      [--hit-connections C] [--naive-pool N] [--other EDGEDESK]
+                                      [--hit-connections C] [--naive-pool N]
+                                      [--naive-magick-threads N] [--other EDGEDESK]
 
 BUILD_DIR defaults to build/release (a Release build; build/dev is one too). The script starts its
 own servers on free loopback ports with temporary data folders and removes them afterwards.
@@ -13,8 +14,9 @@ What it measures, with the seeded 1600x1200 JPEG sample as the source:
            the transformed-image cache never answers), JPEG out, --connections at once (16).
   naive    the same requests against image_naive_server: a bare QHttpServer whose transforms
            decode the source at full size, resize into the box and encode with EdgeDesk's JPEG
-           settings (progressive, quality 85, stripped), ImageMagick left at its defaults, on a
-           pool sized to the cores.
+           settings (progressive, quality 85, stripped), ImageMagick left at its defaults (its
+           OpenMP threads, as many as cores, per operation; --naive-magick-threads 1 gives it one
+           thread per transform like EdgeDesk's), on a pool sized to the cores.
   cached   one URL, warmed once, then served from the image cache: req/s.
   other    with --other PATH, another edgedesk binary (say, a build of an earlier commit) joins
            the cold rounds, for a before/after measured side by side.
@@ -126,6 +128,8 @@ def main():
     ap.add_argument("--hit-connections", type=int, default=16)
     ap.add_argument("--naive-pool", type=int, default=0,
                     help="transforms the naive server runs at once (default: the cores)")
+    ap.add_argument("--naive-magick-threads", type=int, default=0,
+                    help="MAGICK_THREAD_LIMIT for the naive server (default: ImageMagick's own)")
     ap.add_argument("--other", help="another edgedesk binary to run the cold rounds too")
     a = ap.parse_args()
     if a.rounds < 1 or a.rounds > 5:
@@ -146,8 +150,10 @@ def main():
         naive_cmd = [os.path.join(bindir, "image_naive_server"), SOURCE]
         if a.naive_pool > 0:
             naive_cmd += ["--pool", str(a.naive_pool)]
-        procs.append(subprocess.Popen(naive_cmd, env={**os.environ, "PORT": str(naive_port)},
-                                      stdout=subprocess.DEVNULL))
+        naive_env = {**os.environ, "PORT": str(naive_port)}
+        if a.naive_magick_threads > 0:
+            naive_env["MAGICK_THREAD_LIMIT"] = str(a.naive_magick_threads)
+        procs.append(subprocess.Popen(naive_cmd, env=naive_env, stdout=subprocess.DEVNULL))
         other_port = None
         if a.other:
             other_port, proc = start_edgedesk(a.other, os.path.join(work, "other"))
@@ -203,7 +209,8 @@ def main():
 
     print(f"\ncold /image of the 1600x1200 sample, a new size in 64x64..640x480 per request, JPEG out; "
           f"wrk -t1 -c{a.connections} -d{a.seconds}s, loopback, {os.cpu_count()} cores, "
-          f"{a.rounds} alternating rounds")
+          f"{a.rounds} alternating rounds; naive ImageMagick threads: "
+          f"{a.naive_magick_threads or 'its default'}")
     print(f"load average before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
           f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")
     header = (f"{'run':28} {'transforms/s':>12} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} "
