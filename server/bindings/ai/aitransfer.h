@@ -4,7 +4,7 @@
 #include "bindings/ai/aiconfig.h"
 #include "bindings/ai/aiprotocol.h"
 #include "bindings/ai/airesult.h"
-#include "bindings/ai/ssedecoder.h"
+#include "util/ssedecoder.h"
 #include "util/result.h"
 
 #include <QByteArray>
