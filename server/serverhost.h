@@ -10,14 +10,19 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <memory>
+
 class QThread;
 
 namespace edgedesk {
 
+class LogHub;
 class ServerCore;
 
 // The thread-safe facade the UI, the headless runner and the tests use. Owns the server thread;
 // everything that serves lives in that thread. Signals arrive queued, carrying plain values.
+// Also owns the log hub the server writes to, which outlives every start and stop and receives
+// the process's Qt log messages from construction on.
 class ServerHost final : public QObject
 {
     Q_OBJECT
@@ -58,6 +63,8 @@ public:
     const ServerOptions &options() const { return m_options; }
     const EdgeConfig &config() const { return m_config; }
     QString lastError() const { return m_lastError; }
+    // Thread-safe; lives in this object's thread.
+    LogHub &logHub() const { return *m_logs; }
 
 Q_SIGNALS:
     void stateChanged(edgedesk::ServerHost::State state);
@@ -78,6 +85,7 @@ private:
     void setState(State state);
     void onThreadFinished();
 
+    std::unique_ptr<LogHub> m_logs;
     ServerOptions m_options;
     EdgeConfig m_config;
     QThread *m_thread = nullptr;

@@ -18,9 +18,13 @@ std::shared_ptr<const AssetStore> storeFor(const AssetsConfig &config)
 
 } // namespace
 
-StaticAssets::StaticAssets(ServerContext &context)
+StaticAssets::StaticAssets(const ServerContext &context)
     : m_context(context), m_config(context.config.assets), m_store(storeFor(m_config)),
       m_resolver(m_config.htmlHandling), m_rules(m_config)
+{
+}
+
+void StaticAssets::addRoutes(Router &router)
 {
     Route route;
     route.name = QStringLiteral("assets");
@@ -31,7 +35,7 @@ StaticAssets::StaticAssets(ServerContext &context)
     // EdgeDesk's own files never collide with its routes; a project's may.
     if (!m_config.isBuiltIn())
         route.claims = [this](const HttpExchange &exchange) { return claims(exchange); };
-    context.router->add(std::move(route));
+    router.add(std::move(route));
 }
 
 AssetIntent StaticAssets::resolve(const QString &path, NotFoundHandling notFound) const

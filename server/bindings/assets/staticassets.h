@@ -18,9 +18,11 @@ namespace edgedesk {
 class StaticAssets final : public BindingModule
 {
 public:
-    explicit StaticAssets(ServerContext &context);
+    explicit StaticAssets(const ServerContext &context);
 
-    const AssetStore &store() const { return *m_store; }
+    // One fallback route: it answers the paths no other route matches, whenever it is added; for
+    // a project's folder it also claims the paths its files shadow (run_worker_first).
+    void addRoutes(Router &router) override;
 
 private:
     void serve(const ExchangePtr &exchange);
@@ -28,7 +30,7 @@ private:
     bool claims(const HttpExchange &exchange) const;
     AssetIntent resolve(const QString &path, NotFoundHandling notFound) const;
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
     AssetsConfig m_config;
     std::shared_ptr<const AssetStore> m_store;
     AssetResolver m_resolver;

@@ -1,10 +1,10 @@
 #include "bindings/kv/kvbinding.h"
 
+#include "bindings/storedcontent.h"
 #include "routing/router.h"
 #include "util/workerpool.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -33,66 +33,55 @@ QByteArray KvBinding::demoValue()
                              "\"stored_by\":\"EdgeDesk\",\"storage\":\"SQLite\"}");
 }
 
-KvBinding::KvBinding(ServerContext &context, const KvNamespaceConfig &config, bool servesDemoRoute)
-    : m_context(context), m_config(config)
+KvBinding::KvBinding(const ServerContext &context, const KvNamespaceConfig &config,
+                     OpenedStore<KvStore> store, bool servesDemoRoute)
+    : m_context(context), m_config(config), m_store(std::move(store.store)),
+      m_openError(store.error), m_servesDemoRoute(servesDemoRoute)
 {
-    const QString folder = context.statePath(QStringLiteral("kv"));
-    QDir().mkpath(folder);
-    auto opened = KvStore::open(QDir(folder).filePath(config.binding + QStringLiteral(".sqlite")));
-    if (!opened) {
-        m_openError = opened.error().message;
-        qCCritical(lcKv).noquote()
-            << "KV namespace" << config.binding << "is unavailable:" << m_openError;
-    } else {
-        m_store = std::move(*opened);
-        if (m_store->wasCreated() && servesDemoRoute) {
-            m_store->put(context.config.kvDemoKey, demoValue(), QStringLiteral("application/json"),
-                         QByteArray(), 0);
-            qCInfo(lcKv).noquote()
-                << "seeded" << config.binding << "with key" << context.config.kvDemoKey;
-        }
-        m_store->purgeExpired();
+    if (m_store && store.created && servesDemoRoute) {
+        m_store->put(context.config.kvDemoKey, demoValue(), QStringLiteral("application/json"),
+                     QByteArray(), 0);
+        qCInfo(lcKv).noquote() << "seeded" << config.binding << "with key"
+                               << context.config.kvDemoKey;
     }
-    registerRoutes(servesDemoRoute);
 }
 
-void KvBinding::registerRoutes(bool servesDemoRoute)
+void KvBinding::addRoutes(Router &router)
 {
-    Router *router = m_context.router;
     const QByteArray base = "/__edgedesk/v1/kv/" + m_config.binding.toUtf8() + "/keys";
-    if (servesDemoRoute) {
-        router->add(Route{QStringLiteral("kv"),
-                          m_config.binding,
-                          "/kv",
-                          {"GET"},
-                          0,
-                          [this](const ExchangePtr &ex) {
-                              const QString key = ex->hasQueryItem(QStringLiteral("key"))
-                                                      ? ex->queryItem(QStringLiteral("key"))
-                                                      : m_context.config.kvDemoKey;
-                              getDemoValue(ex, key);
-                          }});
+    if (m_servesDemoRoute) {
+        router.add(Route{QStringLiteral("kv"),
+                         m_config.binding,
+                         "/kv",
+                         {"GET"},
+                         0,
+                         [this](const ExchangePtr &ex) {
+                             const QString key = ex->hasQueryItem(QStringLiteral("key"))
+                                                     ? ex->queryItem(QStringLiteral("key"))
+                                                     : m_context.config.kvDemoKey;
+                             getDemoValue(ex, key);
+                         }});
     }
-    router->add(Route{QStringLiteral("control.kv.keys"),
-                      m_config.binding,
-                      base,
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) { listKeys(ex); }});
-    router->add(Route{QStringLiteral("control.kv.key"),
-                      m_config.binding,
-                      base + "/{*key}",
-                      {"GET", "PUT", "DELETE"},
-                      KvStore::kMaxValueBytes,
-                      [this](const ExchangePtr &ex) {
-                          const QString key = ex->param(QStringLiteral("key"));
-                          if (ex->isGetOrHead())
-                              getValue(ex, key);
-                          else if (ex->method() == "PUT")
-                              putValue(ex, key);
-                          else
-                              deleteValue(ex, key);
-                      }});
+    router.add(Route{QStringLiteral("control.kv.keys"),
+                     m_config.binding,
+                     base,
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) { listKeys(ex); }});
+    router.add(Route{QStringLiteral("control.kv.key"),
+                     m_config.binding,
+                     base + "/{*key}",
+                     {"GET", "PUT", "DELETE"},
+                     KvStore::kMaxValueBytes,
+                     [this](const ExchangePtr &ex) {
+                         const QString key = ex->param(QStringLiteral("key"));
+                         if (ex->isGetOrHead())
+                             getValue(ex, key);
+                         else if (ex->method() == "PUT")
+                             putValue(ex, key);
+                         else
+                             deleteValue(ex, key);
+                     }});
 }
 
 std::optional<std::optional<KvEntry>> KvBinding::readEntry(const ExchangePtr &ex,
@@ -125,6 +114,7 @@ void KvBinding::getDemoValue(const ExchangePtr &ex, const QString &key)
     HttpResponse response = HttpResponse::json(
         200, QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("value"), value}});
     response.header("Cache-Control", "no-store");
+    StoredContent::sandbox(response);
     ex->respond(std::move(response));
 }
 
@@ -149,6 +139,7 @@ void KvBinding::getValue(const ExchangePtr &ex, const QString &key)
     if (e.expiration > 0)
         response.header("X-EdgeDesk-Expiration", QByteArray::number(e.expiration));
     response.header("Cache-Control", "no-store");
+    StoredContent::sandbox(response);
     ex->respond(std::move(response));
 }
 
