@@ -1,5 +1,6 @@
 #include "control/controlapi.h"
 
+#include "edgedesk/version.h"
 #include "routing/router.h"
 #include "transport/transportserver.h"
 #include "logging/loghub.h"

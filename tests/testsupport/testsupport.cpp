@@ -156,10 +156,7 @@ bool TestServer::start(int timeoutMs)
     QSignalSpy serving(m_host.get(), &ServerHost::serving);
     QSignalSpy failed(m_host.get(), &ServerHost::failed);
     m_host->start(m_options);
-    QElapsedTimer timer;
-    timer.start();
-    while (serving.isEmpty() && failed.isEmpty() && timer.elapsed() < timeoutMs)
-        QTest::qWait(10);
+    QTest::qWaitFor([&] { return !serving.isEmpty() || !failed.isEmpty(); }, timeoutMs);
     if (!failed.isEmpty()) {
         m_error = failed.first().first().toString();
         return false;
@@ -295,6 +292,15 @@ void raiseFileLimit()
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
+}
+
+bool deliverPostedEvents(int timeoutMs)
+{
+    // Events posted to one thread are delivered in the order they were posted.
+    QObject marker;
+    bool reached = false;
+    QMetaObject::invokeMethod(&marker, [&reached] { reached = true; }, Qt::QueuedConnection);
+    return QTest::qWaitFor([&reached] { return reached; }, timeoutMs);
 }
 
 } // namespace edgedesk::test

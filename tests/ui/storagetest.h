@@ -5,7 +5,6 @@
 #include "apiclient.h"
 
 #include <QAbstractButton>
-#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -24,10 +23,7 @@ inline ApiResponse http(ApiClient &api, const QByteArray &method, const QString 
     std::optional<ApiResponse> out;
     QObject context;
     api.call(method, path, body, headers, &context, [&out](const ApiResponse &r) { out = r; });
-    QElapsedTimer timer;
-    timer.start();
-    while (!out && timer.elapsed() < 15000)
-        QTest::qWait(5);
+    QTest::qWaitFor([&out] { return out.has_value(); }, 15000);
     return out.value_or(ApiResponse{});
 }
 
