@@ -4,8 +4,10 @@
 # Needs the `sanitize` preset built: cmake --preset sanitize && cmake --build --preset sanitize
 # The working corpus grows in <build>/fuzz/work/<name> (seeded from tests/fuzz/corpus/<name>);
 # a crash leaves its input in <build>/fuzz/artifacts/<name>/: copy it to
-# tests/fuzz/regressions/<name>/ with the fix. Prints, per target, the executions, the coverage
-# and the corpus size; exits 1 if any target found something.
+# tests/fuzz/regressions/<name>/ with the fix. FUZZ_UNIT_TIMEOUT (seconds, default 60) is how
+# long one input may run before it counts as a hang: generous, as a loaded machine is slow.
+# Prints, per target, the executions, the coverage and the corpus size; exits 1 if any target
+# found something.
 set -uo pipefail
 
 seconds=${1:?usage: run.sh <seconds> [build dir] [target ...]}
@@ -36,11 +38,11 @@ for name in "${names[@]}"; do
   [ -f "$here/$name.dict" ] && dict=("-dict=$here/$name.dict")
   log="$bin/$name.log"
   "$bin/fuzz_$name" "$work" "${seeds[@]}" "${dict[@]}" -max_total_time="$seconds" \
-      -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+      -timeout="${FUZZ_UNIT_TIMEOUT:-60}" -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$artifacts" >"$log" 2>&1
   rc=$?
   execs=$(grep -m1 '^stat::number_of_executed_units' "$log" | awk '{print $2}')
-  done_line=$(grep -E '^#[0-9]+ +DONE' "$log" | tail -1)
+  done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
   cov=$(sed -nE 's/.*cov: ([0-9]+).*/\1/p' <<<"$done_line")
   ft=$(sed -nE 's/.*ft: ([0-9]+).*/\1/p' <<<"$done_line")
   corp=$(sed -nE 's/.*corp: ([0-9]+).*/\1/p' <<<"$done_line")

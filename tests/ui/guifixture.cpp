@@ -33,13 +33,12 @@ bool GuiFixture::start(int timeoutMs)
     QSignalSpy serving(m_host.get(), &ServerHost::serving);
     QSignalSpy failed(m_host.get(), &ServerHost::failed);
     m_window->startServer();
-    QTest::qWaitFor([&] { return !serving.isEmpty() || !failed.isEmpty(); }, timeoutMs);
-    if (!failed.isEmpty()) {
-        m_error = failed.first().first().toString();
+    if (!QTest::qWaitFor([&] { return !serving.isEmpty() || !failed.isEmpty(); }, timeoutMs)) {
+        m_error = QStringLiteral("the server did not start");
         return false;
     }
-    if (serving.isEmpty()) {
-        m_error = QStringLiteral("the server did not start");
+    if (!failed.isEmpty()) {
+        m_error = failed.first().first().toString();
         return false;
     }
     if (!QTest::qWaitForWindowExposed(m_window.get()))

@@ -164,7 +164,7 @@ private Q_SLOTS:
         QVERIFY(child<QPushButton>("aiGenerate")->isEnabled());
         // The router noticed the closed connection and cancelled the upstream call.
         QTRY_VERIFY_WITH_TIMEOUT(m_upstream.clientDisconnects() >= 1, 10000);
-        QVERIFY(deliverPostedEvents()); // what the reply had already queued
+        QVERIFY(deliverPostedEvents());       // what the reply had already queued
         QCOMPARE(m_panel->answer(), partial); // nothing more arrives
     }
 

@@ -120,8 +120,8 @@ private Q_SLOTS:
         QTRY_VERIFY(markerMs > 0);
         disconnect(watch);
         // The sparkline draws complete seconds only: wait until the marker's second is one.
-        QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentMSecsSinceEpoch() >= (markerMs / 1000 + 1) * 1000,
-                                 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QDateTime::currentMSecsSinceEpoch() >= (markerMs / 1000 + 1) * 1000, 5000);
         m_panel->refreshActivity();
         const double added = sum(m_panel->rateSparkline()->values()) - before;
         QVERIFY2(added >= 1 && added < 30, qPrintable(QString::number(added)));
@@ -156,7 +156,8 @@ private Q_SLOTS:
                                    QStringLiteral("after the warning"));
         QTRY_VERIFY(findError(m_panel->errorList(), QStringLiteral("GET /ai?prompt=after-404"),
                               QStringLiteral("HTTP 503")));
-        QTRY_VERIFY(findError(m_panel->errorList(), QString(), QStringLiteral("after the warning")));
+        QTRY_VERIFY(
+            findError(m_panel->errorList(), QString(), QStringLiteral("after the warning")));
         QVERIFY(!findError(m_panel->errorList(), QString(), QStringLiteral("just a warning")));
         QVERIFY(!findError(m_panel->errorList(), QStringLiteral("/missing-page"), QString()));
     }

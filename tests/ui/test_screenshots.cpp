@@ -41,10 +41,12 @@ void selectFirstRow(QWidget *panel, const char *name)
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(first).center());
 }
 
+// The waits below are best effort: a section that never gets there is still photographed.
+
 // Waits until the named label shows something (an answer arrived), at most `ms`.
 void waitForText(QWidget *panel, const char *name, int ms)
 {
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             auto *label = panel->findChild<QLabel *>(QString::fromLatin1(name));
             return label && !label->text().isEmpty();
@@ -55,7 +57,7 @@ void waitForText(QWidget *panel, const char *name, int ms)
 // Waits until the named button can be pressed, at most `ms`.
 void waitForEnabled(QWidget *panel, const char *name, int ms)
 {
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             auto *button = panel->findChild<QAbstractButton *>(QString::fromLatin1(name));
             return button && button->isEnabled();
@@ -66,7 +68,7 @@ void waitForEnabled(QWidget *panel, const char *name, int ms)
 // Waits until the named list has rows (its listing arrived), at most `ms`.
 void waitForRows(QWidget *panel, const char *name, int ms)
 {
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             auto *view = panel->findChild<QAbstractItemView *>(QString::fromLatin1(name));
             return view && view->model() && view->model()->rowCount() > 0;

@@ -133,8 +133,8 @@ private Q_SLOTS:
 
         // Rotate: select the row, type a new value, Enter (in a later millisecond: the store's
         // timestamps are in milliseconds).
-        const QDateTime setAt = QDateTime::fromString(first.value(QStringLiteral("updated")).toString(),
-                                                      Qt::ISODateWithMs);
+        const QDateTime setAt = QDateTime::fromString(
+            first.value(QStringLiteral("updated")).toString(), Qt::ISODateWithMs);
         QVERIFY(setAt.isValid());
         QTRY_VERIFY(QDateTime::currentDateTimeUtc() > setAt);
         clickItem(list, findItem(list, QStringLiteral("TEST_TOKEN")));
@@ -198,9 +198,9 @@ private Q_SLOTS:
         QTRY_VERIFY(m_panel->storedNames().contains(QStringLiteral("AFTER_REFUSAL")));
         QVERIFY(m_panel->storedNames().contains(QStringLiteral("KEEP_ME")));
         QVERIFY(!listed(QStringLiteral("KEEP_ME")).isEmpty());
-        QCOMPARE(http(*m_http, "DELETE", QStringLiteral("/__edgedesk/v1/secrets/AFTER_REFUSAL"))
-                     .status,
-                 200);
+        QCOMPARE(
+            http(*m_http, "DELETE", QStringLiteral("/__edgedesk/v1/secrets/AFTER_REFUSAL")).status,
+            200);
         m_panel->refresh();
         QTRY_VERIFY(!m_panel->storedNames().contains(QStringLiteral("AFTER_REFUSAL")));
         m_panel->confirmPrompt().setHandler({});

@@ -19,8 +19,8 @@ inline QVariant runScript(QWebEnginePage *page, const QString &script, int timeo
         state->first = true;
         state->second = value;
     });
-    QTest::qWaitFor([&state] { return state->first; }, timeoutMs);
-    return state->second;
+    return QTest::qWaitFor([&state] { return state->first; }, timeoutMs) ? state->second
+                                                                         : QVariant();
 }
 
 // Polls `condition` (a JavaScript expression) until it is true.
