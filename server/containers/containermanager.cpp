@@ -5,6 +5,7 @@
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
 #include "containers/processstats.h"
+#include "storage/storeset.h"
 #include "upstream/httpforwarder.h"
 #include "util/workerpool.h"
 
@@ -52,9 +53,10 @@ quint16 freeLoopbackPort()
 
 } // namespace
 
-ContainerManager::ContainerManager(ServerContext &context, QObject *parent)
-    : QObject(parent), m_context(context), m_forwarder(new HttpForwarder(this)),
-      m_logSink(std::make_unique<ContainerLogSink>())
+ContainerManager::ContainerManager(const ServerContext &context, const StoreSet &stores,
+                                   LogHub &logs, QObject *parent)
+    : QObject(parent), m_context(context), m_stores(stores), m_forwarder(new HttpForwarder(this)),
+      m_logSink(std::make_unique<ContainerLogSink>(logs))
 {
     for (const ContainerClassConfig &config : context.config.containers)
         m_classes.push_back(std::make_unique<ContainerClass>(this, config));
@@ -67,6 +69,11 @@ ContainerManager::~ContainerManager()
 {
     shutdown();
     m_classes.clear(); // before the log sink and the forwarder they use
+}
+
+OpenedStore<DurableStore> ContainerManager::durableStore(const QString &className, int index) const
+{
+    return m_stores.durable(className, index);
 }
 
 ContainerClass *ContainerManager::findClass(const QString &nameOrBinding) const
