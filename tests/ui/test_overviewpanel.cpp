@@ -152,8 +152,8 @@ private Q_SLOTS:
         // warning and the 404 have been handled too.
         QCOMPARE(httpGet(*m_gui, "/ai?prompt=after-404").status, 503);
         m_gui->host().logHub().append(QStringLiteral("server"), QStringLiteral("error"),
-                                   QStringLiteral("edgedesk.test"),
-                                   QStringLiteral("after the warning"));
+                                      QStringLiteral("edgedesk.test"),
+                                      QStringLiteral("after the warning"));
         QTRY_VERIFY(findError(m_panel->errorList(), QStringLiteral("GET /ai?prompt=after-404"),
                               QStringLiteral("HTTP 503")));
         QTRY_VERIFY(
