@@ -12,7 +12,8 @@ packages=(
   libsodium-dev libcurl4-openssl-dev libsqlite3-dev libcpptoml-dev
   # run: the sandbox and the demo's tool set for commands
   bubblewrap bash coreutils procps curl wget git jq python3 vim htop
-  # tests and benchmarks
+  # tests and benchmarks; clang and its runtime for the sanitize preset and the fuzzers
+  clang libclang-rt-14-dev
   xvfb xauth xfonts-base fonts-dejavu-core imagemagick wrk dpkg-dev file
   appstream desktop-file-utils
 )
