@@ -92,6 +92,12 @@ const Route *HttpExchange::route() const
     return m_route ? &m_route->route : nullptr;
 }
 
+void HttpExchange::setRoute(const RouteEntry *route)
+{
+    m_route = route;
+    m_params.reset();
+}
+
 QString HttpExchange::param(const QString &name) const
 {
     if (!m_params)
@@ -105,9 +111,11 @@ bool HttpExchange::isClientConnected() const
 }
 
 QByteArray HttpExchange::responseHead(int status, const QByteArray &contentType,
-                                      const HeaderList &headers, const QByteArray &framing) const
+                                      const HeaderList &headers, const QByteArray &framing,
+                                      bool pagePolicy) const
 {
-    return encodeResponseHead(status, contentType, headers, framing, !m_keepAlive, m_id);
+    return encodeResponseHead(status, contentType, headers, framing, !m_keepAlive, m_id,
+                              pagePolicy);
 }
 
 void HttpExchange::respond(HttpResponse response)
@@ -123,7 +131,8 @@ void HttpExchange::respond(HttpResponse response)
                                   : response.body.size();
         framing = "Content-Length: " + QByteArray::number(length) + "\r\n";
     }
-    QByteArray out = responseHead(response.status, response.contentType, response.headers, framing);
+    QByteArray out = responseHead(response.status, response.contentType, response.headers, framing,
+                                  response.pagePolicy);
     if (!noBody)
         out += response.body;
     m_bytesOut = out.size();

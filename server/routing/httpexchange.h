@@ -58,8 +58,11 @@ public:
     qint64 elapsedUs() const { return m_clock.nsecsElapsed() / 1000; }
 
     // --- routing
-    // The route the request's lookup found; null when none took it (404 or 405).
+    // The route the request's lookup found (or the one that claimed it); null when none took it
+    // (404 or 405).
     const Route *route() const;
+    const RouteEntry *routeEntry() const { return m_route; }
+    void setRoute(const RouteEntry *route);
     // When no route took the method: the methods routes of this path allow (for 405).
     const QByteArrayList &allowedMethods() const { return m_allowed; }
     QString param(const QString &name) const; // captured by the route's pattern, decoded
@@ -88,7 +91,7 @@ private:
         Done
     };
     QByteArray responseHead(int status, const QByteArray &contentType, const HeaderList &headers,
-                            const QByteArray &framing) const;
+                            const QByteArray &framing, bool pagePolicy = true) const;
     void finish(int status);
     void clientGone();
 

@@ -19,6 +19,8 @@ void Router::add(Route route)
 {
     m_routes.push_back(std::make_unique<RouteEntry>(std::move(route)));
     const RouteEntry *r = m_routes.back().get();
+    if (r->route.claims)
+        m_claimants.push_back(r);
     if (r->route.fallback)
         m_fallbacks.push_back(r);
     else if (const std::optional<QByteArray> first = r->pattern.literalFirstSegment())
@@ -93,25 +95,45 @@ void Router::lookUp(RequestHead &head) const
 void Router::handle(ResponseSink *connection, RequestHead &&head, RequestBody &&body,
                     const QHostAddress &peer)
 {
-    const std::optional<Error> denied = m_policy.check(head);
     // EdgeDesk's own credential stops here: no route forwards it to an instance, a service or
-    // a remote URL.
+    // a remote URL. The check below still sees what the client sent.
+    const QByteArray authorization =
+        m_policy.tokenRequired() ? joinedHeader(head.headers, "authorization") : QByteArray();
     m_policy.removeCredential(head.headers);
-    if (denied)
-        head.route = nullptr; // refused before any route ran
     auto exchange = std::make_shared<HttpExchange>(connection, m_recorder, std::move(head),
                                                    std::move(body), peer, m_nextId++);
-    if (denied) {
+    claim(*exchange);
+    if (const std::optional<Error> denied = m_policy.check(*exchange, authorization)) {
+        exchange->setRoute(nullptr); // refused before any route ran
         HttpResponse response = HttpResponse::error(*denied);
         if (response.status == 401)
             response.header("WWW-Authenticate", "Bearer realm=\"edgedesk\"");
         exchange->respond(std::move(response));
         return;
     }
-    dispatch(exchange);
+    run(exchange);
+}
+
+void Router::claim(HttpExchange &exchange) const
+{
+    const RouteEntry *found = exchange.routeEntry();
+    if (found && found->route.fallback)
+        return;
+    for (const RouteEntry *claimant : m_claimants) {
+        if (claimant->route.claims(exchange)) {
+            exchange.setRoute(claimant);
+            return;
+        }
+    }
 }
 
 void Router::dispatch(const ExchangePtr &exchange)
+{
+    claim(*exchange);
+    run(exchange);
+}
+
+void Router::run(const ExchangePtr &exchange)
 {
     const Route *route = exchange->route();
     if (!route) {

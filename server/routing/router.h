@@ -46,7 +46,8 @@ public:
     void handle(ResponseSink *connection, RequestHead &&head, RequestBody &&body,
                 const QHostAddress &peer) override;
 
-    // Runs the route the exchange's lookup found, or answers 404 / 405 / OPTIONS without one.
+    // Runs the route that claims the exchange or else the one its lookup found, or answers
+    // 404 / 405 / OPTIONS without one.
     void dispatch(const ExchangePtr &exchange);
     // What exchanges report to once answered (expires with the router).
     std::weak_ptr<TrafficObserver> trafficObserver() const;
@@ -54,6 +55,9 @@ public:
 private:
     const RouteEntry *match(QByteArrayView rawPath, const QByteArray &method,
                             QByteArrayList *allowed) const;
+    // Hands the exchange to a route that claims it, unless its lookup found the fallback.
+    void claim(HttpExchange &exchange) const;
+    void run(const ExchangePtr &exchange);
 
     std::shared_ptr<TrafficRecorder> m_recorder;
     SecurityPolicy m_policy;
@@ -62,6 +66,7 @@ private:
     // with a literal one (matching then skips the rest of the table); else empty.
     QHash<QByteArray, std::vector<const RouteEntry *>> m_byFirstSegment;
     std::vector<const RouteEntry *> m_fallbacks;
+    std::vector<const RouteEntry *> m_claimants; // routes with a `claims` test
     bool m_indexed = true;
     quint64 m_nextId = 1;
 };

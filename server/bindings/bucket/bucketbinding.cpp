@@ -1,14 +1,14 @@
 #include "bindings/bucket/bucketbinding.h"
 
+#include "bindings/storedcontent.h"
+#include "routing/httpfields.h"
+#include "routing/router.h"
 #include "storage/bucket/bucketlog.h"
 #include "storage/bucket/bucketstore.h"
-#include "routing/router.h"
 #include "util/workerpool.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QLocale>
 
@@ -45,67 +45,6 @@ bool isHeaderToken(const QByteArray &name)
     });
 }
 
-std::optional<qint64> digits(const QByteArray &text)
-{
-    if (text.isEmpty() || text.size() > 18)
-        return std::nullopt;
-    for (const char c : text) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-    }
-    return text.toLongLong();
-}
-
-struct ByteRange
-{
-    enum Kind
-    {
-        Whole,        // no usable Range: the whole object, 200
-        Part,         // 206
-        Unsatisfiable // 416
-    } kind = Whole;
-    qint64 first = 0;
-    qint64 last = 0; // inclusive
-};
-
-// One `bytes=` range against an object of `size` bytes. A syntactically odd header, another
-// unit or a multi-range request is answered with the whole object, which RFC 9110 allows.
-ByteRange resolveRange(const QByteArray &header, qint64 size)
-{
-    const QByteArray value = header.trimmed();
-    if (!value.startsWith("bytes="))
-        return {};
-    const QByteArray spec = value.mid(6).trimmed();
-    if (spec.contains(','))
-        return {};
-    const qsizetype dash = spec.indexOf('-');
-    if (dash < 0)
-        return {};
-    const QByteArray from = spec.left(dash).trimmed();
-    const QByteArray to = spec.mid(dash + 1).trimmed();
-    if (from.isEmpty()) {
-        const auto suffix = digits(to);
-        if (!suffix)
-            return {};
-        if (*suffix == 0 || size == 0)
-            return {ByteRange::Unsatisfiable};
-        return {ByteRange::Part, std::max<qint64>(0, size - *suffix), size - 1};
-    }
-    const auto first = digits(from);
-    if (!first)
-        return {};
-    qint64 last = size - 1;
-    if (!to.isEmpty()) {
-        const auto end = digits(to);
-        if (!end || *end < *first)
-            return {};
-        last = std::min(*end, size - 1);
-    }
-    if (*first >= size)
-        return {ByteRange::Unsatisfiable};
-    return {ByteRange::Part, *first, last};
-}
-
 void addObjectHeaders(HttpResponse &response, const BucketObject &object)
 {
     response.header("Last-Modified", httpDate(object.uploadedMs));
@@ -134,29 +73,25 @@ HttpResponse readObject(BucketStore &store, const QString &key, const ReadReques
         return HttpResponse::error(body.error());
     const BucketObject &object = body->object;
     const QByteArray etag = object.httpEtag().toLatin1();
-    if (!request.ifNoneMatch.isEmpty() && BucketBinding::etagMatches(request.ifNoneMatch, etag)) {
+    if (!request.ifNoneMatch.isEmpty() && HttpFields::etagMatches(request.ifNoneMatch, etag)) {
         HttpResponse notModified = HttpResponse::notModified(etag);
         addObjectHeaders(notModified, object);
         return notModified;
     }
 
-    ByteRange range;
-    // If-Range: the range applies only to the version the client already holds part of.
-    if (!request.range.isEmpty() &&
-        (request.ifRange.isEmpty() || request.ifRange.trimmed() == etag))
-        range = resolveRange(request.range, object.size);
+    const ByteRange range = HttpFields::rangeFor(request.range, request.ifRange, etag, object.size);
     if (range.kind == ByteRange::Unsatisfiable) {
         HttpResponse refused =
             HttpResponse::error(QStringLiteral("range_not_satisfiable"),
                                 QStringLiteral("the range %1 is outside the %2-byte object")
                                     .arg(QString::fromLatin1(request.range.left(100)))
                                     .arg(object.size));
-        refused.header("Content-Range", "bytes */" + QByteArray::number(object.size));
+        refused.header("Content-Range", range.contentRange(object.size));
         return refused;
     }
 
     const qint64 first = range.kind == ByteRange::Part ? range.first : 0;
-    const qint64 count = range.kind == ByteRange::Part ? range.last - range.first + 1 : object.size;
+    const qint64 count = range.length(object.size);
     if (first > 0 && !body->file->seek(first))
         return HttpResponse::error(QStringLiteral("storage_error"),
                                    QStringLiteral("cannot read '%1'").arg(key));
@@ -176,45 +111,31 @@ HttpResponse readObject(BucketStore &store, const QString &key, const ReadReques
     response.header("ETag", etag);
     response.header("Accept-Ranges", "bytes");
     if (range.kind == ByteRange::Part)
-        response.header("Content-Range", "bytes " + QByteArray::number(range.first) + '-' +
-                                             QByteArray::number(range.last) + '/' +
-                                             QByteArray::number(object.size));
+        response.header("Content-Range", range.contentRange(object.size));
     addObjectHeaders(response, object);
-    // Stored objects are user content served from the app's own origin: never let one run as a
-    // page (an uploaded HTML or SVG file), while <img> and downloads still work.
-    response.header("Content-Security-Policy", "default-src 'none'; sandbox");
+    StoredContent::sandbox(response);
     return response;
 }
 
 } // namespace
 
-BucketBinding::BucketBinding(ServerContext &context, const BucketConfig &config,
-                             bool seedsDemoObject)
+BucketBinding::BucketBinding(const ServerContext &context, const BucketConfig &config,
+                             OpenedStore<BucketStore> store, bool seedsDemoObject)
     : m_context(context), m_config(config),
-      m_objectsPath("/__edgedesk/v1/r2/" + config.binding.toUtf8() + "/objects")
+      m_objectsPath("/__edgedesk/v1/r2/" + config.binding.toUtf8() + "/objects"),
+      m_store(std::move(store.store)), m_openError(store.error)
 {
-    const QString root = context.statePath(QStringLiteral("r2/") + config.binding);
-    const bool firstStart = !QFileInfo::exists(QDir(root).filePath(QStringLiteral("meta.sqlite")));
-    auto opened = BucketStore::open(root);
-    if (!opened) {
-        m_openError = opened.error().message;
-        qCCritical(lcBucket).noquote()
-            << "bucket" << config.binding << "is unavailable:" << m_openError;
-    } else {
-        m_store = std::shared_ptr<BucketStore>(std::move(*opened));
-        if (firstStart && seedsDemoObject) {
-            QFile sample(QStringLiteral(":/edgedesk/sample/pristine.jpg"));
-            if (!sample.open(QIODevice::ReadOnly)) {
-                qCWarning(lcBucket) << "the sample image is missing from the resources";
-            } else if (auto seeded = m_store->seedIfEmpty(defaultObjectKey(), sample.readAll(),
-                                                          QStringLiteral("image/jpeg"));
-                       !seeded) {
-                qCWarning(lcBucket).noquote()
-                    << "cannot seed" << config.binding << ":" << seeded.error().message;
-            }
-        }
+    if (!m_store || !store.created || !seedsDemoObject)
+        return;
+    QFile sample(QStringLiteral(":/edgedesk/sample/pristine.jpg"));
+    if (!sample.open(QIODevice::ReadOnly)) {
+        qCWarning(lcBucket) << "the sample image is missing from the resources";
+    } else if (auto seeded = m_store->seedIfEmpty(defaultObjectKey(), sample.readAll(),
+                                                  QStringLiteral("image/jpeg"));
+               !seeded) {
+        qCWarning(lcBucket).noquote()
+            << "cannot seed" << config.binding << ":" << seeded.error().message;
     }
-    registerRoutes();
 }
 
 BucketBinding::~BucketBinding() = default;
@@ -222,21 +143,6 @@ BucketBinding::~BucketBinding() = default;
 QString BucketBinding::defaultObjectKey()
 {
     return QStringLiteral("pristine.jpg");
-}
-
-bool BucketBinding::etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
-{
-    const auto candidates = ifNoneMatch.split(',');
-    for (QByteArray candidate : candidates) {
-        candidate = candidate.trimmed();
-        if (candidate == "*")
-            return true;
-        if (candidate.startsWith("W/"))
-            candidate = candidate.mid(2);
-        if (candidate == etag)
-            return true;
-    }
-    return false;
 }
 
 QJsonObject BucketBinding::objectJson(const BucketObject &object)
@@ -252,43 +158,40 @@ QJsonObject BucketBinding::objectJson(const BucketObject &object)
                        {QStringLiteral("custom_metadata"), metadata}};
 }
 
-void BucketBinding::registerRoutes()
+void BucketBinding::addRoutes(Router &router)
 {
-    Router *router = m_context.router;
-    router->add(Route{QStringLiteral("control.r2.objects"),
-                      m_config.binding,
-                      m_objectsPath,
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) { listObjects(ex); }});
+    router.add(Route{QStringLiteral("control.r2.objects"),
+                     m_config.binding,
+                     m_objectsPath,
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) { listObjects(ex); }});
     // PUT is its own route so that only it carries the object size limit: the transport refuses
     // a larger declared body before reading it, and other methods keep the small default.
-    router->add(Route{QStringLiteral("control.r2.object"),
-                      m_config.binding,
-                      m_objectsPath + "/{*key}",
-                      {"GET", "DELETE"},
-                      0,
-                      [this](const ExchangePtr &ex) {
-                          if (ex->method() == "DELETE")
-                              deleteObject(ex);
-                          else
-                              getObject(ex);
-                      }});
-    router->add(Route{QStringLiteral("control.r2.object.put"),
-                      m_config.binding,
-                      m_objectsPath + "/{*key}",
-                      {"PUT"},
-                      m_store ? m_store->maxObjectBytes() : BucketStore::Options{}.maxObjectBytes,
-                      [this](const ExchangePtr &ex) { putObject(ex); }});
+    router.add(Route{QStringLiteral("control.r2.object"),
+                     m_config.binding,
+                     m_objectsPath + "/{*key}",
+                     {"GET", "DELETE"},
+                     0,
+                     [this](const ExchangePtr &ex) {
+                         if (ex->method() == "DELETE")
+                             deleteObject(ex);
+                         else
+                             getObject(ex);
+                     }});
+    router.add(Route{QStringLiteral("control.r2.object.put"),
+                     m_config.binding,
+                     m_objectsPath + "/{*key}",
+                     {"PUT"},
+                     m_store ? m_store->maxObjectBytes() : BucketStore::Options{}.maxObjectBytes,
+                     [this](const ExchangePtr &ex) { putObject(ex); }});
 }
 
 bool BucketBinding::refuseWhenUnavailable(const ExchangePtr &ex) const
 {
     if (m_store)
         return false;
-    ex->respond(HttpResponse::error(
-        QStringLiteral("storage_error"),
-        QStringLiteral("bucket %1 is unavailable: %2").arg(m_config.binding, m_openError)));
+    ex->respond(HttpResponse::error(QStringLiteral("storage_error"), m_openError));
     return true;
 }
 
@@ -322,7 +225,8 @@ void BucketBinding::listObjects(const ExchangePtr &ex)
     options.delimiter = query.queryItemValue(QStringLiteral("delimiter"), QUrl::FullyDecoded);
     options.cursor = query.queryItemValue(QStringLiteral("cursor"), QUrl::FullyDecoded);
     if (query.hasQueryItem(QStringLiteral("limit"))) {
-        const auto limit = digits(query.queryItemValue(QStringLiteral("limit")).toLatin1());
+        const auto limit =
+            HttpFields::digits(query.queryItemValue(QStringLiteral("limit")).toLatin1());
         if (!limit || *limit < 1 || *limit > 1000) {
             ex->respond(HttpResponse::error(QStringLiteral("bad_request"),
                                             QStringLiteral("limit must be an integer 1..1000")));

@@ -2,8 +2,10 @@
 
 #include "bindings/bindingmodule.h"
 #include "bindings/images/imagecache.h"
+#include "bindings/images/imageoptions.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
+#include "storage/openedstore.h"
 
 #include <QSize>
 #include <QString>
@@ -12,7 +14,7 @@
 
 namespace edgedesk {
 
-class BucketBinding;
+class BucketStore;
 
 // The demo's `/image` (GET/HEAD): an object of one bucket (the default: the seeded pristine
 // sample), transformed with the edge image API's parameters (default box 100x100), `?key=` for
@@ -28,12 +30,19 @@ class ImageBinding final : public BindingModule
 {
 public:
     static constexpr QSize kDefaultBox{100, 100};
+    // What the demo's Worker asks for: 100x100, cover, AVIF negotiated down to WebP, then JPEG
+    // by the request's Accept (a browser gets AVIF, curl JPEG).
+    static ImageDefaults routeDefaults() { return {kDefaultBox, ImageFit::Cover, true}; }
 
-    ImageBinding(ServerContext &context, const BucketBinding &bucket);
+    // bucket: the store of the bucket named `binding`, whose objects /image transforms.
+    ImageBinding(const ServerContext &context, const QString &binding,
+                 OpenedStore<BucketStore> bucket);
     ~ImageBinding() override;
     ImageBinding(const ImageBinding &) = delete;
     ImageBinding &operator=(const ImageBinding &) = delete;
 
+    void addRoutes(Router &router) override;
+    std::optional<ConfigSection> configSection() const override;
     void shutdown() override;
     ImageCacheStats cacheStats() const;
 
@@ -41,7 +50,7 @@ private:
     struct State;
     void handle(const ExchangePtr &exchange);
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
     std::shared_ptr<State> m_state;
 };
 
