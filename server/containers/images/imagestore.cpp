@@ -176,6 +176,8 @@ Result<ImageRecord> ImageStore::load(const QString &path, const ImageLimits &lim
     auto image = unpack(path, work.path, limits, progress);
     if (!image) {
         qCWarning(lcImages).noquote() << "image" << path << "refused:" << image.error().message;
+        // Lower layers of a refused image may have been completed: no image uses them.
+        collectGarbageLocked();
         return image.error();
     }
     qCInfo(lcImages).noquote() << "image" << image->id << "loaded from" << path << "-"
