@@ -107,7 +107,7 @@ Status writeData(archive *reader, int fd, const QByteArray &name, const LayerApp
         if (status < ARCHIVE_WARN) {
             const char *message = archive_error_string(reader);
             return makeError(QStringLiteral("unprocessable"),
-                             QStringLiteral("%1 is damaged at %2: %3")
+                             QStringLiteral("%1 is damaged or truncated at %2: %3")
                                  .arg(options.what, shown(name),
                                       QString::fromLocal8Bit(message ? message : "read error")));
         }
@@ -197,7 +197,9 @@ Result<LayerApplier::Summary> LayerApplier::apply(int fd, const RootDirectory &r
                 whiteouts.append(dir.isEmpty() ? hidden : dir + '/' + hidden);
             }
         }
-        archive_read_data_skip(reader);
+        if (archive_read_data_skip(reader) < ARCHIVE_WARN)
+            return refused(options, raw, QStringLiteral("is damaged or truncated: %1")
+                                             .arg(QString::fromLocal8Bit(archive_error_string(reader))));
         return Ok{};
     });
     if (!scanned)

@@ -3,6 +3,7 @@
 #include "containers/images/imagedigest.h"
 #include "containers/images/imagestore.h"
 #include "imagetestkit.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -349,6 +351,56 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(stale));
         QCOMPARE(m_store->images().size(), 0);
         QCOMPARE(m_store->layers().size(), 0);
+    }
+
+    void anImageMadeByUmoci()
+    {
+        // Another writer of OCI layouts than our own kit: two layers, the second deleting a file
+        // of the first (umoci writes the whiteout), and a config set with umoci's own flags.
+        const QString umoci = QStandardPaths::findExecutable(QStringLiteral("umoci"));
+        QVERIFY2(!umoci.isEmpty(), "umoci is not installed: run packaging/install-deps.sh");
+        const QString layout = m_dir->filePath(QStringLiteral("umoci-layout"));
+        const QString image = layout + QStringLiteral(":latest");
+        const QString bundle = m_dir->filePath(QStringLiteral("bundle"));
+        auto step = [&](const QStringList &args) {
+            const ProcessResult result = run(umoci, args);
+            if (result.exitCode != 0)
+                qFatal("umoci %s: %s", qPrintable(args.join(QLatin1Char(' '))), result.err.constData());
+        };
+        step({QStringLiteral("init"), QStringLiteral("--layout"), layout});
+        step({QStringLiteral("new"), QStringLiteral("--image"), image});
+        step({QStringLiteral("unpack"), QStringLiteral("--rootless"), QStringLiteral("--image"), image, bundle});
+        writeFile(bundle + QStringLiteral("/rootfs/app/server"), testServerBinary());
+        QFile::setPermissions(bundle + QStringLiteral("/rootfs/app/server"),
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther | QFile::ExeOther);
+        writeFile(bundle + QStringLiteral("/rootfs/app/obsolete"), "old");
+        step({QStringLiteral("repack"), QStringLiteral("--image"), image, bundle});
+        QVERIFY(QDir(bundle).removeRecursively());
+        step({QStringLiteral("unpack"), QStringLiteral("--rootless"), QStringLiteral("--image"), image, bundle});
+        QVERIFY(QFile::remove(bundle + QStringLiteral("/rootfs/app/obsolete")));
+        step({QStringLiteral("repack"), QStringLiteral("--image"), image, bundle});
+        step({QStringLiteral("config"), QStringLiteral("--image"), image, QStringLiteral("--config.entrypoint"),
+              QStringLiteral("/app/server"), QStringLiteral("--config.exposedports"), QStringLiteral("9090/tcp"),
+              QStringLiteral("--config.workingdir"), QStringLiteral("/app"), QStringLiteral("--config.env"),
+              QStringLiteral("GREETING=from umoci")});
+
+        const ImageRecord loaded = mustLoad(layout);
+        QCOMPARE(loaded.format, QStringLiteral("oci"));
+        QCOMPARE(loaded.layers.size(), 2);
+        QCOMPARE(loaded.tags, QStringList{QStringLiteral("latest")});
+        QCOMPARE(loaded.exposedPorts(), QList<int>{9090});
+        const QJsonObject config = loaded.config.value(QStringLiteral("config")).toObject();
+        QCOMPARE(config.value(QStringLiteral("Entrypoint")).toArray(), QJsonArray{QStringLiteral("/app/server")});
+        const QString root = m_store->rootfs(loaded);
+        QCOMPARE(readFile(root + QStringLiteral("/app/server")), testServerBinary());
+        QVERIFY(!QFileInfo::exists(root + QStringLiteral("/app/obsolete")));
+        // And as the archive `skopeo copy oci-archive:` would make of the same folder.
+        QMap<QByteArray, QByteArray> files;
+        for (const QString &file : listTree(layout)) {
+            if (QFileInfo(layout + QLatin1Char('/') + file).isFile())
+                files.insert(file.toUtf8(), readFile(layout + QLatin1Char('/') + file));
+        }
+        QCOMPARE(mustLoad(put(QStringLiteral("umoci.tar"), imageArchive(files))).id, loaded.id);
     }
 
     void aFolderMadeReadOnlyByTheImageIsRemovable()
