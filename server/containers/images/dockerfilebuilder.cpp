@@ -27,8 +27,8 @@ Status runStep(const QString &program, const QStringList &arguments, const QStri
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.setWorkingDirectory(directory);
-    const QString command = QFileInfo(program).fileName() + QLatin1Char(' ') +
-                            arguments.join(QLatin1Char(' '));
+    const QString command =
+        QFileInfo(program).fileName() + QLatin1Char(' ') + arguments.join(QLatin1Char(' '));
     if (output)
         output(QByteArrayLiteral("$ ") + command.toLocal8Bit());
     process.start(program, arguments);
@@ -59,10 +59,9 @@ Status runStep(const QString &program, const QStringList &arguments, const QStri
         if (clock.elapsed() > timeoutMs) {
             process.kill();
             process.waitForFinished();
-            return makeError(QStringLiteral("gateway_timeout"),
-                             QStringLiteral("%1 did not finish within %2 s")
-                                 .arg(command)
-                                 .arg(timeoutMs / 1000));
+            return makeError(
+                QStringLiteral("gateway_timeout"),
+                QStringLiteral("%1 did not finish within %2 s").arg(command).arg(timeoutMs / 1000));
         }
         process.waitForReadyRead(200);
         pending += process.readAll();
@@ -100,9 +99,15 @@ std::optional<DockerfileBuilder::Engine> DockerfileBuilder::findEngine(QStringLi
             return Engine{engine, program};
         const QString said = lastLine(probe.readAllStandardError());
         if (why)
-            why->append(QStringLiteral("%1: `%1 info` %2")
-                            .arg(engine, finished ? QStringLiteral("fails (%1)").arg(said.isEmpty() ? QStringLiteral("exit code %1").arg(probe.exitCode()) : said)
-                                                  : QStringLiteral("does not answer")));
+            why->append(
+                QStringLiteral("%1: `%1 info` %2")
+                    .arg(engine,
+                         finished
+                             ? QStringLiteral("fails (%1)")
+                                   .arg(said.isEmpty()
+                                            ? QStringLiteral("exit code %1").arg(probe.exitCode())
+                                            : said)
+                             : QStringLiteral("does not answer")));
         probe.waitForFinished(1000);
     }
     return std::nullopt;
@@ -129,13 +134,15 @@ Status DockerfileBuilder::build(const Engine &engine, const QString &dockerfile,
         !built)
         return built;
     const int left = qMax(1000, timeoutMs - int(clock.elapsed()));
-    if (auto saved = runStep(engine.program, {QStringLiteral("save"), QStringLiteral("-o"), archive, tag},
-                             context, output, left);
+    if (auto saved =
+            runStep(engine.program, {QStringLiteral("save"), QStringLiteral("-o"), archive, tag},
+                    context, output, left);
         !saved)
         return saved;
     if (!QFileInfo(archive).isFile())
-        return makeError(QStringLiteral("service_unavailable"),
-                         QStringLiteral("%1 save wrote no archive at %2").arg(engine.name, archive));
+        return makeError(
+            QStringLiteral("service_unavailable"),
+            QStringLiteral("%1 save wrote no archive at %2").arg(engine.name, archive));
     qCInfo(lcImages).noquote() << "built" << dockerfile << "with" << engine.name << "as" << tag;
     return Ok{};
 }
@@ -151,7 +158,8 @@ Error DockerfileBuilder::unavailable(const QString &dockerfile, const QString &c
                        "Build it where one does, in %4: `docker build -f %2 -t %5 . && docker "
                        "save %5 -o %5.tar` (or the same with podman), then set \"image\": "
                        "\"./%5.tar\" in the configuration")
-            .arg(className, file, why.join(QStringLiteral("; ")), QDir::toNativeSeparators(context), name));
+            .arg(className, file, why.join(QStringLiteral("; ")), QDir::toNativeSeparators(context),
+                 name));
 }
 
 } // namespace edgedesk

@@ -186,7 +186,8 @@ Result<ImageDigest::Decompressed> ImageDigest::decompress(int inFd, int outFd, q
     }
     // Whatever follows the compressed stream belongs to the blob too.
     if (!source.drain())
-        return makeError(QStringLiteral("storage_error"), QStringLiteral("cannot read %1").arg(what));
+        return makeError(QStringLiteral("storage_error"),
+                         QStringLiteral("cannot read %1").arg(what));
     result.digest = fromHex(hash.result().toHex());
     result.blobDigest = fromHex(source.hash.result().toHex());
     return result;

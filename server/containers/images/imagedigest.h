@@ -17,7 +17,10 @@ public:
     static bool isValid(const QString &digest);
     // The 64 hex digits of a valid digest (the cache's folder names), else empty.
     static QString hex(const QString &digest);
-    static QString fromHex(const QByteArray &hex) { return QStringLiteral("sha256:") + QString::fromLatin1(hex); }
+    static QString fromHex(const QByteArray &hex)
+    {
+        return QStringLiteral("sha256:") + QString::fromLatin1(hex);
+    }
     static QString ofBytes(const QByteArray &bytes);
     // The digest of the whole file behind fd, read from its start.
     static Result<QString> ofFile(int fd, const ImageLimits &limits);

@@ -80,8 +80,9 @@ Result<QJsonDocument> readJson(const RootDirectory &layout, const QByteArray &pa
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return makeError(QStringLiteral("storage_error"),
-                             QStringLiteral("%1: cannot read %2").arg(what, QString::fromUtf8(path)));
+            return makeError(
+                QStringLiteral("storage_error"),
+                QStringLiteral("%1: cannot read %2").arg(what, QString::fromUtf8(path)));
         if (n == 0)
             break;
         bytes.append(buffer, n);
@@ -135,8 +136,10 @@ Status checkConfig(ImageManifest &image, const QString &what)
     if (!architecture.isEmpty() && architecture != ImageLayout::hostArchitecture())
         return refused(what, QStringLiteral("the image is built for %1; this machine runs %2")
                                  .arg(architecture, ImageLayout::hostArchitecture()));
-    const QJsonArray diffIds =
-        image.config.value(QStringLiteral("rootfs")).toObject().value(QStringLiteral("diff_ids")).toArray();
+    const QJsonArray diffIds = image.config.value(QStringLiteral("rootfs"))
+                                   .toObject()
+                                   .value(QStringLiteral("diff_ids"))
+                                   .toArray();
     if (diffIds.size() != image.layers.size())
         return refused(what, QStringLiteral("the manifest lists %1 layers but the config %2")
                                  .arg(image.layers.size())
@@ -214,8 +217,10 @@ Result<ImageManifest> ImageLayout::readOci(const RootDirectory &layout, const QS
         break;
     }
 
-    const QString configDigest =
-        current.value(QStringLiteral("config")).toObject().value(QStringLiteral("digest")).toString();
+    const QString configDigest = current.value(QStringLiteral("config"))
+                                     .toObject()
+                                     .value(QStringLiteral("digest"))
+                                     .toString();
     if (!ImageDigest::isValid(configDigest))
         return refused(what, QStringLiteral("the manifest has no sha256 config digest"));
     for (const QJsonValue &value : current.value(QStringLiteral("layers")).toArray()) {
@@ -254,8 +259,7 @@ Result<ImageManifest> ImageLayout::readDocker(const RootDirectory &layout, const
     if (images.isEmpty())
         return refused(what, QStringLiteral("manifest.json lists no image"));
     if (images.size() > 1)
-        qCInfo(lcImages).noquote() << what << "holds" << images.size()
-                                   << "images; using the first";
+        qCInfo(lcImages).noquote() << what << "holds" << images.size() << "images; using the first";
     const QJsonObject entry = images.first().toObject();
     ImageManifest image;
     image.format = QStringLiteral("docker");
@@ -265,8 +269,9 @@ Result<ImageManifest> ImageLayout::readDocker(const RootDirectory &layout, const
     const QString configPath = entry.value(QStringLiteral("Config")).toString();
     const QString configDigest = digestFromName(configPath);
     if (configDigest.isEmpty())
-        return refused(what, QStringLiteral("the config %1 is not named after its sha256 digest")
-                                 .arg(configPath));
+        return refused(
+            what,
+            QStringLiteral("the config %1 is not named after its sha256 digest").arg(configPath));
     for (const QJsonValue &value : entry.value(QStringLiteral("Layers")).toArray()) {
         const QString path = value.toString();
         ImageLayer layer;

@@ -23,10 +23,10 @@ struct ImageLayer
 // One image as a layout describes it, after its manifest and config were checked.
 struct ImageManifest
 {
-    QString id;             // the config blob's digest: the image's identity, as engines show it
-    QString manifestDigest; // the OCI manifest's digest (empty for manifest.json)
-    QString format;         // "oci" or "docker"
-    QJsonObject config;     // the config blob (architecture, os, config, rootfs, history...)
+    QString id;               // the config blob's digest: the image's identity, as engines show it
+    QString manifestDigest;   // the OCI manifest's digest (empty for manifest.json)
+    QString format;           // "oci" or "docker"
+    QJsonObject config;       // the config blob (architecture, os, config, rootfs, history...)
     QList<ImageLayer> layers; // bottom first
     QStringList tags;         // ref names or RepoTags, when the layout gives any
 };

@@ -52,7 +52,8 @@ Error refused(const QString &message)
 Status resolveUser(const QString &spec, const RootDirectory &root, ImageProcess &process)
 {
     const QString user = spec.section(QLatin1Char(':'), 0, 0);
-    const QString group = spec.contains(QLatin1Char(':')) ? spec.section(QLatin1Char(':'), 1) : QString();
+    const QString group =
+        spec.contains(QLatin1Char(':')) ? spec.section(QLatin1Char(':'), 1) : QString();
     const QList<QStringList> passwd = readDatabase(root, "etc/passwd");
     const std::optional<quint32> uid = number(user.isEmpty() ? QStringLiteral("0") : user);
     const QStringList *entry = nullptr;
@@ -108,14 +109,15 @@ Result<ImageProcess> ImageProcess::resolve(const ImageRecord &image, const Overr
                                       "a \"command\"")
                            .arg(image.id));
 
-    if (auto user = resolveUser(config.value(QStringLiteral("User")).toString(), root, process); !user)
+    if (auto user = resolveUser(config.value(QStringLiteral("User")).toString(), root, process);
+        !user)
         return user.error();
     process.workingDirectory = config.value(QStringLiteral("WorkingDir")).toString();
     if (process.workingDirectory.isEmpty())
         process.workingDirectory = QStringLiteral("/");
 
     const QList<int> exposed = image.exposedPorts();
-    process.port = overrides.port > 0 ? overrides.port
+    process.port = overrides.port > 0    ? overrides.port
                    : exposed.size() == 1 ? exposed.first()
                                          : kDefaultPort;
 

@@ -16,12 +16,12 @@ class RootDirectory;
 // the class's "env" merged over it, WorkingDir, User, and the port the router reaches it on.
 struct ImageProcess
 {
-    QStringList argv;          // argv[0] as seen inside the image
+    QStringList argv; // argv[0] as seen inside the image
     QMap<QString, QString> environment;
-    QString workingDirectory;  // "/" when the image names none
-    quint32 uid = 0;           // inside the sandbox; the sandbox maps it to an unprivileged host uid
+    QString workingDirectory; // "/" when the image names none
+    quint32 uid = 0;          // inside the sandbox; the sandbox maps it to an unprivileged host uid
     quint32 gid = 0;
-    QString userName;          // from the image's /etc/passwd, else the number
+    QString userName; // from the image's /etc/passwd, else the number
     QString home;
     int port = 8080;
 
@@ -30,9 +30,9 @@ struct ImageProcess
     // What the class's configuration says about the process.
     struct Overrides
     {
-        QStringList command;              // "command": replaces Cmd when not empty
-        QMap<QString, QString> env;       // "env", as text
-        int port = 0;                     // "port"; 0: the image's single exposed port, else 8080
+        QStringList command;        // "command": replaces Cmd when not empty
+        QMap<QString, QString> env; // "env", as text
+        int port = 0;               // "port"; 0: the image's single exposed port, else 8080
     };
     // root: the image's unpacked root, where a user name is looked up in /etc/passwd and
     // /etc/group (read inside the root: a link there cannot point at the host's files).

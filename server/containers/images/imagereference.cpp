@@ -32,7 +32,9 @@ bool startsLikeProgram(const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         return false;
     const QByteArray head = file.read(4);
-    return head == QByteArrayLiteral("\x7f" "ELF") || head.startsWith("#!");
+    return head == QByteArrayLiteral("\x7f"
+                                     "ELF") ||
+           head.startsWith("#!");
 }
 
 } // namespace
@@ -41,8 +43,8 @@ ImageReference ImageReference::resolve(const QString &image, const QString &conf
 {
     ImageReference reference;
     reference.m_image = image;
-    const bool builtInName = image == QLatin1String("api-backend") ||
-                             image == QLatin1String("command-runner");
+    const bool builtInName =
+        image == QLatin1String("api-backend") || image == QLatin1String("command-runner");
     const QString base = configDir.isEmpty() || configDir.startsWith(QLatin1Char(':'))
                              ? QDir::currentPath()
                              : configDir;

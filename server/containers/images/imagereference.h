@@ -26,7 +26,11 @@ public:
     QString image() const { return m_image; } // as written in the configuration
     QString path() const { return m_path; }   // absolute; empty for BuiltIn
     QString kindName() const;                 // "built-in", "program", "archive", ...
-    bool isImage() const { return m_kind == Kind::Archive || m_kind == Kind::LayoutFolder || m_kind == Kind::Dockerfile; }
+    bool isImage() const
+    {
+        return m_kind == Kind::Archive || m_kind == Kind::LayoutFolder ||
+               m_kind == Kind::Dockerfile;
+    }
 
 private:
     Kind m_kind = Kind::BuiltIn;

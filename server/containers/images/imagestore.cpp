@@ -37,8 +37,9 @@ QString chainOf(const QString &parentChain, const QString &diffId)
 
 Error storageError(const QString &what, int error)
 {
-    return makeError(QStringLiteral("storage_error"),
-                     QStringLiteral("%1: %2").arg(what, QString::fromLocal8Bit(std::strerror(error))));
+    return makeError(
+        QStringLiteral("storage_error"),
+        QStringLiteral("%1: %2").arg(what, QString::fromLocal8Bit(std::strerror(error))));
 }
 
 Status writeJson(const QString &path, const QJsonObject &object)
@@ -88,8 +89,8 @@ ImageStore::ImageStore(QString root) : m_root(std::move(root))
 {
     for (const char *folder : {"snapshots", "images", "tmp"})
         QDir().mkpath(QDir(m_root).filePath(QLatin1String(folder)));
-    const int stale = removeTempFoldersOfGoneProcesses(QDir(m_root).filePath(QStringLiteral("tmp")),
-                                                       kWorkPrefix);
+    const int stale =
+        removeTempFoldersOfGoneProcesses(QDir(m_root).filePath(QStringLiteral("tmp")), kWorkPrefix);
     if (stale > 0)
         qCInfo(lcImages).noquote() << "removed" << stale << "unfinished image loads from" << m_root;
 }
@@ -169,7 +170,8 @@ Result<ImageRecord> ImageStore::load(const QString &path, const ImageLimits &lim
                                      const Progress &progress)
 {
     QMutexLocker locker(&m_mutex);
-    WorkFolder work{makeProcessTempFolder(QDir(m_root).filePath(QStringLiteral("tmp")), kWorkPrefix)};
+    WorkFolder work{
+        makeProcessTempFolder(QDir(m_root).filePath(QStringLiteral("tmp")), kWorkPrefix)};
     if (work.path.isEmpty())
         return makeError(QStringLiteral("storage_error"),
                          QStringLiteral("cannot make a work folder in %1/tmp").arg(m_root));
@@ -244,9 +246,11 @@ Result<ImageRecord> ImageStore::unpack(const QString &path, const QString &work,
     const int steps = int(manifest->layers.size());
     for (int i = 0; i < steps; ++i) {
         const ImageLayer &layer = manifest->layers.at(i);
-        report(i, steps, QStringLiteral("layer %1/%2 %3").arg(i + 1).arg(steps).arg(layer.diffId.left(19)));
-        auto record = ensureSnapshot(*layout, layer, parentChain, work, limits.maxUnpackedBytes - bytes,
-                                     limits.maxEntries - entries, limits);
+        report(i, steps,
+               QStringLiteral("layer %1/%2 %3").arg(i + 1).arg(steps).arg(layer.diffId.left(19)));
+        auto record =
+            ensureSnapshot(*layout, layer, parentChain, work, limits.maxUnpackedBytes - bytes,
+                           limits.maxEntries - entries, limits);
         if (!record)
             return record.error();
         bytes += record->bytes;
@@ -266,15 +270,17 @@ Result<LayerRecord> ImageStore::ensureSnapshot(const RootDirectory &layout, cons
                                                qint64 budget, qint64 entryBudget,
                                                const ImageLimits &limits)
 {
-    const QString what = QStringLiteral("layer %1").arg(layer.digest.isEmpty() ? layer.diffId : layer.digest);
+    const QString what =
+        QStringLiteral("layer %1").arg(layer.digest.isEmpty() ? layer.diffId : layer.digest);
     auto blob = layout.openFile(layer.path);
     if (!blob)
         return makeError(QStringLiteral("unprocessable"),
                          QStringLiteral("%1: %2").arg(what, blob.error().message));
     auto mismatch = [&](const QString &expected, const QString &actual, const char *kind) {
-        return makeError(QStringLiteral("unprocessable"),
-                         QStringLiteral("%1 does not match its %2: its content hashes to %3, not %4")
-                             .arg(what, QLatin1String(kind), actual, expected));
+        return makeError(
+            QStringLiteral("unprocessable"),
+            QStringLiteral("%1 does not match its %2: its content hashes to %3, not %4")
+                .arg(what, QLatin1String(kind), actual, expected));
     };
     const QString chain = chainOf(parentChain, layer.diffId);
 
@@ -313,10 +319,10 @@ Result<LayerRecord> ImageStore::ensureSnapshot(const RootDirectory &layout, cons
     const QString snapshot = work + QStringLiteral("/snapshot");
     removePath(snapshot);
     const QString rootfs = snapshot + QStringLiteral("/rootfs");
-    if (!QDir().mkpath(rootfs) || !QFile::setPermissions(rootfs, QFile::ReadOwner | QFile::WriteOwner |
-                                                                     QFile::ExeOwner | QFile::ReadGroup |
-                                                                     QFile::ExeGroup | QFile::ReadOther |
-                                                                     QFile::ExeOther))
+    if (!QDir().mkpath(rootfs) ||
+        !QFile::setPermissions(rootfs, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                           QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
+                                           QFile::ExeOther))
         return storageError(QStringLiteral("cannot make %1").arg(rootfs), errno);
     auto root = RootDirectory::open(rootfs);
     if (!root)
@@ -346,10 +352,12 @@ Result<LayerRecord> ImageStore::ensureSnapshot(const RootDirectory &layout, cons
     record.compression = decompressed->compression;
     record.bytes = decompressed->bytes;
     record.entries = applied->entries;
-    if (auto written = writeJson(snapshot + QStringLiteral("/layer.json"), record.toJson()); !written)
+    if (auto written = writeJson(snapshot + QStringLiteral("/layer.json"), record.toJson());
+        !written)
         return written.error();
     const QString target = snapshotPath(chain);
-    if (std::rename(QFile::encodeName(snapshot).constData(), QFile::encodeName(target).constData()) != 0) {
+    if (std::rename(QFile::encodeName(snapshot).constData(),
+                    QFile::encodeName(target).constData()) != 0) {
         const int error = errno;
         if ((error == EEXIST || error == ENOTEMPTY) && readLayer(chain))
             return *readLayer(chain); // another store on this folder finished it first
@@ -382,7 +390,8 @@ Status ImageStore::remove(const QString &id)
 {
     QMutexLocker locker(&m_mutex);
     if (!find(id))
-        return makeError(QStringLiteral("not_found"), QStringLiteral("no image %1 in the cache").arg(id));
+        return makeError(QStringLiteral("not_found"),
+                         QStringLiteral("no image %1 in the cache").arg(id));
     {
         QMutexLocker useLocker(&m_useMutex);
         if (m_inUse.contains(id))

@@ -79,7 +79,7 @@ private:
     int collectGarbageLocked();
 
     QString m_root;
-    QMutex m_mutex; // loads, removals
+    QMutex m_mutex;            // loads, removals
     mutable QMutex m_useMutex; // m_inUse only: never held for long
     QHash<QString, int> m_inUse;
 };

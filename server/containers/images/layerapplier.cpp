@@ -90,12 +90,13 @@ bool isSpecial(mode_t type)
 
 Error refused(const LayerApplier::Options &options, const QByteArray &name, const QString &why)
 {
-    return makeError(QStringLiteral("unprocessable"),
-                     QStringLiteral("%1 is refused: entry %2 %3").arg(options.what, shown(name), why));
+    return makeError(
+        QStringLiteral("unprocessable"),
+        QStringLiteral("%1 is refused: entry %2 %3").arg(options.what, shown(name), why));
 }
 
-Status writeData(archive *reader, int fd, const QByteArray &name, const LayerApplier::Options &options,
-                 qint64 &bytes)
+Status writeData(archive *reader, int fd, const QByteArray &name,
+                 const LayerApplier::Options &options, qint64 &bytes)
 {
     const void *block = nullptr;
     size_t size = 0;
@@ -114,7 +115,9 @@ Status writeData(archive *reader, int fd, const QByteArray &name, const LayerApp
         bytes += qint64(size);
         if (bytes > options.maxBytes)
             return makeError(QStringLiteral("payload_too_large"),
-                             QStringLiteral("%1 holds more than %2 bytes").arg(options.what).arg(options.maxBytes));
+                             QStringLiteral("%1 holds more than %2 bytes")
+                                 .arg(options.what)
+                                 .arg(options.maxBytes));
         // Sparse files arrive as blocks at offsets: the holes stay holes.
         for (size_t done = 0; done < size;) {
             const ssize_t n = ::pwrite(fd, static_cast<const char *>(block) + done, size - done,
@@ -122,9 +125,10 @@ Status writeData(archive *reader, int fd, const QByteArray &name, const LayerApp
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
-                return makeError(QStringLiteral("storage_error"),
-                                 QStringLiteral("cannot write %1: %2")
-                                     .arg(shown(name), QString::fromLocal8Bit(std::strerror(errno))));
+                return makeError(
+                    QStringLiteral("storage_error"),
+                    QStringLiteral("cannot write %1: %2")
+                        .arg(shown(name), QString::fromLocal8Bit(std::strerror(errno))));
             }
             done += size_t(n);
         }
@@ -166,13 +170,16 @@ Result<LayerApplier::Summary> LayerApplier::apply(int fd, const RootDirectory &r
             return refused(options, raw, *problem);
         if (const char *link = archive_entry_hardlink(entry)) {
             if (auto problem = nameProblem(link))
-                return refused(options, raw, QStringLiteral("is a hard link that %1").arg(*problem));
+                return refused(options, raw,
+                               QStringLiteral("is a hard link that %1").arg(*problem));
             if (normalized(link).isEmpty())
                 return refused(options, raw, QStringLiteral("is a hard link to the image's root"));
         }
         if (++summary.entries > options.maxEntries)
             return makeError(QStringLiteral("payload_too_large"),
-                             QStringLiteral("%1 has more than %2 entries").arg(options.what).arg(options.maxEntries));
+                             QStringLiteral("%1 has more than %2 entries")
+                                 .arg(options.what)
+                                 .arg(options.maxEntries));
         if (archive_entry_filetype(entry) == AE_IFREG && !archive_entry_hardlink(entry)) {
             declaredBytes += qMax<qint64>(0, archive_entry_size(entry));
             if (declaredBytes > options.maxBytes)
@@ -198,8 +205,9 @@ Result<LayerApplier::Summary> LayerApplier::apply(int fd, const RootDirectory &r
             }
         }
         if (archive_read_data_skip(reader) < ARCHIVE_WARN)
-            return refused(options, raw, QStringLiteral("is damaged or truncated: %1")
-                                             .arg(QString::fromLocal8Bit(archive_error_string(reader))));
+            return refused(options, raw,
+                           QStringLiteral("is damaged or truncated: %1")
+                               .arg(QString::fromLocal8Bit(archive_error_string(reader))));
         return Ok{};
     });
     if (!scanned)
@@ -241,8 +249,8 @@ Result<LayerApplier::Summary> LayerApplier::apply(int fd, const RootDirectory &r
             return root.makeSymlink(name, archive_entry_symlink(entry));
         if (mode & (S_ISUID | S_ISGID)) {
             ++summary.privilegesCleared;
-            qCWarning(lcImages).noquote() << options.what << "- cleared the setuid/setgid bit of"
-                                          << shown(raw);
+            qCWarning(lcImages).noquote()
+                << options.what << "- cleared the setuid/setgid bit of" << shown(raw);
         }
         auto file = root.createFile(name);
         if (!file)
@@ -262,8 +270,8 @@ Result<LayerApplier::Summary> LayerApplier::apply(int fd, const RootDirectory &r
     if (!applied)
         return applied.error();
     if (summary.dropped > kMaxLoggedDrops)
-        qCWarning(lcImages).noquote() << options.what << "- dropped" << summary.dropped
-                                      << "special files in all";
+        qCWarning(lcImages).noquote()
+            << options.what << "- dropped" << summary.dropped << "special files in all";
     return summary;
 }
 

@@ -31,9 +31,10 @@ QString shown(const QByteArray &path)
 
 Error ioError(const QByteArray &path, const char *what, int error)
 {
-    return makeError(QStringLiteral("storage_error"), QStringLiteral("cannot %1 %2: %3")
-                                                          .arg(QLatin1String(what), shown(path),
-                                                               QString::fromLocal8Bit(std::strerror(error))));
+    return makeError(
+        QStringLiteral("storage_error"),
+        QStringLiteral("cannot %1 %2: %3")
+            .arg(QLatin1String(what), shown(path), QString::fromLocal8Bit(std::strerror(error))));
 }
 
 QList<QByteArray> components(const QByteArray &path)
@@ -62,7 +63,8 @@ UniqueFd openDirectory(int dirFd, const char *name)
 }
 
 // Calls visit(dirFd, name, stat) for every entry of the folder dirFd (not recursive).
-Status forEachChild(int dirFd, const std::function<Status(int, const char *, const struct stat &)> &visit)
+Status forEachChild(int dirFd,
+                    const std::function<Status(int, const char *, const struct stat &)> &visit)
 {
     UniqueFd own = openDirectory(dirFd, ".");
     if (!own)
@@ -121,8 +123,7 @@ Status copyFile(int fromDir, const char *name, int toDir, const struct stat &st)
 
 Result<RootDirectory> RootDirectory::open(const QString &path)
 {
-    UniqueFd fd(::open(QFile::encodeName(path).constData(),
-                       O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd fd(::open(QFile::encodeName(path).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd)
         return ioError(QFile::encodeName(path), "open the folder", errno);
     return RootDirectory(std::move(fd), path);
@@ -134,8 +135,9 @@ Result<RootDirectory::Location> RootDirectory::locate(const QByteArray &path, Pa
     std::deque<QByteArray> pending;
     for (const QByteArray &part : components(path)) {
         if (part == "..")
-            return makeError(QStringLiteral("unprocessable"),
-                             QStringLiteral("%1 climbs out of the image with '..'").arg(shown(path)));
+            return makeError(
+                QStringLiteral("unprocessable"),
+                QStringLiteral("%1 climbs out of the image with '..'").arg(shown(path)));
         pending.push_back(part);
     }
     // The folders walked so far, the root first: a link's ".." steps back through them.
@@ -181,9 +183,9 @@ Result<RootDirectory::Location> RootDirectory::locate(const QByteArray &path, Pa
             return ioError(path, "look up", errno);
         if (S_ISLNK(st.st_mode)) {
             if (++linksFollowed > kMaxLinksFollowed)
-                return makeError(QStringLiteral("unprocessable"),
-                                 QStringLiteral("%1 goes through too many symbolic links")
-                                     .arg(shown(path)));
+                return makeError(
+                    QStringLiteral("unprocessable"),
+                    QStringLiteral("%1 goes through too many symbolic links").arg(shown(path)));
             auto target = readLink(next.get());
             if (!target)
                 return target.error();
@@ -201,9 +203,9 @@ Result<RootDirectory::Location> RootDirectory::locate(const QByteArray &path, Pa
         if (last)
             return Location{std::move(stack.back()), part};
         if (!S_ISDIR(st.st_mode))
-            return makeError(QStringLiteral("unprocessable"),
-                             QStringLiteral("%1 goes through something that is not a folder")
-                                 .arg(shown(path)));
+            return makeError(
+                QStringLiteral("unprocessable"),
+                QStringLiteral("%1 goes through something that is not a folder").arg(shown(path)));
         stack.push_back(std::move(next));
     }
     return Location{std::move(stack.back()), QByteArrayLiteral(".")};
@@ -239,8 +241,8 @@ Result<struct stat> RootDirectory::status(const QByteArray &path) const
     struct stat st
     {
     };
-    if (::fstatat(location->parent.get(), location->name.constData(), &st,
-                  AT_SYMLINK_NOFOLLOW) != 0) {
+    if (::fstatat(location->parent.get(), location->name.constData(), &st, AT_SYMLINK_NOFOLLOW) !=
+        0) {
         if (errno == ENOENT)
             return makeError(QStringLiteral("not_found"),
                              QStringLiteral("%1 does not exist").arg(shown(path)));
@@ -269,7 +271,8 @@ Status RootDirectory::makeDirectory(const QByteArray &path, mode_t mode) const
     const int parent = location->parent.get();
     const char *name = location->name.constData();
     if (location->name == ".")
-        return ::fchmod(m_fd.get(), mode) == 0 ? Status(Ok{}) : ioError(path, "set the mode of", errno);
+        return ::fchmod(m_fd.get(), mode) == 0 ? Status(Ok{})
+                                               : ioError(path, "set the mode of", errno);
     if (auto cleared = clearWhatIsAt(*location, true); !cleared)
         return cleared;
     if (::mkdirat(parent, name, mode) != 0 && errno != EEXIST)
@@ -352,7 +355,7 @@ Status RootDirectory::remove(const QByteArray &path) const
     auto location = locate(path, Parents::MustExist);
     if (!location)
         return location.error().code == QLatin1String("not_found") ? Status(Ok{})
-                                                                    : Status(location.error());
+                                                                   : Status(location.error());
     if (location->name == ".")
         return clearDirectory(path);
     return removeTree(location->parent.get(), location->name);
@@ -363,7 +366,7 @@ Status RootDirectory::clearDirectory(const QByteArray &path) const
     auto location = locate(path, Parents::MustExist, true);
     if (!location)
         return location.error().code == QLatin1String("not_found") ? Status(Ok{})
-                                                                    : Status(location.error());
+                                                                   : Status(location.error());
     UniqueFd dir = openDirectory(location->parent.get(), location->name.constData());
     if (!dir)
         return errno == ENOENT || errno == ENOTDIR ? Status(Ok{})
@@ -418,7 +421,8 @@ Status RootDirectory::cloneTree(int from, int to)
         }
         if (S_ISLNK(st.st_mode)) {
             UniqueFd link(::openat(fromDir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
-            auto target = link ? readLink(link.get()) : Result<QByteArray>(ioError(name, "read", errno));
+            auto target =
+                link ? readLink(link.get()) : Result<QByteArray>(ioError(name, "read", errno));
             if (!target)
                 return target.error();
             if (::symlinkat(target->constData(), to, name) != 0)

@@ -119,7 +119,8 @@ QByteArray makeTar(const QList<TarEntry> &entries, Compression compression)
             break;
         }
         if (archive_write_header(writer, entry) != ARCHIVE_OK)
-            qFatal("makeTar: cannot write %s: %s", e.name.constData(), archive_error_string(writer));
+            qFatal("makeTar: cannot write %s: %s", e.name.constData(),
+                   archive_error_string(writer));
         if (e.type == TarEntry::Type::File && !e.data.isEmpty())
             archive_write_data(writer, e.data.constData(), size_t(e.data.size()));
         archive_entry_free(entry);
@@ -176,9 +177,8 @@ QByteArray TestImage::configBytes() const
         {QStringLiteral("os"), QStringLiteral("linux")},
         {QStringLiteral("created"), QStringLiteral("2025-06-01T12:00:00Z")},
         {QStringLiteral("config"), run},
-        {QStringLiteral("rootfs"),
-         QJsonObject{{QStringLiteral("type"), QStringLiteral("layers")},
-                     {QStringLiteral("diff_ids"), diffIds}}},
+        {QStringLiteral("rootfs"), QJsonObject{{QStringLiteral("type"), QStringLiteral("layers")},
+                                               {QStringLiteral("diff_ids"), diffIds}}},
     };
     return QJsonDocument(config).toJson(QJsonDocument::Compact);
 }
@@ -210,8 +210,9 @@ QMap<QByteArray, QByteArray> TestImage::ociFiles() const
     QJsonObject entry =
         descriptor(QStringLiteral("application/vnd.oci.image.manifest.v1+json"), manifest);
     if (!tags.isEmpty())
-        entry.insert(QStringLiteral("annotations"),
-                     QJsonObject{{QStringLiteral("org.opencontainers.image.ref.name"), tags.first()}});
+        entry.insert(
+            QStringLiteral("annotations"),
+            QJsonObject{{QStringLiteral("org.opencontainers.image.ref.name"), tags.first()}});
     const QJsonObject index{{QStringLiteral("schemaVersion"), 2},
                             {QStringLiteral("manifests"), QJsonArray{entry}}};
     files.insert("index.json", QJsonDocument(index).toJson(QJsonDocument::Compact));
@@ -270,26 +271,29 @@ QByteArray testServerBinary()
 {
     const QByteArray binary = readFile(program(QStringLiteral("imagetestserver")));
     if (binary.isEmpty())
-        qFatal("the test server %s was not built", qPrintable(program(QStringLiteral("imagetestserver"))));
+        qFatal("the test server %s was not built",
+               qPrintable(program(QStringLiteral("imagetestserver"))));
     return binary;
 }
 
 TestImage serverImage(Compression compression)
 {
     TestImage image;
-    image.layer({TarEntry::directory("app/"), TarEntry::file("app/server", testServerBinary(), 0755),
+    image.layer({TarEntry::directory("app/"),
+                 TarEntry::file("app/server", testServerBinary(), 0755),
                  TarEntry::directory("etc/"),
                  TarEntry::file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
                                               "app:x:1234:2345:App:/home/app:/bin/sh\n"),
                  TarEntry::file("etc/group", "root:x:0:\napp:x:2345:\nstaff:x:50:\n"),
                  TarEntry::directory("tmp/", 01777)},
                 compression);
-    image.run = {{QStringLiteral("Entrypoint"), QJsonArray{QStringLiteral("/app/server")}},
-                 {QStringLiteral("Env"), QJsonArray{QStringLiteral("PATH=/app:/bin"),
-                                                    QStringLiteral("GREETING=hello from the image")}},
-                 {QStringLiteral("WorkingDir"), QStringLiteral("/app")},
-                 {QStringLiteral("User"), QStringLiteral("app")},
-                 {QStringLiteral("ExposedPorts"), QJsonObject{{QStringLiteral("8080/tcp"), QJsonObject()}}}};
+    image.run = {
+        {QStringLiteral("Entrypoint"), QJsonArray{QStringLiteral("/app/server")}},
+        {QStringLiteral("Env"), QJsonArray{QStringLiteral("PATH=/app:/bin"),
+                                           QStringLiteral("GREETING=hello from the image")}},
+        {QStringLiteral("WorkingDir"), QStringLiteral("/app")},
+        {QStringLiteral("User"), QStringLiteral("app")},
+        {QStringLiteral("ExposedPorts"), QJsonObject{{QStringLiteral("8080/tcp"), QJsonObject()}}}};
     return image;
 }
 

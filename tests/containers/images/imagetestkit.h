@@ -63,7 +63,11 @@ public:
     };
 
     TestImage &layer(const QList<TarEntry> &entries, Compression compression = Compression::Gzip);
-    TestImage &rawLayer(const Layer &layer) { m_layers.append(layer); return *this; }
+    TestImage &rawLayer(const Layer &layer)
+    {
+        m_layers.append(layer);
+        return *this;
+    }
 
     // The image config's "config" object (Entrypoint, Cmd, Env, WorkingDir, User, ExposedPorts).
     QJsonObject run;
@@ -86,7 +90,7 @@ private:
 
 // The files of a layout as one archive (what `docker save` / `skopeo copy oci-archive:` write).
 QByteArray imageArchive(const QMap<QByteArray, QByteArray> &files,
-                   Compression compression = Compression::None);
+                        Compression compression = Compression::None);
 void writeFolder(const QString &dir, const QMap<QByteArray, QByteArray> &files);
 void writeFile(const QString &path, const QByteArray &data);
 QByteArray readFile(const QString &path);

@@ -62,7 +62,8 @@ std::string describe(const std::string &path)
             continue;
         if (env.size() > 1)
             env += ',';
-        env += jsonString(std::string(*e, size_t(equals - *e)).c_str()) + ':' + jsonString(equals + 1);
+        env +=
+            jsonString(std::string(*e, size_t(equals - *e)).c_str()) + ':' + jsonString(equals + 1);
     }
     env += '}';
     return std::string("{\"hostname\":") + jsonString(hostname) + ",\"cwd\":" + jsonString(cwd) +
@@ -85,8 +86,9 @@ void serve(int client)
     }
     const size_t start = request.find(' ');
     const size_t end = start == std::string::npos ? start : request.find(' ', start + 1);
-    const std::string path =
-        start == std::string::npos || end == std::string::npos ? "/" : request.substr(start + 1, end - start - 1);
+    const std::string path = start == std::string::npos || end == std::string::npos
+                                 ? "/"
+                                 : request.substr(start + 1, end - start - 1);
     const std::string body = describe(path);
     const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                  "Connection: close\r\nContent-Length: " +
@@ -115,7 +117,8 @@ int main()
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 ||
         listen(listener, 64) != 0) {
-        std::fprintf(stderr, "imagetestserver: cannot listen on port %d: %s\n", port, std::strerror(errno));
+        std::fprintf(stderr, "imagetestserver: cannot listen on port %d: %s\n", port,
+                     std::strerror(errno));
         return 1;
     }
     std::printf("imagetestserver listening on 127.0.0.1:%d\n", port);

@@ -24,20 +24,23 @@ void writeScript(const QString &path, const QByteArray &body)
 // A docker client whose daemon is not there, as on a machine with only the CLI installed.
 const QByteArray kDockerWithoutDaemon =
     "if [ \"$1\" = info ]; then\n"
-    "  echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?' >&2\n"
+    "  echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker "
+    "daemon running?' >&2\n"
     "  exit 1\nfi\nexit 125\n";
 
 // A working engine: `info` succeeds, `build` prints steps (and fails on a Dockerfile saying
 // FAIL), `save -o OUT TAG` copies the archive named by STAND_IN_ARCHIVE to OUT.
-const QByteArray kStandInPodman =
-    "case \"$1\" in\n"
-    "  info) echo 'host: stand-in'; exit 0 ;;\n"
-    "  build)\n"
-    "    echo \"build $*\" >> \"$STAND_IN_LOG\"\n"
-    "    if grep -q FAIL \"$3\"; then echo 'Error: building at STEP \"RUN false\": exit status 1' >&2; exit 2; fi\n"
-    "    echo 'STEP 1/2: FROM scratch'; echo 'STEP 2/2: COPY server /app/server'; echo 'COMMIT'; exit 0 ;;\n"
-    "  save) echo \"save $*\" >> \"$STAND_IN_LOG\"; cp \"$STAND_IN_ARCHIVE\" \"$3\"; echo 'Copying blob'; exit 0 ;;\n"
-    "esac\nexit 125\n";
+const QByteArray kStandInPodman = "case \"$1\" in\n"
+                                  "  info) echo 'host: stand-in'; exit 0 ;;\n"
+                                  "  build)\n"
+                                  "    echo \"build $*\" >> \"$STAND_IN_LOG\"\n"
+                                  "    if grep -q FAIL \"$3\"; then echo 'Error: building at STEP "
+                                  "\"RUN false\": exit status 1' >&2; exit 2; fi\n"
+                                  "    echo 'STEP 1/2: FROM scratch'; echo 'STEP 2/2: COPY server "
+                                  "/app/server'; echo 'COMMIT'; exit 0 ;;\n"
+                                  "  save) echo \"save $*\" >> \"$STAND_IN_LOG\"; cp "
+                                  "\"$STAND_IN_ARCHIVE\" \"$3\"; echo 'Copying blob'; exit 0 ;;\n"
+                                  "esac\nexit 125\n";
 
 } // namespace
 
@@ -66,19 +69,23 @@ private Q_SLOTS:
         QVERIFY(!DockerfileBuilder::findEngine(&why));
         QCOMPARE(why, (QStringList{
                           QStringLiteral("podman: not found on PATH"),
-                          QStringLiteral("docker: `docker info` fails (Cannot connect to the Docker daemon at "
-                                         "unix:///var/run/docker.sock. Is the docker daemon running?)")}));
+                          QStringLiteral(
+                              "docker: `docker info` fails (Cannot connect to the Docker daemon at "
+                              "unix:///var/run/docker.sock. Is the docker daemon running?)")}));
 
         const QString project = m_dir.filePath(QStringLiteral("project"));
-        const Error error = DockerfileBuilder::unavailable(project + QStringLiteral("/Dockerfile.gobackend"), project,
-                                                           QStringLiteral("GoBackend"), why);
+        const Error error =
+            DockerfileBuilder::unavailable(project + QStringLiteral("/Dockerfile.gobackend"),
+                                           project, QStringLiteral("GoBackend"), why);
         QCOMPARE(error.code, QStringLiteral("service_unavailable"));
-        QCOMPARE(error.message,
-                 QStringLiteral("GoBackend needs a container engine to build Dockerfile.gobackend, and none works "
-                                "here (%1). Build it where one does, in %2: `docker build -f Dockerfile.gobackend "
-                                "-t gobackend . && docker save gobackend -o gobackend.tar` (or the same with "
-                                "podman), then set \"image\": \"./gobackend.tar\" in the configuration")
-                     .arg(why.join(QStringLiteral("; ")), project));
+        QCOMPARE(
+            error.message,
+            QStringLiteral(
+                "GoBackend needs a container engine to build Dockerfile.gobackend, and none works "
+                "here (%1). Build it where one does, in %2: `docker build -f Dockerfile.gobackend "
+                "-t gobackend . && docker save gobackend -o gobackend.tar` (or the same with "
+                "podman), then set \"image\": \"./gobackend.tar\" in the configuration")
+                .arg(why.join(QStringLiteral("; ")), project));
     }
 
     void aStandInEngineBuildsAnArchiveThatLoads()
@@ -110,12 +117,14 @@ private Q_SLOTS:
                                               [&](const QByteArray &line) { lines.append(line); });
         QVERIFY2(built, built ? "" : qPrintable(built.error().message));
         QCOMPARE(lines, (QList<QByteArray>{
-                            "$ podman build -f " + QFile::encodeName(dockerfile) + " -t " + tag.toUtf8() + ' ' +
-                                QFile::encodeName(project),
+                            "$ podman build -f " + QFile::encodeName(dockerfile) + " -t " +
+                                tag.toUtf8() + ' ' + QFile::encodeName(project),
                             "STEP 1/2: FROM scratch", "STEP 2/2: COPY server /app/server", "COMMIT",
-                            "$ podman save -o " + QFile::encodeName(out) + ' ' + tag.toUtf8(), "Copying blob"}));
-        QCOMPARE(readFile(log), "build build -f " + QFile::encodeName(dockerfile) + " -t " + tag.toUtf8() + ' ' +
-                                    QFile::encodeName(project) + "\nsave save -o " + QFile::encodeName(out) + ' ' +
+                            "$ podman save -o " + QFile::encodeName(out) + ' ' + tag.toUtf8(),
+                            "Copying blob"}));
+        QCOMPARE(readFile(log), "build build -f " + QFile::encodeName(dockerfile) + " -t " +
+                                    tag.toUtf8() + ' ' + QFile::encodeName(project) +
+                                    "\nsave save -o " + QFile::encodeName(out) + ' ' +
                                     tag.toUtf8() + '\n');
 
         ImageStore store(m_dir.filePath(QStringLiteral("images")));
@@ -129,8 +138,8 @@ private Q_SLOTS:
         auto failed = DockerfileBuilder::build(*engine, dockerfile, project, tag, out, {});
         QVERIFY(!failed);
         QCOMPARE(failed.error().code, QStringLiteral("service_unavailable"));
-        QVERIFY2(failed.error().message.endsWith(
-                     QStringLiteral("failed (exit code 2): Error: building at STEP \"RUN false\": exit status 1")),
+        QVERIFY2(failed.error().message.endsWith(QStringLiteral(
+                     "failed (exit code 2): Error: building at STEP \"RUN false\": exit status 1")),
                  qPrintable(failed.error().message));
         QVERIFY(!QFile::exists(out));
     }

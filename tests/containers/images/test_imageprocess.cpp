@@ -24,7 +24,8 @@ private:
     std::unique_ptr<ImageStore> m_store;
 
     // Loads image and resolves its process with the given class settings.
-    Result<ImageProcess> resolve(const TestImage &image, const ImageProcess::Overrides &overrides = {})
+    Result<ImageProcess> resolve(const TestImage &image,
+                                 const ImageProcess::Overrides &overrides = {})
     {
         const QString path = m_dir.filePath(QStringLiteral("image.tar"));
         writeFile(path, imageArchive(image.ociFiles()));
@@ -37,12 +38,13 @@ private:
     static TestImage withUser(const QString &user, const QList<TarEntry> &extra = {})
     {
         TestImage image;
-        image.layer(QList<TarEntry>{TarEntry::file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
-                                                                 "app:x:1234:2345:App:/home/app:/bin/sh\n"
-                                                                 "# a comment\n\n"
-                                                                 "nohome:x:77:88::/:/bin/false\n"),
-                                    TarEntry::file("etc/group", "app:x:2345:\nstaff:x:50:app\n")} +
-                    extra);
+        image.layer(
+            QList<TarEntry>{TarEntry::file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
+                                                         "app:x:1234:2345:App:/home/app:/bin/sh\n"
+                                                         "# a comment\n\n"
+                                                         "nohome:x:77:88::/:/bin/false\n"),
+                            TarEntry::file("etc/group", "app:x:2345:\nstaff:x:50:app\n")} +
+            extra);
         image.run = {{QStringLiteral("Cmd"), QJsonArray{QStringLiteral("/server")}},
                      {QStringLiteral("User"), user}};
         return image;
@@ -66,10 +68,11 @@ private Q_SLOTS:
         QCOMPARE(process->userName, QStringLiteral("app"));
         QCOMPARE(process->home, QStringLiteral("/home/app"));
         QCOMPARE(process->port, 8080);
-        const QMap<QString, QString> expected{{QStringLiteral("PATH"), QStringLiteral("/app:/bin")},
-                                              {QStringLiteral("GREETING"), QStringLiteral("hello from the image")},
-                                              {QStringLiteral("HOME"), QStringLiteral("/home/app")},
-                                              {QStringLiteral("PORT"), QStringLiteral("8080")}};
+        const QMap<QString, QString> expected{
+            {QStringLiteral("PATH"), QStringLiteral("/app:/bin")},
+            {QStringLiteral("GREETING"), QStringLiteral("hello from the image")},
+            {QStringLiteral("HOME"), QStringLiteral("/home/app")},
+            {QStringLiteral("PORT"), QStringLiteral("8080")}};
         QCOMPARE(process->environment, expected);
     }
 
@@ -77,10 +80,12 @@ private Q_SLOTS:
     {
         TestImage image = serverImage();
         QJsonObject run = image.run;
-        run.insert(QStringLiteral("Entrypoint"), QJsonArray{QStringLiteral("/app/server"), QStringLiteral("--serve")});
+        run.insert(QStringLiteral("Entrypoint"),
+                   QJsonArray{QStringLiteral("/app/server"), QStringLiteral("--serve")});
         run.insert(QStringLiteral("Cmd"), QJsonArray{QStringLiteral("--default")});
-        run.insert(QStringLiteral("ExposedPorts"), QJsonObject{{QStringLiteral("9000/tcp"), QJsonObject()},
-                                                               {QStringLiteral("53/udp"), QJsonObject()}});
+        run.insert(QStringLiteral("ExposedPorts"),
+                   QJsonObject{{QStringLiteral("9000/tcp"), QJsonObject()},
+                               {QStringLiteral("53/udp"), QJsonObject()}});
         image.run = run;
         auto fromImage = resolve(image);
         QVERIFY(fromImage);
@@ -98,8 +103,10 @@ private Q_SLOTS:
         QVERIFY(fromClass);
         QCOMPARE(fromClass->argv, (QStringList{"/app/server", "--serve", "--from-class"}));
         QCOMPARE(fromClass->port, 7000);
-        QCOMPARE(fromClass->environment.value(QStringLiteral("GREETING")), QStringLiteral("from the class"));
-        QCOMPARE(fromClass->environment.value(QStringLiteral("APP_ENV")), QStringLiteral("production"));
+        QCOMPARE(fromClass->environment.value(QStringLiteral("GREETING")),
+                 QStringLiteral("from the class"));
+        QCOMPARE(fromClass->environment.value(QStringLiteral("APP_ENV")),
+                 QStringLiteral("production"));
         QCOMPARE(fromClass->environment.value(QStringLiteral("PATH")), QStringLiteral("/app:/bin"));
     }
 
@@ -108,8 +115,9 @@ private Q_SLOTS:
         TestImage image;
         image.layer({TarEntry::file("server", "x", 0755)});
         image.run = {{QStringLiteral("Cmd"), QJsonArray{QStringLiteral("/server")}},
-                     {QStringLiteral("ExposedPorts"), QJsonObject{{QStringLiteral("80/tcp"), QJsonObject()},
-                                                                  {QStringLiteral("443/tcp"), QJsonObject()}}}};
+                     {QStringLiteral("ExposedPorts"),
+                      QJsonObject{{QStringLiteral("80/tcp"), QJsonObject()},
+                                  {QStringLiteral("443/tcp"), QJsonObject()}}}};
         auto process = resolve(image);
         QVERIFY(process);
         QCOMPARE(process->workingDirectory, QStringLiteral("/"));
@@ -128,12 +136,18 @@ private Q_SLOTS:
         QTest::addColumn<uint>("gid");
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("home");
-        QTest::newRow("name") << "app" << 1234u << 2345u << "app" << "/home/app";
-        QTest::newRow("uid in passwd") << "1234" << 1234u << 2345u << "app" << "/home/app";
-        QTest::newRow("uid not in passwd") << "4321" << 4321u << 0u << "4321" << "/";
-        QTest::newRow("name:group") << "app:staff" << 1234u << 50u << "app" << "/home/app";
-        QTest::newRow("uid:gid") << "500:600" << 500u << 600u << "500" << "/";
-        QTest::newRow("no home") << "nohome" << 77u << 88u << "nohome" << "/";
+        QTest::newRow("name") << "app" << 1234u << 2345u << "app"
+                              << "/home/app";
+        QTest::newRow("uid in passwd") << "1234" << 1234u << 2345u << "app"
+                                       << "/home/app";
+        QTest::newRow("uid not in passwd") << "4321" << 4321u << 0u << "4321"
+                                           << "/";
+        QTest::newRow("name:group") << "app:staff" << 1234u << 50u << "app"
+                                    << "/home/app";
+        QTest::newRow("uid:gid") << "500:600" << 500u << 600u << "500"
+                                 << "/";
+        QTest::newRow("no home") << "nohome" << 77u << 88u << "nohome"
+                                 << "/";
     }
     void users()
     {
@@ -154,8 +168,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("user");
         QTest::addColumn<QString>("phrase");
-        QTest::newRow("unknown user") << "ghost" << "the image's User ghost is not in its /etc/passwd";
-        QTest::newRow("unknown group") << "app:ghosts" << "the image's group ghosts is not in its /etc/group";
+        QTest::newRow("unknown user") << "ghost"
+                                      << "the image's User ghost is not in its /etc/passwd";
+        QTest::newRow("unknown group") << "app:ghosts"
+                                       << "the image's group ghosts is not in its /etc/group";
     }
     void refusals()
     {
@@ -177,7 +193,8 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(QStringLiteral("/etc/passwd")));
         auto process = resolve(image);
         QVERIFY(!process);
-        QCOMPARE(process.error().message, QStringLiteral("the image's User root is not in its /etc/passwd"));
+        QCOMPARE(process.error().message,
+                 QStringLiteral("the image's User root is not in its /etc/passwd"));
         // An absolute link means the image's own file.
         TestImage absolute = withUser(QStringLiteral("app"));
         absolute.layer({TarEntry::file("real/passwd", "app:x:42:43::/srv:/bin/sh\n"),
@@ -194,7 +211,8 @@ private Q_SLOTS:
         image.layer({TarEntry::file("server", "x")});
         auto process = resolve(image);
         QVERIFY(!process);
-        QVERIFY(process.error().message.contains(QStringLiteral("has neither Entrypoint nor Cmd: give the class a \"command\"")));
+        QVERIFY(process.error().message.contains(
+            QStringLiteral("has neither Entrypoint nor Cmd: give the class a \"command\"")));
         ImageProcess::Overrides overrides;
         overrides.command = {QStringLiteral("/server")};
         auto given = resolve(image, overrides);
@@ -208,22 +226,33 @@ private Q_SLOTS:
         QTest::addColumn<int>("kind");
         QTest::addColumn<QString>("path"); // relative to the config folder; empty: none
         QTest::newRow("api-backend") << "api-backend" << int(ImageReference::Kind::BuiltIn) << "";
-        QTest::newRow("command-runner") << "command-runner" << int(ImageReference::Kind::BuiltIn) << "";
-        QTest::newRow("bare unknown name") << "my-server" << int(ImageReference::Kind::BuiltIn) << "";
-        QTest::newRow("program") << "./bin/server" << int(ImageReference::Kind::Program) << "bin/server";
+        QTest::newRow("command-runner")
+            << "command-runner" << int(ImageReference::Kind::BuiltIn) << "";
+        QTest::newRow("bare unknown name")
+            << "my-server" << int(ImageReference::Kind::BuiltIn) << "";
+        QTest::newRow("program") << "./bin/server" << int(ImageReference::Kind::Program)
+                                 << "bin/server";
         QTest::newRow("script") << "./run.sh" << int(ImageReference::Kind::Program) << "run.sh";
-        QTest::newRow("bare name of a file beside the config") << "image.tar" << int(ImageReference::Kind::Archive)
-                                                               << "image.tar";
-        QTest::newRow("archive") << "./images/app.tar" << int(ImageReference::Kind::Archive) << "images/app.tar";
-        QTest::newRow("archive not there yet") << "./later.tar.gz" << int(ImageReference::Kind::Archive) << "later.tar.gz";
-        QTest::newRow("layout folder") << "./layout" << int(ImageReference::Kind::LayoutFolder) << "layout";
-        QTest::newRow("Dockerfile.gobackend") << "./Dockerfile.gobackend" << int(ImageReference::Kind::Dockerfile)
-                                              << "Dockerfile.gobackend";
-        QTest::newRow("Containerfile") << "./Containerfile" << int(ImageReference::Kind::Dockerfile) << "Containerfile";
-        QTest::newRow("x.dockerfile") << "./api.dockerfile" << int(ImageReference::Kind::Dockerfile) << "api.dockerfile";
-        QTest::newRow("missing program") << "./bin/missing" << int(ImageReference::Kind::Program) << "bin/missing";
-        QTest::newRow("parent folder") << "../elsewhere/app.tar" << int(ImageReference::Kind::Archive)
-                                       << "../elsewhere/app.tar";
+        QTest::newRow("bare name of a file beside the config")
+            << "image.tar" << int(ImageReference::Kind::Archive) << "image.tar";
+        QTest::newRow("archive") << "./images/app.tar" << int(ImageReference::Kind::Archive)
+                                 << "images/app.tar";
+        QTest::newRow("archive not there yet")
+            << "./later.tar.gz" << int(ImageReference::Kind::Archive) << "later.tar.gz";
+        QTest::newRow("layout folder")
+            << "./layout" << int(ImageReference::Kind::LayoutFolder) << "layout";
+        QTest::newRow("Dockerfile.gobackend")
+            << "./Dockerfile.gobackend" << int(ImageReference::Kind::Dockerfile)
+            << "Dockerfile.gobackend";
+        QTest::newRow("Containerfile")
+            << "./Containerfile" << int(ImageReference::Kind::Dockerfile) << "Containerfile";
+        QTest::newRow("x.dockerfile")
+            << "./api.dockerfile" << int(ImageReference::Kind::Dockerfile) << "api.dockerfile";
+        QTest::newRow("missing program")
+            << "./bin/missing" << int(ImageReference::Kind::Program) << "bin/missing";
+        QTest::newRow("parent folder")
+            << "../elsewhere/app.tar" << int(ImageReference::Kind::Archive)
+            << "../elsewhere/app.tar";
     }
     void references()
     {
@@ -231,7 +260,10 @@ private Q_SLOTS:
         QFETCH(int, kind);
         QFETCH(QString, path);
         const QString config = m_dir.filePath(QStringLiteral("project"));
-        writeFile(config + QStringLiteral("/bin/server"), QByteArray("\x7f" "ELF", 4) + "rest");
+        writeFile(config + QStringLiteral("/bin/server"), QByteArray("\x7f"
+                                                                     "ELF",
+                                                                     4) +
+                                                              "rest");
         writeFile(config + QStringLiteral("/run.sh"), "#!/bin/sh\n");
         writeFile(config + QStringLiteral("/image.tar"), imageArchive({{"x", "y"}}));
         writeFile(config + QStringLiteral("/images/app.tar"), imageArchive({{"x", "y"}}));
@@ -240,7 +272,8 @@ private Q_SLOTS:
         const ImageReference reference = ImageReference::resolve(image, config);
         QCOMPARE(int(reference.kind()), kind);
         QCOMPARE(reference.image(), image);
-        QCOMPARE(reference.path(), path.isEmpty() ? QString() : QDir::cleanPath(config + QLatin1Char('/') + path));
+        QCOMPARE(reference.path(),
+                 path.isEmpty() ? QString() : QDir::cleanPath(config + QLatin1Char('/') + path));
         QCOMPARE(reference.isImage(), kind == int(ImageReference::Kind::Archive) ||
                                           kind == int(ImageReference::Kind::LayoutFolder) ||
                                           kind == int(ImageReference::Kind::Dockerfile));

@@ -66,7 +66,8 @@ private:
     }
     QStringList snapshotNames() const
     {
-        return QDir(storeRoot() + QStringLiteral("/snapshots")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        return QDir(storeRoot() + QStringLiteral("/snapshots"))
+            .entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     }
 
 private Q_SLOTS:
@@ -86,8 +87,9 @@ private Q_SLOTS:
     {
         const TestImage image = serverImage(Compression::Gzip);
         QVector<int> steps;
-        auto loaded = m_store->load(put(QStringLiteral("server.tar"), imageArchive(image.ociFiles())),
-                                    ImageLimits(), [&](int step, int, const QString &) { steps.append(step); });
+        auto loaded = m_store->load(
+            put(QStringLiteral("server.tar"), imageArchive(image.ociFiles())), ImageLimits(),
+            [&](int step, int, const QString &) { steps.append(step); });
         QVERIFY2(loaded, loaded ? "" : qPrintable(loaded.error().message));
         QCOMPARE(loaded->id, image.id());
         QCOMPARE(loaded->format, QStringLiteral("oci"));
@@ -104,19 +106,21 @@ private Q_SLOTS:
         QCOMPARE(json.value(QStringLiteral("digest")).toString(), image.id());
         QCOMPARE(json.value(QStringLiteral("exposed_ports")).toArray(), QJsonArray{8080});
         QCOMPARE(json.value(QStringLiteral("architecture")).toString(), QStringLiteral("amd64"));
-        QCOMPARE(json.value(QStringLiteral("created")).toString(), QStringLiteral("2025-06-01T12:00:00Z"));
+        QCOMPARE(json.value(QStringLiteral("created")).toString(),
+                 QStringLiteral("2025-06-01T12:00:00Z"));
         QCOMPARE(qint64(json.value(QStringLiteral("size")).toDouble()), loaded->layers[0].bytes);
         QCOMPARE(json.value(QStringLiteral("layers")).toArray().size(), 1);
 
         const QString root = m_store->rootfs(*loaded);
-        QCOMPARE(root, storeRoot() + QStringLiteral("/snapshots/") + ImageDigest::hex(image.layers()[0].diffId) +
-                           QStringLiteral("/rootfs"));
+        QCOMPARE(root, storeRoot() + QStringLiteral("/snapshots/") +
+                           ImageDigest::hex(image.layers()[0].diffId) + QStringLiteral("/rootfs"));
         QCOMPARE(readFile(root + QStringLiteral("/app/server")), testServerBinary());
         QCOMPARE(statOf(root + QStringLiteral("/app/server")).st_mode & 07777, mode_t(0755));
         QCOMPARE(statOf(root + QStringLiteral("/tmp")).st_mode & 07777, mode_t(01777));
         QCOMPARE(statOf(root + QStringLiteral("/etc/passwd")).st_mode & 07777, mode_t(0644));
         QVERIFY(readFile(root + QStringLiteral("/etc/passwd")).contains("app:x:1234"));
-        QCOMPARE(listTree(root), (QStringList{"app", "app/server", "etc", "etc/group", "etc/passwd", "tmp"}));
+        QCOMPARE(listTree(root),
+                 (QStringList{"app", "app/server", "etc", "etc/group", "etc/passwd", "tmp"}));
 
         // Listed, found by digest, and the work folder is gone.
         QCOMPARE(m_store->images().size(), 1);
@@ -128,19 +132,24 @@ private Q_SLOTS:
     void dockerArchiveGivesTheSameImage()
     {
         const TestImage image = serverImage(Compression::None);
-        const ImageRecord fromDocker = mustLoad(put(QStringLiteral("docker.tar"), imageArchive(image.dockerFiles())));
+        const ImageRecord fromDocker =
+            mustLoad(put(QStringLiteral("docker.tar"), imageArchive(image.dockerFiles())));
         QCOMPARE(fromDocker.format, QStringLiteral("docker"));
         QCOMPARE(fromDocker.id, image.id());
         QVERIFY(fromDocker.manifestDigest.isEmpty());
         QCOMPARE(fromDocker.tags, image.tags);
-        QCOMPARE(readFile(m_store->rootfs(fromDocker) + QStringLiteral("/app/server")), testServerBinary());
+        QCOMPARE(readFile(m_store->rootfs(fromDocker) + QStringLiteral("/app/server")),
+                 testServerBinary());
 
         // The same image as an OCI archive: same id, same snapshot, nothing unpacked twice.
-        const struct stat before = statOf(m_store->rootfs(fromDocker) + QStringLiteral("/app/server"));
-        const ImageRecord fromOci = mustLoad(put(QStringLiteral("oci.tar"), imageArchive(image.ociFiles())));
+        const struct stat before =
+            statOf(m_store->rootfs(fromDocker) + QStringLiteral("/app/server"));
+        const ImageRecord fromOci =
+            mustLoad(put(QStringLiteral("oci.tar"), imageArchive(image.ociFiles())));
         QCOMPARE(fromOci.id, fromDocker.id);
         QCOMPARE(fromOci.format, QStringLiteral("oci"));
-        QCOMPARE(statOf(m_store->rootfs(fromOci) + QStringLiteral("/app/server")).st_ino, before.st_ino);
+        QCOMPARE(statOf(m_store->rootfs(fromOci) + QStringLiteral("/app/server")).st_ino,
+                 before.st_ino);
         QCOMPARE(m_store->images().size(), 1);
         QCOMPARE(snapshotNames().size(), 1);
     }
@@ -152,18 +161,22 @@ private Q_SLOTS:
         QTest::newRow("plain layers") << int(Compression::None) << int(Compression::None);
         QTest::newRow("gzip layers") << int(Compression::Gzip) << int(Compression::None);
         QTest::newRow("zstd layers") << int(Compression::Zstd) << int(Compression::None);
-        QTest::newRow("gzip archive of zstd layers") << int(Compression::Zstd) << int(Compression::Gzip);
+        QTest::newRow("gzip archive of zstd layers")
+            << int(Compression::Zstd) << int(Compression::Gzip);
     }
     void everyCompressionAndAnOuterGzip()
     {
         QFETCH(int, layerCompression);
         QFETCH(int, archiveCompression);
         const TestImage image = serverImage(Compression(layerCompression));
-        const ImageRecord loaded = mustLoad(
-            put(QStringLiteral("image.tar"), imageArchive(image.ociFiles(), Compression(archiveCompression))));
-        const QStringList names = {QStringLiteral("none"), QStringLiteral("gzip"), QStringLiteral("zstd")};
+        const ImageRecord loaded =
+            mustLoad(put(QStringLiteral("image.tar"),
+                         imageArchive(image.ociFiles(), Compression(archiveCompression))));
+        const QStringList names = {QStringLiteral("none"), QStringLiteral("gzip"),
+                                   QStringLiteral("zstd")};
         QCOMPARE(loaded.layers[0].compression, names[layerCompression]);
-        QCOMPARE(readFile(m_store->rootfs(loaded) + QStringLiteral("/app/server")), testServerBinary());
+        QCOMPARE(readFile(m_store->rootfs(loaded) + QStringLiteral("/app/server")),
+                 testServerBinary());
     }
 
     void unpackedLayoutFolder()
@@ -192,24 +205,28 @@ private Q_SLOTS:
                      TarEntry::directory("d/"), TarEntry::file("d/now-a-folder", "d")},
                     Compression::Zstd);
         image.layer({TarEntry::file("a/.wh..wh..opq", "")}, Compression::None);
-        const ImageRecord loaded = mustLoad(put(QStringLiteral("layers.tar"), imageArchive(image.ociFiles())));
+        const ImageRecord loaded =
+            mustLoad(put(QStringLiteral("layers.tar"), imageArchive(image.ociFiles())));
         QCOMPARE(loaded.layers.size(), 3);
         QCOMPARE(loaded.layers[1].parentChainId, loaded.layers[0].chainId);
-        QCOMPARE(loaded.layers[1].chainId, ImageDigest::ofBytes((loaded.layers[0].chainId + QLatin1Char(' ') +
-                                                                 loaded.layers[1].diffId).toLatin1()));
+        QCOMPARE(loaded.layers[1].chainId,
+                 ImageDigest::ofBytes(
+                     (loaded.layers[0].chainId + QLatin1Char(' ') + loaded.layers[1].diffId)
+                         .toLatin1()));
 
         const auto rootAfter = [&](int layer) {
-            return storeRoot() + QStringLiteral("/snapshots/") + ImageDigest::hex(loaded.layers[layer].chainId) +
-                   QStringLiteral("/rootfs");
+            return storeRoot() + QStringLiteral("/snapshots/") +
+                   ImageDigest::hex(loaded.layers[layer].chainId) + QStringLiteral("/rootfs");
         };
         QCOMPARE(listTree(rootAfter(1)),
                  (QStringList{"a", "a/keep", "b", "b/new", "d", "d/now-a-folder", "e", "e/kept"}));
         QCOMPARE(readFile(rootAfter(1) + QStringLiteral("/a/keep")), QByteArray("k"));
         // The last layer makes "a" opaque: empty, but still a folder.
-        QCOMPARE(listTree(rootAfter(2)), (QStringList{"a", "b", "b/new", "d", "d/now-a-folder", "e", "e/kept"}));
+        QCOMPARE(listTree(rootAfter(2)),
+                 (QStringList{"a", "b", "b/new", "d", "d/now-a-folder", "e", "e/kept"}));
         // The snapshot below is untouched by the layers above it.
-        QCOMPARE(listTree(rootAfter(0)),
-                 (QStringList{"a", "a/gone", "a/keep", "b", "b/sub", "b/sub/y", "b/x", "c", "c/old", "d"}));
+        QCOMPARE(listTree(rootAfter(0)), (QStringList{"a", "a/gone", "a/keep", "b", "b/sub",
+                                                      "b/sub/y", "b/x", "c", "c/old", "d"}));
         QCOMPARE(m_store->rootfs(loaded), rootAfter(2));
     }
 
@@ -218,13 +235,17 @@ private Q_SLOTS:
         TestImage image;
         image.layer({TarEntry::directory("usr/"), TarEntry::directory("usr/lib/"),
                      TarEntry::file("usr/lib/libfoo.so", "foo library", 0755),
-                     TarEntry::symlink("lib", "usr/lib"), TarEntry::symlink("etc/absolute", "/usr/lib"),
-                     TarEntry::file("bin/tool", "tool", 0755), TarEntry::hardLink("bin/tool-link", "bin/tool"),
+                     TarEntry::symlink("lib", "usr/lib"),
+                     TarEntry::symlink("etc/absolute", "/usr/lib"),
+                     TarEntry::file("bin/tool", "tool", 0755),
+                     TarEntry::hardLink("bin/tool-link", "bin/tool"),
                      TarEntry::symlink("dangling", "/nowhere/at/all")});
-        image.layer({TarEntry::file("lib/through-relative", "r"), TarEntry::file("etc/absolute/through-absolute", "a"),
+        image.layer({TarEntry::file("lib/through-relative", "r"),
+                     TarEntry::file("etc/absolute/through-absolute", "a"),
                      TarEntry::hardLink("bin/lower-link", "bin/tool"),
                      TarEntry::hardLink("bin/via-symlink", "lib/libfoo.so")});
-        const ImageRecord loaded = mustLoad(put(QStringLiteral("links.tar"), imageArchive(image.ociFiles())));
+        const ImageRecord loaded =
+            mustLoad(put(QStringLiteral("links.tar"), imageArchive(image.ociFiles())));
         const QString root = m_store->rootfs(loaded);
 
         QCOMPARE(linkTarget(root + QStringLiteral("/lib")), QStringLiteral("usr/lib"));
@@ -253,8 +274,10 @@ private Q_SLOTS:
         second.layer(base, Compression::Zstd).layer({TarEntry::file("second", "2")});
         QCOMPARE(first.layers()[0].diffId, second.layers()[0].diffId); // same content, other blob
 
-        const ImageRecord one = mustLoad(put(QStringLiteral("first.tar"), imageArchive(first.ociFiles())));
-        const ImageRecord two = mustLoad(put(QStringLiteral("second.tar"), imageArchive(second.dockerFiles())));
+        const ImageRecord one =
+            mustLoad(put(QStringLiteral("first.tar"), imageArchive(first.ociFiles())));
+        const ImageRecord two =
+            mustLoad(put(QStringLiteral("second.tar"), imageArchive(second.dockerFiles())));
         QCOMPARE(snapshotNames().size(), 3); // base, base+first, base+second
         const QString big = QStringLiteral("/base/big");
         const struct stat a = statOf(m_store->rootfs(one) + big);
@@ -287,7 +310,8 @@ private Q_SLOTS:
 
     void anImageInUseIsNotRemoved()
     {
-        const ImageRecord image = mustLoad(put(QStringLiteral("server.tar"), imageArchive(serverImage().ociFiles())));
+        const ImageRecord image =
+            mustLoad(put(QStringLiteral("server.tar"), imageArchive(serverImage().ociFiles())));
         m_store->retain(image.id);
         m_store->retain(image.id);
         QVERIFY(m_store->inUse(image.id));
@@ -296,7 +320,8 @@ private Q_SLOTS:
         QCOMPARE(refused.error().code, QStringLiteral("conflict"));
         QVERIFY(refused.error().message.contains(QStringLiteral("in use")));
         QVERIFY(m_store->find(image.id));
-        QCOMPARE(readFile(m_store->rootfs(image) + QStringLiteral("/app/server")), testServerBinary());
+        QCOMPARE(readFile(m_store->rootfs(image) + QStringLiteral("/app/server")),
+                 testServerBinary());
         m_store->release(image.id);
         QVERIFY(m_store->inUse(image.id));
         m_store->release(image.id);
@@ -309,13 +334,19 @@ private Q_SLOTS:
         TestImage image;
         image.layer({TarEntry::special(TarEntry::Type::CharDevice, "dev/null"),
                      TarEntry::special(TarEntry::Type::Fifo, "run/fifo"),
-                     TarEntry::file("bin/su", "setuid", 04755), TarEntry::file("bin/wall", "setgid", 02755),
+                     TarEntry::file("bin/su", "setuid", 04755),
+                     TarEntry::file("bin/wall", "setgid", 02755),
                      TarEntry::file("bin/unreadable", "secret", 0000)});
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("dropped 'dev/null'")));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("dropped 'run/fifo'")));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cleared the setuid/setgid bit of 'bin/su'")));
-        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("cleared the setuid/setgid bit of 'bin/wall'")));
-        const ImageRecord loaded = mustLoad(put(QStringLiteral("special.tar"), imageArchive(image.ociFiles())));
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("dropped 'dev/null'")));
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral("dropped 'run/fifo'")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(
+                                               "cleared the setuid/setgid bit of 'bin/su'")));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral(
+                                               "cleared the setuid/setgid bit of 'bin/wall'")));
+        const ImageRecord loaded =
+            mustLoad(put(QStringLiteral("special.tar"), imageArchive(image.ociFiles())));
         const QString root = m_store->rootfs(loaded);
         QVERIFY(!QFileInfo::exists(root + QStringLiteral("/dev/null")));
         QVERIFY(!QFileInfo::exists(root + QStringLiteral("/run/fifo")));
@@ -365,24 +396,29 @@ private Q_SLOTS:
         auto step = [&](const QStringList &args) {
             const ProcessResult result = run(umoci, args);
             if (result.exitCode != 0)
-                qFatal("umoci %s: %s", qPrintable(args.join(QLatin1Char(' '))), result.err.constData());
+                qFatal("umoci %s: %s", qPrintable(args.join(QLatin1Char(' '))),
+                       result.err.constData());
         };
         step({QStringLiteral("init"), QStringLiteral("--layout"), layout});
         step({QStringLiteral("new"), QStringLiteral("--image"), image});
-        step({QStringLiteral("unpack"), QStringLiteral("--rootless"), QStringLiteral("--image"), image, bundle});
+        step({QStringLiteral("unpack"), QStringLiteral("--rootless"), QStringLiteral("--image"),
+              image, bundle});
         writeFile(bundle + QStringLiteral("/rootfs/app/server"), testServerBinary());
         QFile::setPermissions(bundle + QStringLiteral("/rootfs/app/server"),
-                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther | QFile::ExeOther);
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                  QFile::ReadOther | QFile::ExeOther);
         writeFile(bundle + QStringLiteral("/rootfs/app/obsolete"), "old");
         step({QStringLiteral("repack"), QStringLiteral("--image"), image, bundle});
         QVERIFY(QDir(bundle).removeRecursively());
-        step({QStringLiteral("unpack"), QStringLiteral("--rootless"), QStringLiteral("--image"), image, bundle});
+        step({QStringLiteral("unpack"), QStringLiteral("--rootless"), QStringLiteral("--image"),
+              image, bundle});
         QVERIFY(QFile::remove(bundle + QStringLiteral("/rootfs/app/obsolete")));
         step({QStringLiteral("repack"), QStringLiteral("--image"), image, bundle});
-        step({QStringLiteral("config"), QStringLiteral("--image"), image, QStringLiteral("--config.entrypoint"),
-              QStringLiteral("/app/server"), QStringLiteral("--config.exposedports"), QStringLiteral("9090/tcp"),
-              QStringLiteral("--config.workingdir"), QStringLiteral("/app"), QStringLiteral("--config.env"),
-              QStringLiteral("GREETING=from umoci")});
+        step({QStringLiteral("config"), QStringLiteral("--image"), image,
+              QStringLiteral("--config.entrypoint"), QStringLiteral("/app/server"),
+              QStringLiteral("--config.exposedports"), QStringLiteral("9090/tcp"),
+              QStringLiteral("--config.workingdir"), QStringLiteral("/app"),
+              QStringLiteral("--config.env"), QStringLiteral("GREETING=from umoci")});
 
         const ImageRecord loaded = mustLoad(layout);
         QCOMPARE(loaded.format, QStringLiteral("oci"));
@@ -390,7 +426,8 @@ private Q_SLOTS:
         QCOMPARE(loaded.tags, QStringList{QStringLiteral("latest")});
         QCOMPARE(loaded.exposedPorts(), QList<int>{9090});
         const QJsonObject config = loaded.config.value(QStringLiteral("config")).toObject();
-        QCOMPARE(config.value(QStringLiteral("Entrypoint")).toArray(), QJsonArray{QStringLiteral("/app/server")});
+        QCOMPARE(config.value(QStringLiteral("Entrypoint")).toArray(),
+                 QJsonArray{QStringLiteral("/app/server")});
         const QString root = m_store->rootfs(loaded);
         QCOMPARE(readFile(root + QStringLiteral("/app/server")), testServerBinary());
         QVERIFY(!QFileInfo::exists(root + QStringLiteral("/app/obsolete")));
@@ -406,9 +443,12 @@ private Q_SLOTS:
     void aFolderMadeReadOnlyByTheImageIsRemovable()
     {
         TestImage image;
-        image.layer({TarEntry::directory("locked/", 0555), TarEntry::file("locked/inside", "x", 0444)});
-        const ImageRecord loaded = mustLoad(put(QStringLiteral("locked.tar"), imageArchive(image.ociFiles())));
-        QCOMPARE(statOf(m_store->rootfs(loaded) + QStringLiteral("/locked")).st_mode & 0777, mode_t(0755));
+        image.layer(
+            {TarEntry::directory("locked/", 0555), TarEntry::file("locked/inside", "x", 0444)});
+        const ImageRecord loaded =
+            mustLoad(put(QStringLiteral("locked.tar"), imageArchive(image.ociFiles())));
+        QCOMPARE(statOf(m_store->rootfs(loaded) + QStringLiteral("/locked")).st_mode & 0777,
+                 mode_t(0755));
         QVERIFY(m_store->remove(loaded.id));
         QCOMPARE(snapshotNames(), QStringList());
     }
