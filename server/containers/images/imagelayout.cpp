@@ -127,8 +127,15 @@ Result<QJsonObject> pickDescriptor(const QJsonArray &manifests, const QString &w
                              .arg(wanted, offered.join(QStringLiteral(", "))));
 }
 
-Status checkConfig(ImageManifest &image, const QString &what)
+// Reads the config blob into image and checks it against the manifest's layers.
+Result<ImageManifest> withConfig(ImageManifest image, const RootDirectory &layout,
+                                 const QByteArray &path, const QString &digest, const QString &what)
 {
+    auto config = readJson(layout, path, digest, what);
+    if (!config)
+        return config.error();
+    image.id = digest;
+    image.config = config->object();
     const QString os = image.config.value(QStringLiteral("os")).toString();
     const QString architecture = image.config.value(QStringLiteral("architecture")).toString();
     if (!os.isEmpty() && os != QLatin1String("linux"))
@@ -150,7 +157,7 @@ Status checkConfig(ImageManifest &image, const QString &what)
             return refused(what, QStringLiteral("layer %1 has no sha256 diff_id").arg(i + 1));
         image.layers[i].diffId = diffId;
     }
-    return Ok{};
+    return image;
 }
 
 } // namespace
@@ -240,14 +247,7 @@ Result<ImageManifest> ImageLayout::readOci(const RootDirectory &layout, const QS
                                      .arg(entry.digest));
         image.layers.append(entry);
     }
-    auto config = readJson(layout, blobPath(configDigest), configDigest, what);
-    if (!config)
-        return config.error();
-    image.id = configDigest;
-    image.config = config->object();
-    if (auto checked = checkConfig(image, what); !checked)
-        return checked.error();
-    return image;
+    return withConfig(std::move(image), layout, blobPath(configDigest), configDigest, what);
 }
 
 Result<ImageManifest> ImageLayout::readDocker(const RootDirectory &layout, const QString &what)
@@ -289,14 +289,7 @@ Result<ImageManifest> ImageLayout::readDocker(const RootDirectory &layout, const
                                      : found.error().message);
         image.layers.append(layer);
     }
-    auto config = readJson(layout, configPath.toUtf8(), configDigest, what);
-    if (!config)
-        return config.error();
-    image.id = configDigest;
-    image.config = config->object();
-    if (auto checked = checkConfig(image, what); !checked)
-        return checked.error();
-    return image;
+    return withConfig(std::move(image), layout, configPath.toUtf8(), configDigest, what);
 }
 
 } // namespace edgedesk

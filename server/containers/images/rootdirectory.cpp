@@ -37,6 +37,21 @@ Error ioError(const QByteArray &path, const char *what, int error)
             .arg(QLatin1String(what), shown(path), QString::fromLocal8Bit(std::strerror(error))));
 }
 
+// ENOENT as not_found (callers tell absence from failure), anything else as storage_error.
+Error failure(const QByteArray &path, const char *what, int error)
+{
+    if (error == ENOENT)
+        return makeError(QStringLiteral("not_found"),
+                         QStringLiteral("%1 does not exist").arg(shown(path)));
+    return ioError(path, what, error);
+}
+
+Error namesTheRoot(const QByteArray &path)
+{
+    return makeError(QStringLiteral("unprocessable"),
+                     QStringLiteral("%1 names the image's root").arg(shown(path)));
+}
+
 QList<QByteArray> components(const QByteArray &path)
 {
     QList<QByteArray> parts;
@@ -170,12 +185,8 @@ Result<RootDirectory::Location> RootDirectory::locate(const QByteArray &path, Pa
                 return ioError(path, "make the folders of", errno);
             next.reset(::openat(top, part.constData(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
         }
-        if (!next) {
-            if (errno == ENOENT)
-                return makeError(QStringLiteral("not_found"),
-                                 QStringLiteral("%1 does not exist").arg(shown(path)));
-            return ioError(path, "look up", errno);
-        }
+        if (!next)
+            return failure(path, "look up", errno);
         struct stat st
         {
         };
@@ -218,12 +229,8 @@ Result<UniqueFd> RootDirectory::openFile(const QByteArray &path) const
         return location.error();
     UniqueFd fd(::openat(location->parent.get(), location->name.constData(),
                          O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd) {
-        if (errno == ENOENT)
-            return makeError(QStringLiteral("not_found"),
-                             QStringLiteral("%1 does not exist").arg(shown(path)));
-        return ioError(path, "open", errno);
-    }
+    if (!fd)
+        return failure(path, "open", errno);
     struct stat st
     {
     };
@@ -242,12 +249,8 @@ Result<struct stat> RootDirectory::status(const QByteArray &path) const
     {
     };
     if (::fstatat(location->parent.get(), location->name.constData(), &st, AT_SYMLINK_NOFOLLOW) !=
-        0) {
-        if (errno == ENOENT)
-            return makeError(QStringLiteral("not_found"),
-                             QStringLiteral("%1 does not exist").arg(shown(path)));
-        return ioError(path, "look up", errno);
-    }
+        0)
+        return failure(path, "look up", errno);
     return st;
 }
 
@@ -261,6 +264,14 @@ Status RootDirectory::clearWhatIsAt(const Location &location, bool keepDirectory
     if (keepDirectory && S_ISDIR(st.st_mode))
         return Ok{};
     return removeTree(location.parent.get(), location.name);
+}
+
+Result<RootDirectory::Location> RootDirectory::placeFor(const QByteArray &path) const
+{
+    auto location = locate(path, Parents::Create);
+    if (location && location->name == ".")
+        return namesTheRoot(path);
+    return location;
 }
 
 Status RootDirectory::makeDirectory(const QByteArray &path, mode_t mode) const
@@ -284,12 +295,9 @@ Status RootDirectory::makeDirectory(const QByteArray &path, mode_t mode) const
 
 Result<UniqueFd> RootDirectory::createFile(const QByteArray &path) const
 {
-    auto location = locate(path, Parents::Create);
+    auto location = placeFor(path);
     if (!location)
         return location.error();
-    if (location->name == ".")
-        return makeError(QStringLiteral("unprocessable"),
-                         QStringLiteral("%1 names the image's root").arg(shown(path)));
     if (auto cleared = clearWhatIsAt(*location, false); !cleared)
         return cleared.error();
     UniqueFd fd(::openat(location->parent.get(), location->name.constData(),
@@ -301,12 +309,9 @@ Result<UniqueFd> RootDirectory::createFile(const QByteArray &path) const
 
 Status RootDirectory::makeSymlink(const QByteArray &path, const QByteArray &target) const
 {
-    auto location = locate(path, Parents::Create);
+    auto location = placeFor(path);
     if (!location)
         return location.error();
-    if (location->name == ".")
-        return makeError(QStringLiteral("unprocessable"),
-                         QStringLiteral("%1 names the image's root").arg(shown(path)));
     if (auto cleared = clearWhatIsAt(*location, false); !cleared)
         return cleared;
     if (::symlinkat(target.constData(), location->parent.get(), location->name.constData()) != 0)
@@ -329,12 +334,9 @@ Status RootDirectory::makeHardLink(const QByteArray &path, const QByteArray &tar
                          QStringLiteral("hard link %1 points at %2, which is not an earlier file "
                                         "of the image")
                              .arg(shown(path), shown(target)));
-    auto location = locate(path, Parents::Create);
+    auto location = placeFor(path);
     if (!location)
         return location.error();
-    if (location->name == ".")
-        return makeError(QStringLiteral("unprocessable"),
-                         QStringLiteral("%1 names the image's root").arg(shown(path)));
     struct stat existing
     {
     };

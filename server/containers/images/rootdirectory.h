@@ -79,6 +79,8 @@ public:
 
 private:
     RootDirectory(UniqueFd fd, QString path) : m_fd(std::move(fd)), m_path(std::move(path)) {}
+    // Where a new entry goes: its folders made; never the root itself.
+    Result<Location> placeFor(const QByteArray &path) const;
     Status clearWhatIsAt(const Location &location, bool keepDirectory) const;
 
     UniqueFd m_fd;
