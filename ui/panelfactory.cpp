@@ -1,55 +1,55 @@
 #include "panelfactory.h"
 
 // Sections land one by one; each is listed once its panel exists.
-#if __has_include("overviewpanel.h")
+#if __has_include("overview/overviewpanel.h")
 #include "overview/overviewpanel.h"
 #define EDGEDESK_HAS_OVERVIEW
 #endif
-#if __has_include("apipanel.h")
+#if __has_include("api/apipanel.h")
 #include "api/apipanel.h"
 #define EDGEDESK_HAS_API
 #endif
-#if __has_include("imagepanel.h")
+#if __has_include("image/imagepanel.h")
 #include "image/imagepanel.h"
 #define EDGEDESK_HAS_IMAGE
 #endif
-#if __has_include("aipanel.h")
+#if __has_include("ai/aipanel.h")
 #include "ai/aipanel.h"
 #define EDGEDESK_HAS_AI
 #endif
-#if __has_include("commandpanel.h")
+#if __has_include("command/commandpanel.h")
 #include "command/commandpanel.h"
 #define EDGEDESK_HAS_COMMAND
 #endif
-#if __has_include("containerspanel.h")
+#if __has_include("containers/containerspanel.h")
 #include "containers/containerspanel.h"
 #define EDGEDESK_HAS_CONTAINERS
 #endif
-#if __has_include("logspanel.h")
+#if __has_include("logs/logspanel.h")
 #include "logs/logspanel.h"
 #define EDGEDESK_HAS_LOGS
 #endif
-#if __has_include("kvpanel.h")
+#if __has_include("kv/kvpanel.h")
 #include "kv/kvpanel.h"
 #define EDGEDESK_HAS_KV
 #endif
-#if __has_include("bucketpanel.h")
+#if __has_include("bucket/bucketpanel.h")
 #include "bucket/bucketpanel.h"
 #define EDGEDESK_HAS_BUCKET
 #endif
-#if __has_include("secretspanel.h")
+#if __has_include("secrets/secretspanel.h")
 #include "secrets/secretspanel.h"
 #define EDGEDESK_HAS_SECRETS
 #endif
-#if __has_include("trafficpanel.h")
+#if __has_include("traffic/trafficpanel.h")
 #include "traffic/trafficpanel.h"
 #define EDGEDESK_HAS_TRAFFIC
 #endif
-#if __has_include("webpanel.h")
+#if __has_include("web/webpanel.h")
 #include "web/webpanel.h"
 #define EDGEDESK_HAS_WEB
 #endif
-#if __has_include("settingspanel.h")
+#if __has_include("settings/settingspanel.h")
 #include "settings/settingspanel.h"
 #define EDGEDESK_HAS_SETTINGS
 #endif
