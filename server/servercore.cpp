@@ -14,6 +14,7 @@
 #include "bindings/unavailablebinding.h"
 #include "containers/containermanager.h"
 #include "control/controlapi.h"
+#include "control/imageroutes.h"
 #include "routing/router.h"
 #include "transport/transportserver.h"
 #include "logging/loghub.h"
@@ -174,6 +175,7 @@ void ServerCore::registerRoutes()
     connect(containers->manager(), &ContainerManager::changed, this,
             &ServerCore::containersChanged);
     add(containers);
+    add(std::make_shared<ImageRoutes>(m_context, containers->manager()->imageStore()));
     // One binding per bucket; /image serves the first, which is seeded with the sample image.
     std::shared_ptr<BucketBinding> imageBucket;
     for (const BucketConfig &b : m_context.config.buckets) {

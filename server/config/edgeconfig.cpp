@@ -41,7 +41,8 @@ const QStringList kContainerKeys{
     QStringLiteral("sleep_after"),   QStringLiteral("env"),
     QStringLiteral("url"),           QStringLiteral("command_network"),
     QStringLiteral("sandbox"),       QStringLiteral("name"),
-    QStringLiteral("proxy_timeout"),
+    QStringLiteral("proxy_timeout"), QStringLiteral("command"),
+    QStringLiteral("port"),          QStringLiteral("enable_internet"),
 };
 
 void warnUnknown(const QJsonObject &object, const QStringList &known, const QString &where,

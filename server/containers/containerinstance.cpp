@@ -5,6 +5,10 @@
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
 #include "containers/containermanager.h"
+#include "containers/images/classimage.h"
+#include "containers/images/imageinstance.h"
+#include "containers/images/imagestore.h"
+#include "containers/instancelauncher.h"
 #include "storage/durable/durablestore.h"
 #include "containers/programlocator.h"
 #include "containers/sandbox.h"
@@ -44,38 +48,6 @@ qint64 steadyMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
-}
-
-QString jsonText(const QJsonValue &value)
-{
-    if (value.isString())
-        return value.toString();
-    if (value.isBool())
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    if (value.isDouble())
-        return QString::number(value.toDouble(), 'g', 17);
-    if (value.isNull() || value.isUndefined())
-        return QString();
-    return QString::fromUtf8(value.isArray()
-                                 ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
-                                 : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-}
-
-// A private folder (0700) for the instances' Unix-domain sockets, made on first use and removed
-// at exit (or, after a crash, by the next EdgeDesk); empty if it cannot be made (the instances
-// are then reached over TCP only).
-QString socketFolder()
-{
-    static const QString folder = [] {
-        removeTempFoldersOfGoneProcesses(QDir::tempPath(), QStringLiteral("edgedesk-sockets"));
-        const QString made = makeProcessTempFolder(QDir::tempPath(), QStringLiteral("edgedesk-sockets"));
-        if (!made.isEmpty()) {
-            static QString removeAtExit = made;
-            std::atexit([] { QDir(removeAtExit).removeRecursively(); });
-        }
-        return made;
-    }();
-    return folder;
 }
 
 // Parses "listening on 127.0.0.1:<port>", the line our programs print once they listen.
@@ -138,6 +110,7 @@ ContainerInstance::~ContainerInstance()
         m_process = nullptr;
     }
     m_sandbox.reset();
+    releaseImage();
 }
 
 QString ContainerInstance::stateName(State state)
@@ -225,6 +198,27 @@ void ContainerInstance::launch()
     }
 
     setState(State::Starting);
+    if (m_class->kind() == ContainerClass::Kind::Image) {
+        // Loading (or building) the image first; the start timeout counts from its end.
+        const quint64 generation = m_generation;
+        QPointer<ContainerInstance> self(this);
+        m_class->image()->whenReady(m_logSource, [self, generation](const Status &ready) {
+            if (!self || self->m_generation != generation || self->m_state != State::Starting ||
+                self->m_process)
+                return;
+            if (!ready) {
+                self->failStart(QStringLiteral("cannot start: %1").arg(ready.error().message));
+                return;
+            }
+            self->m_startTimer.start(kStartTimeoutMs);
+            self->m_manager->withSandboxProbe(self, [self, generation](const SandboxProbe &probe) {
+                if (self && self->m_generation == generation && self->m_state == State::Starting &&
+                    !self->m_process)
+                    self->launchImage(probe);
+            });
+        });
+        return;
+    }
     m_startTimer.start(kStartTimeoutMs);
     if (m_class->sandboxed()) {
         const quint64 generation = m_generation;
@@ -239,100 +233,43 @@ void ContainerInstance::launch()
 
 void ContainerInstance::launchProcess(const SandboxProbe *probe)
 {
-    const ContainerClassConfig &config = m_class->config();
-    const ServerContext &context = m_manager->context();
-    const auto program = ProgramLocator::find(config.image, context.options.programDir);
-    if (!program) {
-        failStart(QStringLiteral("cannot start: %1").arg(program.error().message));
-        return;
-    }
-    if (probe && !probe->usable) {
-        failStart(QStringLiteral("cannot start: no sandbox is available (%1); set \"sandbox\": "
-                                 "\"none\" to run it unsandboxed")
-                      .arg(probe->error));
-        return;
-    }
-    m_host = QStringLiteral("127.0.0.1");
-    m_port = m_manager->allocatePort();
-    if (m_port == 0) {
-        failStart(QStringLiteral("cannot start: no free loopback port"));
-        return;
-    }
+    const InstanceLauncher launcher(m_manager, m_class, m_id, m_logSource);
+    adopt(launcher.program(probe));
+}
 
-    QMap<QString, QString> variables;
-    for (auto it = config.env.begin(); it != config.env.end(); ++it)
-        variables.insert(it.key(), jsonText(it.value()));
-    variables.insert(QStringLiteral("PORT"), QString::number(m_port));
-    variables.insert(QStringLiteral("INSTANCE_ID"), m_id);
-    // A program may also listen on a Unix-domain socket (api-backend does, and says so): the
-    // proxy reaches it there at a fraction of loopback TCP's cost. Each instance gets a folder
-    // of its own, which its sandbox (if any) sees at the same path.
-    m_unixSocket.clear();
-    m_unixListening = false;
-    QString socketDir;
-    if (const QString folder = socketFolder(); !folder.isEmpty()) {
-        socketDir = folder + QLatin1Char('/') + QString(m_logSource).replace(QLatin1Char('/'),
-                                                                           QLatin1Char('-'));
-        const QByteArray native = QFile::encodeName(socketDir);
-        if (native.size() < 90 && (::mkdir(native.constData(), 0700) == 0 || errno == EEXIST)) {
-            m_unixSocket = socketDir + QStringLiteral("/http.sock");
-            variables.insert(QStringLiteral("LISTEN_UNIX"), m_unixSocket);
-        } else {
-            socketDir.clear();
-        }
-    }
+void ContainerInstance::launchImage(const SandboxProbe &probe)
+{
+    const InstanceLauncher launcher(m_manager, m_class, m_id, m_logSource);
+    adopt(launcher.image(probe));
+}
 
-    m_process = new QProcess(this);
-    if (probe) {
-        SandboxSpec spec;
-        spec.program = *program;
-        spec.network = true; // host network: the proxy reaches it on the loopback interface
-        spec.hostname = m_id;
-        spec.environment = variables;
-        spec.environment.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
-        spec.binds = {{*program, *program, false, false}};
-        if (!socketDir.isEmpty())
-            spec.binds.append({socketDir, socketDir, true, false});
-        spec.limits = ContainerClass::limitsFor(config.instanceType);
-        m_sandbox = std::make_unique<Sandbox>(spec, *probe);
-        if (const Status prepared = m_sandbox->prepare(); !prepared) {
-            delete m_process;
-            m_process = nullptr;
-            failStart(
-                QStringLiteral("cannot prepare its sandbox: %1").arg(prepared.error().message));
-            return;
-        }
-        m_sandbox->configure(*m_process);
-        m_class->setContainment(QStringLiteral("%1, %2").arg(
-            probe->version, probe->describeContainment(spec.limits.maxProcesses, std::nullopt)));
-    } else {
-        // command-runner sandboxes each command itself; other programs run here only when the
-        // class says "sandbox": "none".
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("COMMAND_SANDBOX"));
-        environment.remove(QStringLiteral("COMMAND_NETWORK"));
-        environment.remove(QStringLiteral("COMMAND_HOST_UID"));
-        for (auto it = variables.cbegin(); it != variables.cend(); ++it)
-            environment.insert(it.key(), it.value());
-        if (m_class->kind() == ContainerClass::Kind::CommandRunner) {
-            environment.insert(QStringLiteral("COMMAND_NETWORK"), config.commandNetwork);
-            if (config.sandbox == QLatin1String("none"))
-                environment.insert(QStringLiteral("COMMAND_SANDBOX"), QStringLiteral("none"));
-        }
-        m_process->setProgram(*program);
-        m_process->setProcessEnvironment(environment);
-        m_process->setWorkingDirectory(context.dataDir);
-        m_process->setStandardInputFile(QProcess::nullDevice());
-        const pid_t parent = ::getpid();
-        m_process->setChildProcessModifier([parent] {
-            // Its own session: a Ctrl-C meant for EdgeDesk's terminal is not its to handle.
-            ::setsid();
-            // Dies with EdgeDesk, even on kill -9 (its commands' bwrap die with it in turn).
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent)
-                ::_exit(1); // EdgeDesk died before the line above took effect
-        });
+void ContainerInstance::adopt(Result<LaunchPlan> plan)
+{
+    if (!plan) {
+        failStart(plan.error().message);
+        return;
     }
+    m_process = plan->process.release();
+    m_process->setParent(this);
+    m_sandbox = std::move(plan->sandbox);
+    m_image = std::move(plan->image);
+    m_imageId = plan->imageId;
+    if (!m_imageId.isEmpty())
+        m_manager->imageStore()->retain(m_imageId);
+    m_host = plan->host;
+    m_port = plan->port;
+    m_unixSocket = plan->unixSocket;
+    m_unixListening = plan->unixListening;
+    startProcess(plan->description);
+}
+
+QString ContainerInstance::bridgeSocket() const
+{
+    return m_image ? m_image->socketPath() : QString();
+}
+
+void ContainerInstance::startProcess(const QString &description)
+{
     // Output goes into pipes the log sink reads in its own thread; the first lines come back
     // here while the instance starts, for "listening on".
     const quint64 generation = m_generation;
@@ -346,6 +283,7 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
         delete m_process;
         m_process = nullptr;
         m_sandbox.reset();
+        releaseImage();
         failStart(QStringLiteral("cannot start: %1").arg(pipes.error().message));
         return;
     }
@@ -362,21 +300,24 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
     connect(m_process, &QProcess::finished, this, &ContainerInstance::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ContainerInstance::onProcessError);
 
-    qCInfo(lcContainers).noquote() << "starting" << m_logSource << "(" << *program << ") on port"
-                                   << m_port << (m_sandbox ? "in a sandbox" : "");
-    m_manager->logSink()->note(
-        m_logSource, QStringLiteral("info"),
-        QStringLiteral("starting %1 on 127.0.0.1:%2%3")
-            .arg(*program)
-            .arg(m_port)
-            .arg(m_sandbox ? QStringLiteral(" in a bubblewrap sandbox") : QString()));
+    qCInfo(lcContainers).noquote() << "starting" << m_logSource << description;
+    m_manager->logSink()->note(m_logSource, QStringLiteral("info"),
+                               QStringLiteral("starting %1").arg(description));
     m_process->start();
     // The child has its copies (or failed to start): the sink sees the end of the output once
     // the program and everything it started are gone.
     ContainerLogSink::closePipes(output);
     // Our own programs say when they listen; any other program is polled until it answers.
-    if (m_class->kind() == ContainerClass::Kind::Program)
+    if (m_class->kind() == ContainerClass::Kind::Program ||
+        m_class->kind() == ContainerClass::Kind::Image)
         m_healthTimer.start(kHealthRetryMs);
+}
+
+void ContainerInstance::releaseImage()
+{
+    m_image.reset();
+    if (!m_imageId.isEmpty())
+        m_manager->imageStore()->release(std::exchange(m_imageId, QString()));
 }
 
 void ContainerInstance::onStartupLine(const QByteArray &line)
@@ -413,7 +354,8 @@ void ContainerInstance::checkHealth()
             if (!self || self->m_generation != generation ||
                 (self->m_state != State::Starting && self->m_state != State::Running))
                 return;
-            const bool anyAnswer = self->m_class->kind() == ContainerClass::Kind::Program;
+            const bool anyAnswer = self->m_class->kind() == ContainerClass::Kind::Program ||
+                                   self->m_class->kind() == ContainerClass::Kind::Image;
             const bool ok =
                 reply.ok() && (anyAnswer || (reply->status >= 200 && reply->status < 300));
             if (!ok) {
@@ -429,7 +371,8 @@ void ContainerInstance::checkHealth()
             if (self->m_state == State::Starting)
                 self->setState(State::Running);
             self->becomeHealthy();
-        });
+        },
+        bridgeSocket());
 }
 
 void ContainerInstance::becomeHealthy()
@@ -481,6 +424,7 @@ void ContainerInstance::failStart(const QString &message)
         m_process = nullptr;
     }
     m_sandbox.reset();
+    releaseImage();
     m_port = 0;
     setState(State::Stopped);
     releaseWaiters(error);
@@ -514,7 +458,9 @@ void ContainerInstance::onFinished(int exitCode, QProcess::ExitStatus exitStatus
     m_sandbox.reset();
     for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
         timer->stop();
-    m_manager->forwarder()->closeConnections(m_host, m_port, QStringLiteral("%1 exited").arg(m_id));
+    m_manager->forwarder()->closeConnections(m_host, m_port, QStringLiteral("%1 exited").arg(m_id),
+                                             bridgeSocket());
+    releaseImage();
     m_port = 0;
     m_listening = false;
     m_unixListening = false;

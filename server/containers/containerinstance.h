@@ -20,7 +20,9 @@ namespace edgedesk {
 class ContainerClass;
 class ContainerManager;
 class DurableStore;
+class ImageInstance;
 class Sandbox;
+struct LaunchPlan;
 struct SandboxProbe;
 
 // One instance of a container class (instance-N): its process, its state, its durable storage
@@ -100,6 +102,14 @@ Q_SIGNALS:
 private:
     void launch();
     void launchProcess(const SandboxProbe *probe);
+    void launchImage(const SandboxProbe &probe);
+    // Takes what the launcher prepared (or fails the start with its error) and starts it.
+    void adopt(Result<LaunchPlan> plan);
+    // Starts m_process with its output logged.
+    void startProcess(const QString &description);
+    void releaseImage();
+    // An image instance's way in (the forwarder's pools and health checks use it alone).
+    QString bridgeSocket() const;
     void onStartupLine(const QByteArray &line);
     void onFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onProcessError(QProcess::ProcessError error);
@@ -126,6 +136,8 @@ private:
     State m_state = State::Stopped;
     QProcess *m_process = nullptr;
     std::unique_ptr<Sandbox> m_sandbox;
+    std::unique_ptr<ImageInstance> m_image; // image instances: the folder and socket it uses
+    QString m_imageId;                      // the image retained in the store while it runs
     QString m_host = QStringLiteral("127.0.0.1");
     quint16 m_port = 0;
     bool m_listening = false;

@@ -4,6 +4,7 @@
 #include "containers/containerinstance.h"
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
+#include "containers/images/imagestore.h"
 #include "containers/processstats.h"
 #include "upstream/httpforwarder.h"
 #include "util/workerpool.h"
@@ -53,8 +54,9 @@ quint16 freeLoopbackPort()
 } // namespace
 
 ContainerManager::ContainerManager(ServerContext &context, QObject *parent)
-    : QObject(parent), m_context(context), m_forwarder(new HttpForwarder(this)),
-      m_logSink(std::make_unique<ContainerLogSink>())
+    : QObject(parent), m_context(context),
+      m_imageStore(std::make_shared<ImageStore>(context.statePath(QStringLiteral("images")))),
+      m_forwarder(new HttpForwarder(this)), m_logSink(std::make_unique<ContainerLogSink>())
 {
     for (const ContainerClassConfig &config : context.config.containers)
         m_classes.push_back(std::make_unique<ContainerClass>(this, config));

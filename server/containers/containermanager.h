@@ -20,6 +20,7 @@ class ContainerClass;
 class ContainerInstance;
 class ContainerLogSink;
 class HttpForwarder;
+class ImageStore;
 
 // The container manager: every configured class and its instances, and what they share — the
 // proxy's connection pools, the log sink, the sandbox probe, the stats sampler. Lives in the
@@ -41,6 +42,8 @@ public:
     // By class_name or binding.
     ContainerClass *findClass(const QString &nameOrBinding) const;
     HttpForwarder *forwarder() const { return m_forwarder; }
+    // The cache of unpacked container images (<data>/images), shared with the control API.
+    const std::shared_ptr<ImageStore> &imageStore() const { return m_imageStore; }
     ContainerLogSink *logSink() const { return m_logSink.get(); }
 
     // The bubblewrap probe, run once on the worker pool the first time a sandboxed instance
@@ -68,6 +71,7 @@ private:
     void sample();
 
     ServerContext &m_context;
+    std::shared_ptr<ImageStore> m_imageStore;
     std::vector<std::unique_ptr<ContainerClass>> m_classes;
     HttpForwarder *m_forwarder;
     std::unique_ptr<ContainerLogSink> m_logSink;

@@ -35,7 +35,9 @@ public:
         QString upstreamName;  // named in errors and the instance header, e.g. "instance-1"
         QByteArray instanceHeader = "X-EdgeDesk-Instance";
         // A Unix-domain socket the upstream also listens on (a local instance): connections
-        // go there, cheaper than loopback TCP; host:port when it cannot be reached.
+        // go there, cheaper than loopback TCP; host:port when it cannot be reached. With an
+        // empty host the socket is the only way in (host:port then only names the upstream in
+        // its Host header, as localhost:port).
         QString unixSocket = QString();
     };
     // done(status) runs exactly once: with the status answered (502/504 for upstream failures),
@@ -49,7 +51,8 @@ public:
     void forward(const ExchangePtr &exchange, const QString &host, quint16 port,
                  const QByteArray &rawTarget, const Options &options, Done done = {});
 
-    // A request of our own to a plain-HTTP upstream (health checks), through the same pool.
+    // A request of our own to a plain-HTTP upstream (health checks), through the same pool
+    // (and the same Unix-domain socket, if given, as Options::unixSocket).
     struct Reply
     {
         int status = 0;
@@ -58,12 +61,15 @@ public:
     };
     void fetch(const QByteArray &method, const QString &host, quint16 port,
                const QByteArray &rawTarget, int timeoutMs,
-               std::function<void(const Result<Reply> &reply)> done);
+               std::function<void(const Result<Reply> &reply)> done,
+               const QString &unixSocket = QString());
 
     // Closes every kept-alive connection to host:port, and to the Unix-domain sockets used in
-    // its stead (an instance that stops or restarts);
-    // requests in flight there fail as 502.
-    void closeConnections(const QString &host, quint16 port, const QString &reason);
+    // its stead (an instance that stops or restarts); with unixSocket, only those to that
+    // socket (instances in their own network namespaces share host:port).
+    // Requests in flight there fail as 502.
+    void closeConnections(const QString &host, quint16 port, const QString &reason,
+                          const QString &unixSocket = QString());
 
     static bool isHopByHop(const QByteArray &name);
 

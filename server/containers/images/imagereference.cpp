@@ -48,6 +48,7 @@ ImageReference ImageReference::resolve(const QString &image, const QString &conf
     const QString base = configDir.isEmpty() || configDir.startsWith(QLatin1Char(':'))
                              ? QDir::currentPath()
                              : configDir;
+    reference.m_base = QDir(base).absolutePath();
     const QString path = QDir::cleanPath(QDir(base).absoluteFilePath(image));
     const QFileInfo info(path);
     if (image.isEmpty() || builtInName || (!image.contains(QLatin1Char('/')) && !info.exists())) {

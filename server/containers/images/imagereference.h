@@ -23,9 +23,10 @@ public:
     static ImageReference resolve(const QString &image, const QString &configDir);
 
     Kind kind() const { return m_kind; }
-    QString image() const { return m_image; } // as written in the configuration
-    QString path() const { return m_path; }   // absolute; empty for BuiltIn
-    QString kindName() const;                 // "built-in", "program", "archive", ...
+    QString image() const { return m_image; }  // as written in the configuration
+    QString path() const { return m_path; }    // absolute; empty for BuiltIn
+    QString baseDir() const { return m_base; } // what relative paths start from: a build context
+    QString kindName() const;                  // "built-in", "program", "archive", ...
     bool isImage() const
     {
         return m_kind == Kind::Archive || m_kind == Kind::LayoutFolder ||
@@ -36,6 +37,7 @@ private:
     Kind m_kind = Kind::BuiltIn;
     QString m_image;
     QString m_path;
+    QString m_base;
 };
 
 } // namespace edgedesk

@@ -87,8 +87,7 @@ struct WorkFolder
 
 ImageStore::ImageStore(QString root) : m_root(std::move(root))
 {
-    for (const char *folder : {"snapshots", "images", "tmp"})
-        QDir().mkpath(QDir(m_root).filePath(QLatin1String(folder)));
+    // The folders are made by the first load: a data folder without images gets none.
     const int stale =
         removeTempFoldersOfGoneProcesses(QDir(m_root).filePath(QStringLiteral("tmp")), kWorkPrefix);
     if (stale > 0)
@@ -167,15 +166,22 @@ QList<LayerRecord> ImageStore::layers() const
 }
 
 Result<ImageRecord> ImageStore::load(const QString &path, const ImageLimits &limits,
-                                     const Progress &progress)
+                                     const Progress &progress, const QString &source)
 {
     QMutexLocker locker(&m_mutex);
+    for (const char *folder : {"snapshots", "images", "tmp"})
+        QDir().mkpath(QDir(m_root).filePath(QLatin1String(folder)));
     WorkFolder work{
         makeProcessTempFolder(QDir(m_root).filePath(QStringLiteral("tmp")), kWorkPrefix)};
     if (work.path.isEmpty())
         return makeError(QStringLiteral("storage_error"),
                          QStringLiteral("cannot make a work folder in %1/tmp").arg(m_root));
     auto image = unpack(path, work.path, limits, progress);
+    if (image && !source.isEmpty()) {
+        image->source = source;
+        if (auto written = writeJson(imagePath(image->id), image->toJson()); !written)
+            image = written.error();
+    }
     if (!image) {
         qCWarning(lcImages).noquote() << "image" << path << "refused:" << image.error().message;
         // Lower layers of a refused image may have been completed: no image uses them.

@@ -47,8 +47,10 @@ public:
     // layout folder: verifies it, unpacks the layers the cache lacks, records the image.
     // Errors: unprocessable (hostile or damaged), payload_too_large (limits), not_found,
     // storage_error, cancelled.
+    // source: what the record names as its origin (default: path).
     Result<ImageRecord> load(const QString &path, const ImageLimits &limits = ImageLimits(),
-                             const Progress &progress = Progress());
+                             const Progress &progress = Progress(),
+                             const QString &source = QString());
 
     std::optional<ImageRecord> find(const QString &id) const;
     QList<ImageRecord> images() const;

@@ -405,40 +405,41 @@ Status RootDirectory::removeTree(int dirFd, const QByteArray &name)
     return Ok{};
 }
 
-Status RootDirectory::cloneTree(int from, int to)
+Status RootDirectory::cloneTree(int from, int to, Files files)
 {
-    return forEachChild(from, [to](int fromDir, const char *name, const struct stat &st) -> Status {
-        if (S_ISDIR(st.st_mode)) {
-            if (::mkdirat(to, name, 0700) != 0)
-                return ioError(name, "make the folder", errno);
-            UniqueFd source = openDirectory(fromDir, name);
-            UniqueFd target = openDirectory(to, name);
-            if (!source || !target)
-                return ioError(name, "open", errno);
-            if (auto cloned = cloneTree(source.get(), target.get()); !cloned)
-                return cloned;
-            if (::fchmod(target.get(), st.st_mode & 07777) != 0)
-                return ioError(name, "set the mode of", errno);
-            return Ok{};
-        }
-        if (S_ISLNK(st.st_mode)) {
-            UniqueFd link(::openat(fromDir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
-            auto target =
-                link ? readLink(link.get()) : Result<QByteArray>(ioError(name, "read", errno));
-            if (!target)
-                return target.error();
-            if (::symlinkat(target->constData(), to, name) != 0)
-                return ioError(name, "make the link", errno);
-            return Ok{};
-        }
-        if (!S_ISREG(st.st_mode))
-            return Ok{};
-        if (::linkat(fromDir, name, to, name, 0) == 0)
-            return Ok{};
-        if (errno != EXDEV && errno != EMLINK && errno != EPERM)
-            return ioError(name, "link", errno);
-        return copyFile(fromDir, name, to, st);
-    });
+    return forEachChild(
+        from, [to, files](int fromDir, const char *name, const struct stat &st) -> Status {
+            if (S_ISDIR(st.st_mode)) {
+                if (::mkdirat(to, name, 0700) != 0)
+                    return ioError(name, "make the folder", errno);
+                UniqueFd source = openDirectory(fromDir, name);
+                UniqueFd target = openDirectory(to, name);
+                if (!source || !target)
+                    return ioError(name, "open", errno);
+                if (auto cloned = cloneTree(source.get(), target.get(), files); !cloned)
+                    return cloned;
+                if (::fchmod(target.get(), st.st_mode & 07777) != 0)
+                    return ioError(name, "set the mode of", errno);
+                return Ok{};
+            }
+            if (S_ISLNK(st.st_mode)) {
+                UniqueFd link(::openat(fromDir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+                auto target =
+                    link ? readLink(link.get()) : Result<QByteArray>(ioError(name, "read", errno));
+                if (!target)
+                    return target.error();
+                if (::symlinkat(target->constData(), to, name) != 0)
+                    return ioError(name, "make the link", errno);
+                return Ok{};
+            }
+            if (!S_ISREG(st.st_mode))
+                return Ok{};
+            if (files == Files::Link && ::linkat(fromDir, name, to, name, 0) == 0)
+                return Ok{};
+            if (files == Files::Link && errno != EXDEV && errno != EMLINK && errno != EPERM)
+                return ioError(name, "link", errno);
+            return copyFile(fromDir, name, to, st);
+        });
 }
 
 RootDirectory::Usage RootDirectory::usage(const QString &path)

@@ -63,10 +63,15 @@ public:
     // Empties the folder at path (following links inside); absent is fine.
     Status clearDirectory(const QByteArray &path) const;
 
-    // Fills the empty folder `to` with `from`'s tree: folders recreated, links recreated, regular
-    // files hard-linked (copied where a link cannot be made), so that an unchanged file is stored
-    // once however many trees hold it.
-    static Status cloneTree(int from, int to);
+    // Fills the empty folder `to` with `from`'s tree: folders and links recreated, regular files
+    // hard-linked (copied where a link cannot be made) so that an unchanged file is stored once
+    // however many trees hold it, or copied, for a tree that will be written to.
+    enum class Files
+    {
+        Link,
+        Copy,
+    };
+    static Status cloneTree(int from, int to, Files files = Files::Link);
     // Removes `name` in the folder `dirFd` and everything below it, never following a link.
     static Status removeTree(int dirFd, const QByteArray &name);
     // Bytes in regular files below the folder (hard links counted once) and the entry count.
