@@ -1,8 +1,9 @@
 // The program packed into the test images: a static HTTP server with no library beyond libc, so
 // that an image holding nothing else (like a Go binary built FROM scratch) runs. It listens on
 // 127.0.0.1:$PORT (8080 by default) and answers every request with JSON describing where it runs:
-// hostname, working directory, uid/gid, environment, the request's path, and whether it could
-// write a file in its working directory and in /tmp.
+// hostname, argv, working directory, uid/gid, environment, the request's path, and whether it could
+// write a file in its working directory and in /tmp. With EXIT_AT_START=<code> it exits at once
+// with that code instead (a container that crashes).
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -19,6 +20,9 @@
 extern char **environ;
 
 namespace {
+
+int g_argc = 0;
+char **g_argv = nullptr;
 
 std::string jsonString(const char *text)
 {
@@ -66,9 +70,16 @@ std::string describe(const std::string &path)
             jsonString(std::string(*e, size_t(equals - *e)).c_str()) + ':' + jsonString(equals + 1);
     }
     env += '}';
-    return std::string("{\"hostname\":") + jsonString(hostname) + ",\"cwd\":" + jsonString(cwd) +
-           ",\"uid\":" + std::to_string(getuid()) + ",\"gid\":" + std::to_string(getgid()) +
-           ",\"path\":" + jsonString(path.c_str()) +
+    std::string argv = "[";
+    for (int i = 0; i < g_argc; ++i) {
+        if (i > 0)
+            argv += ',';
+        argv += jsonString(g_argv[i]);
+    }
+    argv += ']';
+    return std::string("{\"hostname\":") + jsonString(hostname) + ",\"argv\":" + argv +
+           ",\"cwd\":" + jsonString(cwd) + ",\"uid\":" + std::to_string(getuid()) +
+           ",\"gid\":" + std::to_string(getgid()) + ",\"path\":" + jsonString(path.c_str()) +
            ",\"cwd_writable\":" + (canWrite("written-here.txt") ? "true" : "false") +
            ",\"tmp_writable\":" + (canWrite("/tmp/written-here.txt") ? "true" : "false") +
            ",\"env\":" + env + "}";
@@ -103,8 +114,14 @@ void serve(int client)
 
 } // namespace
 
-int main()
+int main(int argc, char **argv)
 {
+    g_argc = argc;
+    g_argv = argv;
+    if (const char *code = std::getenv("EXIT_AT_START")) {
+        std::fprintf(stderr, "imagetestserver: exiting with %s as asked\n", code);
+        return std::atoi(code);
+    }
     std::signal(SIGPIPE, SIG_IGN);
     const char *portText = std::getenv("PORT");
     const int port = portText && *portText ? std::atoi(portText) : 8080;
