@@ -1,6 +1,5 @@
 #include "containers/containerinstance.h"
 
-
 #include "containers/containerclass.h"
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
@@ -9,29 +8,19 @@
 #include "containers/images/imageinstance.h"
 #include "containers/images/imagestore.h"
 #include "containers/instancelauncher.h"
-#include "storage/durable/durablestore.h"
-#include "containers/programlocator.h"
 #include "containers/sandbox.h"
+#include "storage/durable/durablestore.h"
 #include "upstream/httpforwarder.h"
-#include "util/tempfolders.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QPointer>
-#include <QProcessEnvironment>
 #include <QUrl>
 
-#include <chrono>
 #include <cmath>
-#include <cerrno>
-#include <cstdlib>
 #include <csignal>
-#include <limits>
 
-#include <sys/prctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace edgedesk {
@@ -43,36 +32,18 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-qint64 steadyMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-// Parses "listening on 127.0.0.1:<port>", the line our programs print once they listen.
-std::optional<quint16> listeningPort(const QByteArray &line)
-{
-    static const QByteArray marker = QByteArrayLiteral("listening on ");
-    const qsizetype at = line.indexOf(marker);
-    if (at < 0)
-        return std::nullopt;
-    const QByteArray address = line.mid(at + marker.size()).trimmed();
-    const qsizetype colon = address.lastIndexOf(':');
-    bool ok = false;
-    const uint port = address.mid(colon + 1).toUInt(&ok);
-    if (colon < 0 || !ok || port == 0 || port > 65535)
-        return std::nullopt;
-    return quint16(port);
-}
-
 } // namespace
 
 ContainerInstance::ContainerInstance(ContainerManager *manager, ContainerClass *containerClass,
                                      int index)
     : m_manager(manager), m_class(containerClass), m_index(index),
       m_id(QStringLiteral("instance-%1").arg(index)),
-      m_logSource(containerClass->binding() + QLatin1Char('/') + m_id)
+      m_logSource(containerClass->binding() + QLatin1Char('/') + m_id),
+      m_activity([this] { return m_class->config().sleepAfterMs; },
+                 [this] { return m_state == State::Healthy; },
+                 [this](qint64 idleMs) {
+                     stop(QStringLiteral("no request for %1 ms (sleep_after)").arg(idleMs));
+                 })
 {
     const QString path = manager->context().statePath(
         QStringLiteral("durable/%1/%2.sqlite").arg(containerClass->name(), m_id));
@@ -85,7 +56,7 @@ ContainerInstance::ContainerInstance(ContainerManager *manager, ContainerClass *
             << "durable storage of" << m_logSource << "is unavailable:" << m_storageError;
     }
 
-    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer})
         timer->setSingleShot(true);
     connect(&m_startTimer, &QTimer::timeout, this, &ContainerInstance::onStartTimeout);
     connect(&m_healthTimer, &QTimer::timeout, this, &ContainerInstance::checkHealth);
@@ -94,7 +65,6 @@ ContainerInstance::ContainerInstance(ContainerManager *manager, ContainerClass *
             << m_logSource << "did not stop within" << kStopGraceMs << "ms: killing it";
         kill();
     });
-    connect(&m_sleepTimer, &QTimer::timeout, this, &ContainerInstance::onSleepTimer);
 }
 
 ContainerInstance::~ContainerInstance()
@@ -115,21 +85,9 @@ ContainerInstance::~ContainerInstance()
 
 QString ContainerInstance::stateName(State state)
 {
-    switch (state) {
-    case State::Stopped:
-        return QStringLiteral("stopped");
-    case State::Starting:
-        return QStringLiteral("starting");
-    case State::Running:
-        return QStringLiteral("running");
-    case State::Healthy:
-        return QStringLiteral("healthy");
-    case State::Stopping:
-        return QStringLiteral("stopping");
-    case State::StoppedWithCode:
-        return QStringLiteral("stopped_with_code");
-    }
-    return QString();
+    static const char *const names[] = {"stopped", "starting", "running",
+                                        "healthy", "stopping", "stopped_with_code"};
+    return QLatin1String(names[int(state)]);
 }
 
 Error ContainerInstance::unavailable(const QString &message) const
@@ -198,49 +156,41 @@ void ContainerInstance::launch()
     }
 
     setState(State::Starting);
+    const InstanceLauncher launcher(m_manager, m_class, m_id, m_logSource);
+    const quint64 generation = m_generation;
+    QPointer<ContainerInstance> self(this);
+    // Still this launch, with nothing started yet.
+    auto current = [self, generation] {
+        return self && self->m_generation == generation && self->m_state == State::Starting &&
+               !self->m_process;
+    };
     if (m_class->kind() == ContainerClass::Kind::Image) {
         // Loading (or building) the image first; the start timeout counts from its end.
-        const quint64 generation = m_generation;
-        QPointer<ContainerInstance> self(this);
-        m_class->image()->whenReady(m_logSource, [self, generation](const Status &ready) {
-            if (!self || self->m_generation != generation || self->m_state != State::Starting ||
-                self->m_process)
+        m_class->image()->whenReady(m_logSource, [self, current, launcher](const Status &ready) {
+            if (!current())
                 return;
             if (!ready) {
                 self->failStart(QStringLiteral("cannot start: %1").arg(ready.error().message));
                 return;
             }
             self->m_startTimer.start(kStartTimeoutMs);
-            self->m_manager->withSandboxProbe(self, [self, generation](const SandboxProbe &probe) {
-                if (self && self->m_generation == generation && self->m_state == State::Starting &&
-                    !self->m_process)
-                    self->launchImage(probe);
-            });
+            self->m_manager->withSandboxProbe(self,
+                                              [self, current, launcher](const SandboxProbe &probe) {
+                                                  if (current())
+                                                      self->adopt(launcher.image(probe));
+                                              });
         });
         return;
     }
     m_startTimer.start(kStartTimeoutMs);
     if (m_class->sandboxed()) {
-        const quint64 generation = m_generation;
-        m_manager->withSandboxProbe(this, [this, generation](const SandboxProbe &probe) {
-            if (m_generation == generation && m_state == State::Starting && !m_process)
-                launchProcess(&probe);
+        m_manager->withSandboxProbe(this, [self, current, launcher](const SandboxProbe &probe) {
+            if (current())
+                self->adopt(launcher.program(&probe));
         });
     } else {
-        launchProcess(nullptr);
+        adopt(launcher.program(nullptr));
     }
-}
-
-void ContainerInstance::launchProcess(const SandboxProbe *probe)
-{
-    const InstanceLauncher launcher(m_manager, m_class, m_id, m_logSource);
-    adopt(launcher.program(probe));
-}
-
-void ContainerInstance::launchImage(const SandboxProbe &probe)
-{
-    const InstanceLauncher launcher(m_manager, m_class, m_id, m_logSource);
-    adopt(launcher.image(probe));
 }
 
 void ContainerInstance::adopt(Result<LaunchPlan> plan)
@@ -327,12 +277,12 @@ void ContainerInstance::onStartupLine(const QByteArray &line)
     // "listening on unix:<path>" comes first, from programs that serve LISTEN_UNIX.
     static const QByteArray unixMarker = QByteArrayLiteral("listening on unix:");
     if (const qsizetype at = line.indexOf(unixMarker); at >= 0) {
-        m_unixListening = !m_unixSocket.isEmpty() &&
-                          QFile::decodeName(line.mid(at + unixMarker.size()).trimmed()) ==
-                              m_unixSocket;
+        m_unixListening =
+            !m_unixSocket.isEmpty() &&
+            QFile::decodeName(line.mid(at + unixMarker.size()).trimmed()) == m_unixSocket;
         return;
     }
-    const auto port = listeningPort(line);
+    const auto port = InstanceLauncher::listeningPort(line);
     if (!port)
         return;
     m_listening = true;
@@ -380,7 +330,6 @@ void ContainerInstance::becomeHealthy()
     m_startTimer.stop();
     m_healthTimer.stop();
     m_healthyAtMs = nowMs();
-    m_lastActivity = steadyMs();
     setState(State::Healthy);
     const qint64 took = m_healthyAtMs - m_startedAtMs;
     qCInfo(lcContainers).noquote() << m_logSource << "is healthy after" << took << "ms";
@@ -389,7 +338,7 @@ void ContainerInstance::becomeHealthy()
     ContainerLogSink::noteNow(m_logSource, QStringLiteral("info"),
                               QStringLiteral("healthy after %1 ms").arg(took));
     m_manager->sampleSoon();
-    armSleepTimer();
+    m_activity.start();
     releaseWaiters(Ok{});
 }
 
@@ -456,8 +405,9 @@ void ContainerInstance::onFinished(int exitCode, QProcess::ExitStatus exitStatus
     m_process->deleteLater();
     m_process = nullptr;
     m_sandbox.reset();
-    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer})
         timer->stop();
+    m_activity.cancel();
     m_manager->forwarder()->closeConnections(m_host, m_port, QStringLiteral("%1 exited").arg(m_id),
                                              bridgeSocket());
     releaseImage();
@@ -521,7 +471,7 @@ void ContainerInstance::stop(const QString &reason, std::function<void()> stoppe
     }
     m_startTimer.stop();
     m_healthTimer.stop();
-    m_sleepTimer.stop();
+    m_activity.cancel();
     const Error stoppedError = unavailable(QStringLiteral("was stopped: %1").arg(reason));
     if (!m_process) {
         // Remote, or still waiting for the sandbox probe: nothing runs.
@@ -567,50 +517,6 @@ void ContainerInstance::kill()
     }
 }
 
-void ContainerInstance::requestStarted()
-{
-    ++m_inFlight;
-    ++m_requests;
-    m_lastRequestMs = nowMs();
-    m_lastActivity = steadyMs();
-}
-
-void ContainerInstance::requestFinished()
-{
-    m_inFlight = qMax(0, m_inFlight - 1);
-    m_lastActivity = steadyMs();
-    if (!m_sleepTimer.isActive())
-        armSleepTimer();
-}
-
-void ContainerInstance::armSleepTimer(qint64 afterMs)
-{
-    const qint64 sleepAfter = m_class->config().sleepAfterMs;
-    if (m_state != State::Healthy || sleepAfter <= 0)
-        return;
-    const qint64 ms = afterMs > 0 ? afterMs : sleepAfter;
-    m_sleepTimer.start(int(qMin<qint64>(ms, std::numeric_limits<int>::max())));
-}
-
-void ContainerInstance::onSleepTimer()
-{
-    // The timer is not restarted per request (that would cost the proxy a timer operation per
-    // request); instead it checks, when it fires, how long the instance has really been idle.
-    if (m_state != State::Healthy)
-        return;
-    const qint64 sleepAfter = m_class->config().sleepAfterMs;
-    const qint64 idle = steadyMs() - m_lastActivity;
-    if (m_inFlight > 0) {
-        armSleepTimer();
-        return;
-    }
-    if (idle < sleepAfter) {
-        armSleepTimer(sleepAfter - idle);
-        return;
-    }
-    stop(QStringLiteral("no request for %1 ms (sleep_after)").arg(sleepAfter));
-}
-
 qint64 ContainerInstance::rootPid() const
 {
     return m_process ? m_process->processId() : 0;
@@ -628,8 +534,9 @@ void ContainerInstance::applySample(const ProcessTreeSample &sample)
 void ContainerInstance::beginShutdown()
 {
     m_shuttingDown = true;
-    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer})
         timer->stop();
+    m_activity.cancel();
     releaseWaiters(unavailable(QStringLiteral("is not available: EdgeDesk is stopping")));
     if (!m_process || m_process->state() == QProcess::NotRunning)
         return;
@@ -672,12 +579,13 @@ QJsonObject ContainerInstance::toJson() const
         {QStringLiteral("pid"), pid},
         {QStringLiteral("port"), m_port > 0 ? QJsonValue(int(m_port)) : QJsonValue()},
         {QStringLiteral("uptime_s"), uptime},
-        {QStringLiteral("requests"), double(m_requests)},
-        {QStringLiteral("in_flight"), m_inFlight},
+        {QStringLiteral("requests"), double(m_activity.requests())},
+        {QStringLiteral("in_flight"), m_activity.inFlight()},
         {QStringLiteral("last_request"),
-         m_lastRequestMs > 0 ? QJsonValue(QDateTime::fromMSecsSinceEpoch(m_lastRequestMs, Qt::UTC)
-                                              .toString(Qt::ISODateWithMs))
-                             : QJsonValue()},
+         m_activity.lastRequestMs() > 0
+             ? QJsonValue(QDateTime::fromMSecsSinceEpoch(m_activity.lastRequestMs(), Qt::UTC)
+                              .toString(Qt::ISODateWithMs))
+             : QJsonValue()},
         {QStringLiteral("cpu_percent"), hasProcess ? std::round(m_cpuPercent * 10.0) / 10.0 : 0.0},
         {QStringLiteral("rss_bytes"), hasProcess ? double(m_sample.rssBytes) : 0.0},
         {QStringLiteral("storage"), m_storage ? m_storage->snapshot() : QJsonObject()},

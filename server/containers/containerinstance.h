@@ -1,5 +1,6 @@
 #pragma once
 
+#include "containers/instanceactivity.h"
 #include "containers/processstats.h"
 #include "util/result.h"
 
@@ -80,10 +81,10 @@ public:
     void restart(Ready ready);
 
     // Proxy accounting: requests, in_flight, last_request; also what keeps sleep_after away.
-    void requestStarted();
-    void requestFinished();
-    int inFlight() const { return m_inFlight; }
-    qint64 requestCount() const { return m_requests; }
+    void requestStarted() { m_activity.requestStarted(); }
+    void requestFinished() { m_activity.requestFinished(); }
+    int inFlight() const { return m_activity.inFlight(); }
+    qint64 requestCount() const { return m_activity.requests(); }
 
     // The process the stats sampler measures (bwrap for sandboxed instances), 0 when none.
     qint64 rootPid() const;
@@ -101,8 +102,6 @@ Q_SIGNALS:
 
 private:
     void launch();
-    void launchProcess(const SandboxProbe *probe);
-    void launchImage(const SandboxProbe &probe);
     // Takes what the launcher prepared (or fails the start with its error) and starts it.
     void adopt(Result<LaunchPlan> plan);
     // Starts m_process with its output logged.
@@ -121,8 +120,6 @@ private:
     void setState(State state);
     void releaseWaiters(const Status &status);
     Error unavailable(const QString &message) const;
-    void armSleepTimer(qint64 afterMs = 0); // 0: sleep_after
-    void onSleepTimer();
     void kill();
 
     ContainerManager *m_manager;
@@ -156,12 +153,8 @@ private:
     QTimer m_startTimer;
     QTimer m_healthTimer;
     QTimer m_killTimer;
-    QTimer m_sleepTimer;
 
-    int m_inFlight = 0;
-    qint64 m_requests = 0;
-    qint64 m_lastRequestMs = 0;
-    qint64 m_lastActivity = 0; // steady clock, ms: a request began or ended
+    InstanceActivity m_activity;
     ProcessTreeSample m_sample;
     double m_cpuPercent = 0.0;
 };

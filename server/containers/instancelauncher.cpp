@@ -201,6 +201,21 @@ Result<LaunchPlan> InstanceLauncher::program(const SandboxProbe *probe) const
     return plan;
 }
 
+std::optional<quint16> InstanceLauncher::listeningPort(const QByteArray &line)
+{
+    static const QByteArray marker = QByteArrayLiteral("listening on ");
+    const qsizetype at = line.indexOf(marker);
+    if (at < 0)
+        return std::nullopt;
+    const QByteArray address = line.mid(at + marker.size()).trimmed();
+    const qsizetype colon = address.lastIndexOf(':');
+    bool ok = false;
+    const uint port = address.mid(colon + 1).toUInt(&ok);
+    if (colon < 0 || !ok || port == 0 || port > 65535)
+        return std::nullopt;
+    return quint16(port);
+}
+
 Result<LaunchPlan> InstanceLauncher::image(const SandboxProbe &probe) const
 {
     if (!probe.usable)

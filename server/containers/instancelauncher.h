@@ -2,9 +2,11 @@
 
 #include "util/result.h"
 
+#include <QByteArray>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QProcess;
@@ -51,6 +53,9 @@ public:
     Result<LaunchPlan> program(const SandboxProbe *probe) const;
     // An image class's instance (its image loaded): its own root and network namespace.
     Result<LaunchPlan> image(const SandboxProbe &probe) const;
+
+    // The port in "listening on 127.0.0.1:<port>", the line our programs print once they listen.
+    static std::optional<quint16> listeningPort(const QByteArray &line);
 
 private:
     // A private folder (0700) for the instance's Unix-domain socket, or empty.
