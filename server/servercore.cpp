@@ -2,23 +2,21 @@
 
 #include "archive/datafolderlock.h"
 #include "bindings/ai/aibinding.h"
-#include "control/archiveroutes.h"
-#include "bindings/bindingmodule.h"
+#include "bindings/assets/staticassets.h"
 #include "bindings/bucket/bucketbinding.h"
 #include "bindings/containers/containerbinding.h"
 #include "bindings/images/imagebinding.h"
-#include "bindings/secrets/secretsbinding.h"
 #include "bindings/kv/kvbinding.h"
+#include "bindings/secrets/secretsbinding.h"
 #include "bindings/services/servicebinding.h"
-#include "bindings/assets/staticassets.h"
-#include "bindings/unavailablebinding.h"
 #include "containers/containermanager.h"
+#include "control/archiveroutes.h"
 #include "control/controlapi.h"
 #include "control/imageroutes.h"
-#include "routing/router.h"
-#include "transport/transportserver.h"
 #include "logging/loghub.h"
+#include "routing/router.h"
 #include "traffic/trafficlog.h"
+#include "transport/transportserver.h"
 #include "util/workerpool.h"
 
 #include <QCoreApplication>
@@ -37,7 +35,7 @@ namespace {
 constexpr int kPortFallbackTries = 20;
 }
 
-ServerCore::ServerCore(ServerOptions options, EdgeConfig config)
+ServerCore::ServerCore(ServerOptions options, EdgeConfig config, LogHub &logs) : m_logs(logs)
 {
     m_context.options = std::move(options);
     m_context.config = std::move(config);
@@ -65,7 +63,7 @@ void ServerCore::start()
         return;
     }
     m_dataLock = std::move(*dataLock);
-    LogHub::instance()->setLogFolder(m_context.statePath(QStringLiteral("logs")));
+    m_logs.setLogFolder(m_context.statePath(QStringLiteral("logs")));
 
     m_pool = std::make_unique<WorkerPool>();
     m_traffic = new TrafficLog(10000, this);
@@ -76,7 +74,6 @@ void ServerCore::start()
     m_router->setDefaultBodyLimit(m_context.options.limits.defaultBodyLimit);
     m_context.pool = m_pool.get();
     m_context.traffic = m_traffic;
-    m_context.router = m_router;
     m_context.serverThread = this;
 
     // The guard asks the route table for each request's body limit. The router outlives every
@@ -110,7 +107,10 @@ void ServerCore::start()
     policy.token = m_context.options.token.toUtf8();
     m_router->setPolicy(SecurityPolicy(policy));
 
-    registerRoutes();
+    m_stores = StoreSet::open(m_context.config, m_context.dataDir);
+    buildModules();
+    for (const auto &module : m_modules)
+        module->addRoutes(*m_router);
 
     QString host = m_context.options.bindAddress.toString();
     if (m_context.options.bindAddress.protocol() == QAbstractSocket::IPv6Protocol)
@@ -156,40 +156,56 @@ Result<quint16> ServerCore::listen()
                            " (choose another with --port, or --port 0 for any free port)")));
 }
 
-void ServerCore::registerRoutes()
+void ServerCore::buildModules()
 {
-    auto add = [this](std::shared_ptr<BindingModule> module) {
-        m_bindings.push_back(module);
-        m_shutdownHooks.push_back([module] { module->shutdown(); });
+    const ServerContext &context = m_context;
+    const EdgeConfig &config = context.config;
+    auto add = [this](std::unique_ptr<BindingModule> module) {
+        m_modules.push_back(std::move(module));
     };
-    add(std::make_shared<ControlApi>(m_context));
-    add(std::make_shared<SecretsBinding>(m_context));
-    for (const KvNamespaceConfig &kv : m_context.config.kvNamespaces)
-        add(std::make_shared<KvBinding>(
-            m_context, kv, kv.binding == m_context.config.kvNamespaces.first().binding));
-    for (const ServiceConfig &service : m_context.config.services)
-        add(std::make_shared<ServiceBinding>(m_context, service));
+
+    add(std::make_unique<ControlApi>(context, m_logs, [this] { return configSections(); }));
+    add(std::make_unique<StaticAssets>(context));
+    add(std::make_unique<SecretsBinding>(context, m_stores.secrets()));
+    add(std::make_unique<AiBinding>(context, m_stores.secrets()));
+    add(std::make_unique<ArchiveRoutes>(context, m_logs, m_stores.buckets()));
+
+    // The first namespace answers the demo's /kv; every one has its control routes.
+    for (const KvNamespaceConfig &kv : config.kvNamespaces)
+        add(std::make_unique<KvBinding>(context, kv, m_stores.kv(kv.binding),
+                                        &kv == &config.kvNamespaces.first()));
+    // The first bucket is seeded with the sample image and is the one /image serves.
+    for (const BucketConfig &bucket : config.buckets)
+        add(std::make_unique<BucketBinding>(context, bucket, m_stores.bucket(bucket.binding),
+                                            &bucket == &config.buckets.first()));
+    if (!config.buckets.isEmpty()) {
+        const QString &binding = config.buckets.first().binding;
+        add(std::make_unique<ImageBinding>(context, binding, m_stores.bucket(binding)));
+    }
+    // The first service binding is mounted at /worker, as in the demo; /worker names one service.
+    if (!config.services.isEmpty())
+        add(std::make_unique<ServiceBinding>(context, config.services.first()));
+    for (qsizetype i = 1; i < config.services.size(); ++i)
+        qCInfo(lcServer).noquote()
+            << "service binding" << config.services.at(i).binding << "has no route: /worker serves"
+            << config.services.first().binding;
 
     // /api/* and /run: the container classes, and their control API.
-    auto containers = std::make_shared<ContainerBinding>(m_context);
+    auto containers = std::make_unique<ContainerBinding>(context, m_stores, m_logs);
     connect(containers->manager(), &ContainerManager::changed, this,
             &ServerCore::containersChanged);
-    add(containers);
-    add(std::make_shared<ImageRoutes>(m_context, containers->manager()->imageStore()));
-    // One binding per bucket; /image serves the first, which is seeded with the sample image.
-    std::shared_ptr<BucketBinding> imageBucket;
-    for (const BucketConfig &b : m_context.config.buckets) {
-        auto bucket = std::make_shared<BucketBinding>(m_context, b, !imageBucket);
-        if (!imageBucket)
-            imageBucket = bucket;
-        add(bucket);
-    }
-    if (imageBucket)
-        add(std::make_shared<ImageBinding>(m_context, *imageBucket));
-    add(std::make_shared<AiBinding>(m_context));
+    add(std::make_unique<ImageRoutes>(context, containers->manager()->imageStore()));
+    add(std::move(containers));
+}
 
-    add(std::make_shared<ArchiveBinding>(m_context, m_bindings)); // archives: after the buckets
-    add(std::make_shared<StaticAssets>(m_context));
+QList<ConfigSection> ServerCore::configSections() const
+{
+    QList<ConfigSection> sections;
+    for (const auto &module : m_modules) {
+        if (auto section = module->configSection())
+            sections.append(std::move(*section));
+    }
+    return sections;
 }
 
 void ServerCore::setPublishTraffic(bool on)
@@ -222,9 +238,8 @@ void ServerCore::cleanup()
         m_transport->close();
         m_transport->abortAll();
     }
-    for (auto it = m_shutdownHooks.rbegin(); it != m_shutdownHooks.rend(); ++it)
-        (*it)();
-    m_shutdownHooks.clear();
+    for (auto it = m_modules.rbegin(); it != m_modules.rend(); ++it)
+        (*it)->shutdown();
     delete m_http; // deletes the transport server and its sockets
     m_http = nullptr;
     m_transport = nullptr;
@@ -235,7 +250,9 @@ void ServerCore::cleanup()
     // after the thread ends its events could be delivered elsewhere). Dropping the completions
     // here releases the exchanges they hold while everything they touch still exists.
     QCoreApplication::removePostedEvents(this, QEvent::MetaCall);
-    m_bindings.clear();
+    while (!m_modules.empty())
+        m_modules.pop_back();
+    m_stores = StoreSet();
     m_pool.reset();
     delete m_router;
     m_router = nullptr;

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "bindings/bindingmodule.h"
 #include "servercontext.h"
 #include "serveroptions.h"
+#include "storage/storeset.h"
 #include "traffic/trafficrecord.h"
 
 #include <QJsonObject>
@@ -16,8 +18,8 @@ class QHttpServer;
 
 namespace edgedesk {
 
-class BindingModule;
 class DataFolderLock;
+class LogHub;
 class Router;
 class TrafficLog;
 class TransportServer;
@@ -25,13 +27,16 @@ class WorkerPool;
 
 // Everything that runs in the server thread. Created by ServerHost, moved to its thread, and
 // started there, so the QHttpServer, its sockets and every binding are created in that thread.
+// start() opens the stores of the data folder, builds every binding module with the stores and
+// services it needs, then asks each for its routes.
 class ServerCore final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ServerCore)
 
 public:
-    ServerCore(ServerOptions options, EdgeConfig config);
+    // logs: the host's log hub, which outlives this object.
+    ServerCore(ServerOptions options, EdgeConfig config, LogHub &logs);
     ~ServerCore() override;
 
     void start();
@@ -52,18 +57,20 @@ Q_SIGNALS:
 private:
     Result<quint16> listen();
     void cleanup();
-    void registerRoutes();
+    void buildModules();
+    QList<ConfigSection> configSections() const;
 
     ServerContext m_context;
+    LogHub &m_logs;
+    StoreSet m_stores;
     std::unique_ptr<WorkerPool> m_pool;
     TrafficLog *m_traffic = nullptr;
     bool m_publishTraffic = false;
     Router *m_router = nullptr;
     QHttpServer *m_http = nullptr;
     TransportServer *m_transport = nullptr;
-    // Bindings: each owns its state and registered its routes. Destroyed in reverse order.
-    std::vector<std::shared_ptr<BindingModule>> m_bindings;
-    std::vector<std::function<void()>> m_shutdownHooks;
+    // Each owns its state and added its routes; shut down and destroyed in reverse order.
+    std::vector<std::unique_ptr<BindingModule>> m_modules;
     bool m_shutDown = false;
     std::unique_ptr<DataFolderLock> m_dataLock; // archives: <data>/.edgedesk.lock while serving
 };

@@ -11,13 +11,14 @@
 
 namespace edgedesk {
 
-ServerHost::ServerHost(QObject *parent) : QObject(parent)
+ServerHost::ServerHost(QObject *parent) : QObject(parent), m_logs(std::make_unique<LogHub>())
 {
     qRegisterMetaType<TrafficRecord>();
     qRegisterMetaType<QList<TrafficRecord>>();
     qRegisterMetaType<LogEntry>();
     qRegisterMetaType<QList<LogEntry>>();
-    connect(LogHub::instance(), &LogHub::appended, this, [this](const QList<LogEntry> &batch) {
+    m_logs->receiveMessages();
+    connect(m_logs.get(), &LogHub::appended, this, [this](const QList<LogEntry> &batch) {
         for (const LogEntry &e : batch)
             Q_EMIT logAppended(e);
     });
@@ -25,7 +26,10 @@ ServerHost::ServerHost(QObject *parent) : QObject(parent)
 
 ServerHost::~ServerHost()
 {
-    stopAndWait(2000);
+    // A server thread that did not end still writes to the hub (its container log thread
+    // too): the hub then outlives this object rather than be freed under them.
+    if (!stopAndWait(2000))
+        (void)m_logs.release();
 }
 
 void ServerHost::connectNotify(const QMetaMethod &signal)
@@ -84,7 +88,7 @@ void ServerHost::start(const ServerOptions &options)
 
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("edgedesk-server"));
-    auto *core = new ServerCore(options, std::move(*config));
+    auto *core = new ServerCore(options, std::move(*config), *m_logs);
     core->moveToThread(m_thread);
     m_core = core;
 

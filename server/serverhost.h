@@ -9,14 +9,19 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <memory>
+
 class QThread;
 
 namespace edgedesk {
 
+class LogHub;
 class ServerCore;
 
 // The thread-safe facade the UI, the headless runner and the tests use. Owns the server thread;
 // everything that serves lives in that thread. Signals arrive queued, carrying plain values.
+// Also owns the log hub the server writes to, which outlives every start and stop and receives
+// the process's Qt log messages from construction on.
 class ServerHost final : public QObject
 {
     Q_OBJECT
@@ -53,6 +58,8 @@ public:
     QString dataDir() const { return m_dataDir; }
     const ServerOptions &options() const { return m_options; }
     QString lastError() const { return m_lastError; }
+    // Thread-safe; lives in this object's thread.
+    LogHub &logHub() const { return *m_logs; }
 
 Q_SIGNALS:
     void stateChanged(edgedesk::ServerHost::State state);
@@ -73,6 +80,7 @@ private:
     void setState(State state);
     void onThreadFinished();
 
+    std::unique_ptr<LogHub> m_logs;
     ServerOptions m_options;
     QThread *m_thread = nullptr;
     QPointer<ServerCore> m_core;

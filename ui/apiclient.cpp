@@ -78,6 +78,15 @@ ApiResponse ApiClient::responseFrom(QNetworkReply *reply, qint64 elapsedMs)
     return r;
 }
 
+void ApiClient::abandon(QNetworkReply *reply, const QObject *handler)
+{
+    if (!reply)
+        return;
+    reply->disconnect(handler);
+    reply->abort();
+    reply->deleteLater();
+}
+
 QNetworkReply *ApiClient::call(const QByteArray &method, const QString &pathAndQuery,
                                const QByteArray &body, const ApiHeaders &headers, QObject *context,
                                std::function<void(const ApiResponse &)> done)

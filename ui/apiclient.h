@@ -68,6 +68,10 @@ public:
     }
 
     static ApiResponse responseFrom(QNetworkReply *reply, qint64 elapsedMs);
+    // Drops a request whose answer is no longer wanted: `handler` (this client for call(), the
+    // caller's object for send()) never hears of it, since reading an aborted reply only
+    // produces warnings. Null replies are ignored.
+    static void abandon(QNetworkReply *reply, const QObject *handler);
     // The exact curl command for the same request ("Copy as curl").
     QString curlCommand(const QByteArray &method, const QString &pathAndQuery,
                         const ApiHeaders &headers = {}, const QByteArray &body = {}) const;

@@ -43,10 +43,10 @@ QIcon Panel::themedIcon(const QString &name)
     return icon;
 }
 
-void Panel::addShortcut(const QKeySequence &keys, std::function<void()> action)
+void Panel::addShortcut(const QKeySequence &keys, std::function<void()> action, QWidget *onlyIn)
 {
-    auto *shortcut = new QShortcut(keys, this);
-    shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+    auto *shortcut = new QShortcut(keys, onlyIn ? onlyIn : this);
+    shortcut->setContext(onlyIn ? Qt::WidgetShortcut : Qt::WidgetWithChildrenShortcut);
     connect(shortcut, &QShortcut::activated, this, std::move(action));
 }
 

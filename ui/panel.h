@@ -47,8 +47,10 @@ public:
     static QIcon themedIcon(const QString &name);
 
 protected:
-    // A shortcut that works while focus is anywhere inside this panel.
-    void addShortcut(const QKeySequence &keys, std::function<void()> action);
+    // A shortcut that works while focus is anywhere inside this panel, or only while `onlyIn`
+    // has it (Delete on a list deletes the list's selection, not text in a field).
+    void addShortcut(const QKeySequence &keys, std::function<void()> action,
+                     QWidget *onlyIn = nullptr);
     // Ctrl+Return and Ctrl+Enter run the panel's main action; Escape stops or cancels it.
     void addRunShortcuts(std::function<void()> run, std::function<void()> stop);
 

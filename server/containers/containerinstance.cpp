@@ -45,16 +45,9 @@ ContainerInstance::ContainerInstance(ContainerManager *manager, ContainerClass *
                      stop(QStringLiteral("no request for %1 ms (sleep_after)").arg(idleMs));
                  })
 {
-    const QString path = manager->context().statePath(
-        QStringLiteral("durable/%1/%2.sqlite").arg(containerClass->name(), m_id));
-    auto store = DurableStore::open(path);
-    if (store) {
-        m_storage = std::move(*store);
-    } else {
-        m_storageError = store.error().message;
-        qCCritical(lcContainers).noquote()
-            << "durable storage of" << m_logSource << "is unavailable:" << m_storageError;
-    }
+    OpenedStore<DurableStore> storage = manager->durableStore(containerClass->name(), index);
+    m_storage = std::move(storage.store);
+    m_storageError = storage.error;
 
     for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer})
         timer->setSingleShot(true);
@@ -335,8 +328,8 @@ void ContainerInstance::becomeHealthy()
     qCInfo(lcContainers).noquote() << m_logSource << "is healthy after" << took << "ms";
     // At once: the requests released below are answered, and logged by the instance, before
     // a queued note would reach the hub.
-    ContainerLogSink::noteNow(m_logSource, QStringLiteral("info"),
-                              QStringLiteral("healthy after %1 ms").arg(took));
+    m_manager->logSink()->noteNow(m_logSource, QStringLiteral("info"),
+                                  QStringLiteral("healthy after %1 ms").arg(took));
     m_manager->sampleSoon();
     m_activity.start();
     releaseWaiters(Ok{});

@@ -28,7 +28,8 @@ const QString &streamName(ContainerLogSink::Stream stream)
 
 } // namespace
 
-ContainerLogSink::ContainerLogSink() : m_thread(new QThread), m_context(new QObject)
+ContainerLogSink::ContainerLogSink(LogHub &logs)
+    : m_logs(logs), m_thread(new QThread), m_context(new QObject)
 {
     m_thread->setObjectName(QStringLiteral("edgedesk-container-logs"));
     m_context->moveToThread(m_thread);
@@ -126,7 +127,7 @@ void ContainerLogSink::note(const QString &source, const QString &level, const Q
         m_context,
         [this, source, level, message] {
             readSource(source);
-            LogHub::instance()->append(source, level, QStringLiteral("edgedesk"), message);
+            m_logs.append(source, level, QStringLiteral("edgedesk"), message);
         },
         Qt::QueuedConnection);
 }
@@ -134,7 +135,7 @@ void ContainerLogSink::note(const QString &source, const QString &level, const Q
 void ContainerLogSink::noteNow(const QString &source, const QString &level,
                                const QString &message)
 {
-    LogHub::instance()->append(source, level, QStringLiteral("edgedesk"), message);
+    m_logs.append(source, level, QStringLiteral("edgedesk"), message);
 }
 
 void ContainerLogSink::onReadable(const std::shared_ptr<Input> &input)
@@ -168,8 +169,7 @@ bool ContainerLogSink::readInput(const std::shared_ptr<Input> &input)
     QList<LogHub::Line> batch;
     const auto deliver = [&] {
         if (!batch.isEmpty())
-            LogHub::instance()->appendBatch(input->source, streamName(input->stream),
-                                            std::exchange(batch, {}));
+            m_logs.appendBatch(input->source, streamName(input->stream), std::exchange(batch, {}));
     };
     char buffer[256 * 1024];
     for (;;) {
@@ -228,7 +228,7 @@ void ContainerLogSink::closeInput(const std::shared_ptr<Input> &input)
         QList<LogHub::Line> batch;
         appendLine(*input, std::exchange(input->partial, QByteArray()), &batch);
         if (!batch.isEmpty())
-            LogHub::instance()->appendBatch(input->source, streamName(input->stream), batch);
+            m_logs.appendBatch(input->source, streamName(input->stream), batch);
     }
     delete input->notifier;
     input->notifier = nullptr;

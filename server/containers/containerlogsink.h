@@ -37,7 +37,7 @@ public:
     // Lines reach the hub at most this much later than the instance wrote them.
     static constexpr int kCollectMs = 20;
 
-    ContainerLogSink();
+    explicit ContainerLogSink(LogHub &logs);
     // Appends what the pipes still hold, then ends the thread.
     ~ContainerLogSink() override;
 
@@ -64,7 +64,7 @@ public:
     // A line of our own appended at once, from the calling thread, without waiting for the
     // pipes: for a note that must come before what the caller does next ("healthy", before the
     // requests it releases reach the instance and are logged by it).
-    static void noteNow(const QString &source, const QString &level, const QString &message);
+    void noteNow(const QString &source, const QString &level, const QString &message);
 
     // stderr lines are warnings; JSON lines on stdout carry their level ("warn" → "warning").
     static QString levelOf(QByteArrayView line, Stream stream);
@@ -94,6 +94,7 @@ private:
     // Passes a line to its watchers and adds it to batch (for the hub).
     void appendLine(const Input &input, QByteArrayView line, QList<LogHub::Line> *batch);
 
+    LogHub &m_logs;
     QThread *m_thread;
     QObject *m_context; // lives in m_thread
     std::vector<std::shared_ptr<Input>> m_inputs;

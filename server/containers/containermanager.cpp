@@ -6,6 +6,7 @@
 #include "containers/containerlogsink.h"
 #include "containers/images/imagestore.h"
 #include "containers/processstats.h"
+#include "storage/storeset.h"
 #include "upstream/httpforwarder.h"
 #include "util/workerpool.h"
 
@@ -53,10 +54,11 @@ quint16 freeLoopbackPort()
 
 } // namespace
 
-ContainerManager::ContainerManager(ServerContext &context, QObject *parent)
-    : QObject(parent), m_context(context),
+ContainerManager::ContainerManager(const ServerContext &context, const StoreSet &stores,
+                                   LogHub &logs, QObject *parent)
+    : QObject(parent), m_context(context), m_stores(stores),
       m_imageStore(std::make_shared<ImageStore>(context.statePath(QStringLiteral("images")))),
-      m_forwarder(new HttpForwarder(this)), m_logSink(std::make_unique<ContainerLogSink>())
+      m_forwarder(new HttpForwarder(this)), m_logSink(std::make_unique<ContainerLogSink>(logs))
 {
     for (const ContainerClassConfig &config : context.config.containers)
         m_classes.push_back(std::make_unique<ContainerClass>(this, config));
@@ -69,6 +71,11 @@ ContainerManager::~ContainerManager()
 {
     shutdown();
     m_classes.clear(); // before the log sink and the forwarder they use
+}
+
+OpenedStore<DurableStore> ContainerManager::durableStore(const QString &className, int index) const
+{
+    return m_stores.durable(className, index);
 }
 
 ContainerClass *ContainerManager::findClass(const QString &nameOrBinding) const

@@ -2,6 +2,7 @@
 
 #include "containers/sandbox.h"
 #include "servercontext.h"
+#include "storage/openedstore.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -19,8 +20,11 @@ namespace edgedesk {
 class ContainerClass;
 class ContainerInstance;
 class ContainerLogSink;
+class DurableStore;
 class HttpForwarder;
 class ImageStore;
+class LogHub;
+class StoreSet;
 
 // The container manager: every configured class and its instances, and what they share — the
 // proxy's connection pools, the log sink, the sandbox probe, the stats sampler. Lives in the
@@ -34,10 +38,14 @@ public:
     static constexpr int kShutdownGraceMs = 1500;
     static constexpr int kSampleIntervalMs = 1000;
 
-    explicit ContainerManager(ServerContext &context, QObject *parent = nullptr);
+    // stores and logs outlive the manager.
+    ContainerManager(const ServerContext &context, const StoreSet &stores, LogHub &logs,
+                     QObject *parent = nullptr);
     ~ContainerManager() override;
 
-    ServerContext &context() { return m_context; }
+    const ServerContext &context() const { return m_context; }
+    // The durable storage of instance `index` of a class, as the server core opened it.
+    OpenedStore<DurableStore> durableStore(const QString &className, int index) const;
     const std::vector<std::unique_ptr<ContainerClass>> &classes() const { return m_classes; }
     // By class_name or binding.
     ContainerClass *findClass(const QString &nameOrBinding) const;
@@ -70,7 +78,8 @@ Q_SIGNALS:
 private:
     void sample();
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
+    const StoreSet &m_stores;
     std::shared_ptr<ImageStore> m_imageStore;
     std::vector<std::unique_ptr<ContainerClass>> m_classes;
     HttpForwarder *m_forwarder;

@@ -2,10 +2,9 @@
 
 #include "archive/bulkimageimport.h"
 #include "archive/logarchive.h"
-#include "storage/bucket/bucketstore.h"
-#include "bindings/bucket/bucketbinding.h"
-#include "routing/router.h"
 #include "logging/loghub.h"
+#include "routing/router.h"
+#include "storage/bucket/bucketstore.h"
 #include "util/workerpool.h"
 
 #include <QBuffer>
@@ -24,43 +23,34 @@ bool isZipType(const QByteArray &contentType)
 
 } // namespace
 
-ArchiveBinding::ArchiveBinding(ServerContext &context,
-                               const std::vector<std::shared_ptr<BindingModule>> &bindings)
-    : m_context(context)
+ArchiveRoutes::ArchiveRoutes(const ServerContext &context, const LogHub &logs,
+                             QList<StoreSet::Bucket> buckets)
+    : m_context(context), m_logs(logs), m_buckets(std::move(buckets))
+{}
+
+void ArchiveRoutes::addRoutes(Router &router)
 {
-    Router *router = context.router;
-    for (const auto &module : bindings) {
-        const auto bucket = std::dynamic_pointer_cast<BucketBinding>(module);
-        if (!bucket)
-            continue;
-        const QString binding = bucket->binding();
-        const std::shared_ptr<BucketStore> store = bucket->store();
-        const QString openError = bucket->openError();
-        router->add(Route{QStringLiteral("control.r2.import"),
-                          binding,
-                          "/__edgedesk/v1/r2/" + binding.toUtf8() + "/import",
-                          {"POST"},
-                          kImportBodyLimit,
-                          [this, binding, store, openError](const ExchangePtr &ex) {
-                              importImages(ex, binding, store, openError);
-                          }});
+    for (const StoreSet::Bucket &bucket : std::as_const(m_buckets)) {
+        router.add(Route{
+            QStringLiteral("control.r2.import"),
+            bucket.first,
+            "/__edgedesk/v1/r2/" + bucket.first.toUtf8() + "/import",
+            {"POST"},
+            kImportBodyLimit,
+            [this, store = bucket.second](const ExchangePtr &ex) { importImages(ex, store); }});
     }
-    router->add(Route{QStringLiteral("control.logs.export"),
-                      QString(),
-                      "/__edgedesk/v1/logs/export",
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) { exportLogs(ex); }});
+    router.add(Route{QStringLiteral("control.logs.export"),
+                     QString(),
+                     "/__edgedesk/v1/logs/export",
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) { exportLogs(ex); }});
 }
 
-void ArchiveBinding::importImages(const ExchangePtr &ex, const QString &binding,
-                                  const std::shared_ptr<BucketStore> &store,
-                                  const QString &openError)
+void ArchiveRoutes::importImages(const ExchangePtr &ex, const OpenedStore<BucketStore> &bucket)
 {
-    if (!store) {
-        ex->respond(HttpResponse::error(
-            QStringLiteral("storage_error"),
-            QStringLiteral("bucket %1 is unavailable: %2").arg(binding, openError)));
+    if (!bucket) {
+        ex->respond(HttpResponse::error(QStringLiteral("storage_error"), bucket.error));
         return;
     }
     if (!isZipType(ex->header("content-type"))) {
@@ -81,6 +71,7 @@ void ArchiveBinding::importImages(const ExchangePtr &ex, const QString &binding,
         return;
     }
     QByteArray body = ex->body(); // shared, not copied
+    std::shared_ptr<BucketStore> store = bucket.store;
     m_context.pool->run(
         m_context.serverThread,
         [store, body]() mutable {
@@ -97,9 +88,9 @@ void ArchiveBinding::importImages(const ExchangePtr &ex, const QString &binding,
         });
 }
 
-void ArchiveBinding::exportLogs(const ExchangePtr &ex)
+void ArchiveRoutes::exportLogs(const ExchangePtr &ex)
 {
-    QString folder = LogHub::instance()->logFolder();
+    QString folder = m_logs.logFolder();
     if (folder.isEmpty())
         folder = m_context.statePath(QStringLiteral("logs"));
     const QDateTime now = QDateTime::currentDateTimeUtc();

@@ -3,13 +3,12 @@
 #include "bindings/bindingmodule.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
-
-#include <memory>
-#include <vector>
+#include "storage/storeset.h"
 
 namespace edgedesk {
 
 class BucketStore;
+class LogHub;
 
 // The archive routes of the control API:
 //   POST /__edgedesk/v1/r2/<binding>/import   a zip body (≤ 512 MiB): every image in it becomes
@@ -18,22 +17,24 @@ class BucketStore;
 //        415 for a body that is not a zip
 //   GET  /__edgedesk/v1/logs/export           application/zip of every log file, as a download
 // The work runs on the pool; the server thread only checks the request and answers.
-class ArchiveBinding final : public BindingModule
+class ArchiveRoutes final : public BindingModule
 {
 public:
     static constexpr qint64 kImportBodyLimit = 512LL * 1024 * 1024;
 
-    // The bucket routes are made for every BucketBinding among `bindings` (the ones registered
-    // before this one).
-    ArchiveBinding(ServerContext &context,
-                   const std::vector<std::shared_ptr<BindingModule>> &bindings);
+    // An import route for each of `buckets`; the log export reads the files `logs` writes.
+    ArchiveRoutes(const ServerContext &context, const LogHub &logs,
+                  QList<StoreSet::Bucket> buckets);
+
+    void addRoutes(Router &router) override;
 
 private:
-    void importImages(const ExchangePtr &exchange, const QString &binding,
-                      const std::shared_ptr<BucketStore> &store, const QString &openError);
+    void importImages(const ExchangePtr &exchange, const OpenedStore<BucketStore> &bucket);
     void exportLogs(const ExchangePtr &exchange);
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
+    const LogHub &m_logs;
+    QList<StoreSet::Bucket> m_buckets;
 };
 
 } // namespace edgedesk

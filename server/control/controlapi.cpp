@@ -1,9 +1,9 @@
 #include "control/controlapi.h"
 
-#include "routing/router.h"
-#include "transport/transportserver.h"
 #include "logging/loghub.h"
+#include "routing/router.h"
 #include "traffic/trafficlog.h"
+#include "transport/transportserver.h"
 #include "util/jsonwriter.h"
 
 #include <QCoreApplication>
@@ -31,48 +31,51 @@ int intParam(const ExchangePtr &ex, const QString &name, int fallback, int min, 
 
 } // namespace
 
-ControlApi::ControlApi(ServerContext &context) : m_context(context)
+ControlApi::ControlApi(const ServerContext &context, const LogHub &logs, ConfigSections sections)
+    : m_context(context), m_logs(logs), m_sections(std::move(sections))
+{}
+
+void ControlApi::addRoutes(Router &router)
 {
-    Router *router = context.router;
     const QByteArray base = "/__edgedesk/v1";
 
-    router->add(Route{
-        QStringLiteral("control.health"),
-        QString(),
-        base + "/health",
-        {"GET"},
-        0,
-        [this](const ExchangePtr &ex) {
-            // Polled by the UI and by scripts; written directly, keys in sorted order as a
-            // QJsonObject would print them.
-            static const qint64 pid = QCoreApplication::applicationPid();
-            const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            JsonWriter json;
-            json.beginObject()
-                .member("connections",
-                        m_context.transport ? m_context.transport->connectionCount() : 0)
-                .member("data_dir", QStringView(m_context.dataDir))
-                .member("pid", double(pid))
-                .member("port", m_context.port)
-                .member("requests_total", double(m_context.traffic->total()))
-                .member("service", QLatin1StringView("edgedesk"))
-                .member("status", QLatin1StringView("ok"))
-                .member("uptime_s", double(now - m_context.startedAtMs) / 1000.0)
-                .member("version", QLatin1StringView(EDGEDESK_VERSION))
-                .endObject();
-            ex->respond(HttpResponse::bytes(200, "application/json", json.take()));
-        }});
+    router.add(Route{QStringLiteral("control.health"),
+                     QString(),
+                     base + "/health",
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) {
+                         // Polled by the UI and by scripts; written directly, keys in sorted order
+                         // as a QJsonObject would print them.
+                         static const qint64 pid = QCoreApplication::applicationPid();
+                         const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                         JsonWriter json;
+                         json.beginObject()
+                             .member("connections", m_context.transport
+                                                        ? m_context.transport->connectionCount()
+                                                        : 0)
+                             .member("data_dir", QStringView(m_context.dataDir))
+                             .member("pid", double(pid))
+                             .member("port", m_context.port)
+                             .member("requests_total", double(m_context.traffic->total()))
+                             .member("service", QLatin1StringView("edgedesk"))
+                             .member("status", QLatin1StringView("ok"))
+                             .member("uptime_s", double(now - m_context.startedAtMs) / 1000.0)
+                             .member("version", QLatin1StringView(EDGEDESK_VERSION))
+                             .endObject();
+                         ex->respond(HttpResponse::bytes(200, "application/json", json.take()));
+                     }});
 
-    router->add(Route{
+    router.add(Route{
         QStringLiteral("control.config"),
         QString(),
         base + "/config",
         {"GET"},
         0,
-        [this](const ExchangePtr &ex) {
+        [this, &router](const ExchangePtr &ex) {
             QJsonObject body = m_context.config.toJson();
             QJsonArray routes;
-            for (const auto &r : m_context.router->routes()) {
+            for (const auto &r : router.routes()) {
                 QJsonArray methods;
                 for (const QByteArray &m : r.methods)
                     methods.append(QString::fromLatin1(m));
@@ -85,8 +88,8 @@ ControlApi::ControlApi(ServerContext &context) : m_context(context)
             body.insert(QStringLiteral("routes"), routes);
             body.insert(QStringLiteral("ai"), m_context.config.ai);
             // Live sections owned by bindings (e.g. "ai": the provider the Ollama probe found).
-            for (auto it = m_context.configSections.cbegin(); it != m_context.configSections.cend(); ++it)
-                body.insert(it.key(), it.value()());
+            for (const ConfigSection &section : m_sections())
+                body.insert(section.name, section.body);
             body.insert(
                 QStringLiteral("server"),
                 QJsonObject{{QStringLiteral("bind"), m_context.options.bindAddress.toString()},
@@ -96,7 +99,7 @@ ControlApi::ControlApi(ServerContext &context) : m_context(context)
             ex->respond(HttpResponse::json(200, body));
         }});
 
-    router->add(Route{
+    router.add(Route{
         QStringLiteral("control.traffic"),
         QString(),
         base + "/traffic",
@@ -116,37 +119,36 @@ ControlApi::ControlApi(ServerContext &context) : m_context(context)
                                  {QStringLiteral("routes"), m_context.traffic->routeStats()}}));
         }});
 
-    router->add(Route{QStringLiteral("control.metrics"),
-                      QString(),
-                      base + "/metrics",
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) {
-                          ex->respond(HttpResponse::bytes(
-                              200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
-                              m_context.traffic->prometheus()));
-                      }});
+    router.add(Route{QStringLiteral("control.metrics"),
+                     QString(),
+                     base + "/metrics",
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) {
+                         ex->respond(HttpResponse::bytes(
+                             200, QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
+                             m_context.traffic->prometheus()));
+                     }});
 
-    router->add(Route{
-        QStringLiteral("control.logs"),
-        QString(),
-        base + "/logs",
-        {"GET"},
-        0,
-        [](const ExchangePtr &ex) {
-            bool ok = false;
-            const int tail = intParam(ex, QStringLiteral("tail"), 200, 1, 5000, &ok);
-            if (!ok)
-                return;
-            const QString source = ex->queryItem(QStringLiteral("source"));
-            QJsonArray lines;
-            for (const LogEntry &e : LogHub::instance()->tail(tail, source))
-                lines.append(LogHub::toJson(e));
-            ex->respond(HttpResponse::json(
-                200, QJsonObject{{QStringLiteral("lines"), lines},
-                                 {QStringLiteral("sources"),
-                                  QJsonArray::fromStringList(LogHub::instance()->sources())}}));
-        }});
+    router.add(Route{QStringLiteral("control.logs"),
+                     QString(),
+                     base + "/logs",
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) {
+                         bool ok = false;
+                         const int tail = intParam(ex, QStringLiteral("tail"), 200, 1, 5000, &ok);
+                         if (!ok)
+                             return;
+                         const QString source = ex->queryItem(QStringLiteral("source"));
+                         QJsonArray lines;
+                         for (const LogEntry &e : m_logs.tail(tail, source))
+                             lines.append(LogHub::toJson(e));
+                         ex->respond(HttpResponse::json(
+                             200, QJsonObject{{QStringLiteral("lines"), lines},
+                                              {QStringLiteral("sources"),
+                                               QJsonArray::fromStringList(m_logs.sources())}}));
+                     }});
 }
 
 } // namespace edgedesk

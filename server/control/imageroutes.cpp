@@ -27,27 +27,29 @@ bool isArchiveType(const QByteArray &contentType)
 
 } // namespace
 
-ImageRoutes::ImageRoutes(ServerContext &context, std::shared_ptr<ImageStore> store)
+ImageRoutes::ImageRoutes(const ServerContext &context, std::shared_ptr<ImageStore> store)
     : m_context(context), m_store(std::move(store))
+{}
+
+void ImageRoutes::addRoutes(Router &router)
 {
-    Router *router = context.router;
-    router->add(Route{QStringLiteral("control.images"),
-                      QString(),
-                      kBase,
-                      {"GET", "POST"},
-                      kUploadLimit,
-                      [this](const ExchangePtr &ex) {
-                          if (ex->method() == "POST")
-                              upload(ex);
-                          else
-                              list(ex);
-                      }});
-    router->add(Route{QStringLiteral("control.images.image"),
-                      QString(),
-                      kBase + "/{digest}",
-                      {"DELETE"},
-                      0,
-                      [this](const ExchangePtr &ex) { remove(ex); }});
+    router.add(Route{QStringLiteral("control.images"),
+                     QString(),
+                     kBase,
+                     {"GET", "POST"},
+                     kUploadLimit,
+                     [this](const ExchangePtr &ex) {
+                         if (ex->method() == "POST")
+                             upload(ex);
+                         else
+                             list(ex);
+                     }});
+    router.add(Route{QStringLiteral("control.images.image"),
+                     QString(),
+                     kBase + "/{digest}",
+                     {"DELETE"},
+                     0,
+                     [this](const ExchangePtr &ex) { remove(ex); }});
 }
 
 void ImageRoutes::list(const ExchangePtr &ex)

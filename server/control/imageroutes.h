@@ -23,14 +23,16 @@ class ImageRoutes final : public BindingModule
 public:
     static constexpr qint64 kUploadLimit = 512LL * 1024 * 1024;
 
-    ImageRoutes(ServerContext &context, std::shared_ptr<ImageStore> store);
+    ImageRoutes(const ServerContext &context, std::shared_ptr<ImageStore> store);
+
+    void addRoutes(Router &router) override;
 
 private:
     void list(const ExchangePtr &exchange);
     void upload(const ExchangePtr &exchange);
     void remove(const ExchangePtr &exchange);
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
     std::shared_ptr<ImageStore> m_store;
 };
 

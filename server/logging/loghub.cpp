@@ -1,11 +1,10 @@
 #include "logging/loghub.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QThread>
+#include <QReadWriteLock>
 #include <QTimer>
 
 #include <cstdio>
@@ -45,6 +44,21 @@ QString levelOf(QtMsgType type)
 
 std::atomic<int> g_minRank{1};
 
+// The hubs that asked for the handler's lines, the newest last. The lock keeps a hub from being
+// destroyed while a line is appended to it; recursive, since appending may log. Never destroyed:
+// Qt logs during static destruction too.
+struct Receivers
+{
+    QReadWriteLock lock{QReadWriteLock::Recursive};
+    QList<LogHub *> hubs;
+};
+
+Receivers &messageReceivers()
+{
+    static auto *r = new Receivers;
+    return *r;
+}
+
 void messageHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
     const QString level = levelOf(type);
@@ -56,8 +70,12 @@ void messageHandler(QtMsgType type, const QMessageLogContext &context, const QSt
                             message.toUtf8() + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     // Qt's own chatter (qt.*) stays on stderr; the hub gets the application's lines.
-    if (!category.startsWith(QLatin1String("qt.")))
-        LogHub::instance()->append(QStringLiteral("server"), level, category, message);
+    if (!category.startsWith(QLatin1String("qt."))) {
+        Receivers &r = messageReceivers();
+        QReadLocker lock(&r.lock);
+        if (!r.hubs.isEmpty())
+            r.hubs.last()->append(QStringLiteral("server"), level, category, message);
+    }
     if (type == QtFatalMsg)
         std::abort();
 }
@@ -74,24 +92,31 @@ QString fileNameFor(const QString &source)
 
 } // namespace
 
-LogHub::LogHub()
+LogHub::LogHub(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<LogEntry>();
     qRegisterMetaType<QList<LogEntry>>();
 }
 
-LogHub *LogHub::instance()
+LogHub::~LogHub()
 {
-    static LogHub *hub = [] {
-        auto *h = new LogHub;
-        // The hub publishes from the main thread, whichever thread asked for it first.
-        if (QCoreApplication::instance() && h->thread() != QCoreApplication::instance()->thread())
-            h->moveToThread(QCoreApplication::instance()->thread());
-        // Buffered lines reach their files when the application ends, too.
-        std::atexit([] { LogHub::instance()->flush(); });
-        return h;
-    }();
-    return hub;
+    {
+        Receivers &r = messageReceivers();
+        QWriteLocker lock(&r.lock);
+        r.hubs.removeAll(this);
+    }
+    QMutexLocker lock(&m_mutex);
+    flushLocked();
+    qDeleteAll(m_files);
+    m_files.clear();
+}
+
+void LogHub::receiveMessages()
+{
+    Receivers &r = messageReceivers();
+    QWriteLocker lock(&r.lock);
+    r.hubs.removeAll(this);
+    r.hubs.append(this);
 }
 
 bool LogHub::isValidLevel(const QString &level)
@@ -103,7 +128,6 @@ bool LogHub::isValidLevel(const QString &level)
 
 void LogHub::installMessageHandler(const QString &minLevel)
 {
-    instance();
     g_minRank = levelRank(minLevel);
     if (minLevel == QLatin1String("debug"))
         QLoggingCategory::setFilterRules(QStringLiteral("edgedesk.*.debug=true"));
@@ -147,7 +171,7 @@ void LogHub::appendBatch(const QString &source, const QString &category, const Q
     if (publishNow)
         QMetaObject::invokeMethod(this, &LogHub::publish, Qt::QueuedConnection);
     if (flushLater) {
-        // The timer starts in the hub's (main) thread, whichever thread appended.
+        // The timer starts in the hub's thread, whichever thread appended.
         QMetaObject::invokeMethod(
             this, [this] { QTimer::singleShot(kFlushMs, this, &LogHub::flush); },
             Qt::QueuedConnection);
@@ -316,8 +340,9 @@ void LogHub::writeToFile(const LogEntry &entry)
         cachedSecond = second;
     }
     const int millis = int(entry.timeMs - second * 1000);
-    const char fraction[] = {'.', char('0' + millis / 100), char('0' + millis / 10 % 10),
-                             char('0' + millis % 10), 'Z', ' '};
+    const char fraction[] = {
+        '.', char('0' + millis / 100), char('0' + millis / 10 % 10), char('0' + millis % 10), 'Z',
+        ' '};
     QByteArray &out = f->buffer;
     const qsizetype before = out.size();
     out += cachedPrefix;

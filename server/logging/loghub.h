@@ -14,11 +14,13 @@
 
 namespace edgedesk {
 
-// The one place every log line goes: the server's Qt logging categories and every container
-// instance's output. Thread-safe. Keeps a ring of lines per source, writes size-capped files,
-// and publishes new lines in batches (one queued signal per burst, not per line).
-// File output is buffered: an api-backend logs a line per request, and a write(2), a stat and a
-// date formatting per line cost EdgeDesk more than proxying the request. Buffers are written
+// Where every log line of a server goes: the Qt logging categories and every container
+// instance's output. Owned by ServerHost and handed to whoever reads or writes lines; the
+// process-wide Qt message handler only keeps a pointer to the hub that receives its lines.
+// Thread-safe; publishes from the thread it lives in. Keeps a ring of lines per source, writes
+// size-capped files, and publishes new lines in batches (one queued signal per burst, not per
+// line). File output is buffered: an api-backend logs a line per request, and a write(2), a stat
+// and a date formatting per line cost EdgeDesk more than proxying the request. Buffers are written
 // kFlushMs after their first line (or once kFlushBytes are buffered), when the folder is read
 // (logFolder()) or changed, by flush(), and when the application ends.
 class LogHub final : public QObject
@@ -27,11 +29,17 @@ class LogHub final : public QObject
     Q_DISABLE_COPY_MOVE(LogHub)
 
 public:
-    static LogHub *instance();
+    explicit LogHub(QObject *parent = nullptr);
+    // Writes what is buffered; stops receiving the message handler's lines.
+    ~LogHub() override;
 
-    // Routes qDebug/qCInfo/... into the hub (and to stderr, as Qt would). `minLevel` is one of
-    // debug, info, warning, error.
+    // Installs the process-wide message handler: qDebug/qCInfo/... go to stderr, as Qt would
+    // print them, and to the hub that receives messages. `minLevel` is one of debug, info,
+    // warning, error.
     static void installMessageHandler(const QString &minLevel);
+    // From now until it is destroyed, this hub receives the message handler's lines (the most
+    // recent hub to ask does, when several exist: tests run more than one server).
+    void receiveMessages();
     static bool isValidLevel(const QString &level);
 
     void append(const QString &source, const QString &level, const QString &category,
@@ -67,7 +75,6 @@ Q_SIGNALS:
     void appended(const QList<edgedesk::LogEntry> &batch);
 
 private:
-    LogHub();
     struct LogFile
     {
         QFile file;

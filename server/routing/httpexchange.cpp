@@ -7,6 +7,8 @@
 #include <QTcpSocket>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace edgedesk {
 
 HttpExchange::HttpExchange(Router *router, HttpConnection *connection, RequestHead &&head,
@@ -134,7 +136,11 @@ QByteArray HttpExchange::statusAndHeaders(int status, const QByteArray &contentT
     if (!m_keepAlive)
         out += "Connection: close\r\n";
     out += SecurityHeaders::common();
-    if (contentType.startsWith("text/html"))
+    // A handler's own policy (stored user content: a sandbox) replaces the frontend's.
+    if (contentType.startsWith("text/html") &&
+        std::none_of(headers.cbegin(), headers.cend(), [](const auto &h) {
+            return h.first.compare("Content-Security-Policy", Qt::CaseInsensitive) == 0;
+        }))
         out += SecurityHeaders::htmlPolicy();
     out += "X-Request-Id: ";
     out += QByteArray::number(m_id);

@@ -180,10 +180,12 @@ private Q_SLOTS:
     {
         // The hub writes each source to <logs>/<source>.log; this test process has no message
         // handler installed, so lines are appended directly.
-        LogHub::instance()->append(QStringLiteral("server"), QStringLiteral("info"),
-                                   QStringLiteral("edgedesk.test"), QStringLiteral("hello log"));
-        LogHub::instance()->append(QStringLiteral("BACKEND/instance-0"), QStringLiteral("info"),
-                                   QStringLiteral("stdout"), QStringLiteral("backend line"));
+        m_server->host().logHub().append(QStringLiteral("server"), QStringLiteral("info"),
+                                         QStringLiteral("edgedesk.test"),
+                                         QStringLiteral("hello log"));
+        m_server->host().logHub().append(QStringLiteral("BACKEND/instance-0"),
+                                         QStringLiteral("info"), QStringLiteral("stdout"),
+                                         QStringLiteral("backend line"));
         const HttpReply r = request(port(), "GET", "/__edgedesk/v1/logs/export");
         QCOMPARE(r.status, 200);
         QCOMPARE(r.header("content-type"), QByteArray("application/zip"));

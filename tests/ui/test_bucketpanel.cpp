@@ -4,6 +4,7 @@
 #include "guifixture.h"
 #include "storagetest.h"
 #include "widgets/breadcrumbbar.h"
+#include "widgets/displayformat.h"
 #include "widgets/emptyhint.h"
 
 #include <QApplication>
@@ -12,7 +13,6 @@
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
-#include <QLocale>
 #include <QMimeData>
 #include <QPainter>
 #include <QProgressBar>
@@ -121,7 +121,7 @@ private Q_SLOTS:
         auto *objects = w<QTreeWidget>(QStringLiteral("bucketObjects"));
         QTreeWidgetItem *row = findItem(objects, key);
         QVERIFY(row);
-        QCOMPARE(row->text(1), QLocale().formattedDataSize(m_pngBytes.size()));
+        QCOMPARE(row->text(1), DisplayFormat::bytes(m_pngBytes.size()));
         QCOMPARE(row->text(2), QStringLiteral("image/png"));
         QVERIFY(!row->text(3).isEmpty());
         QVERIFY(w<QLabel>(QStringLiteral("bucketStatus"))
@@ -140,7 +140,7 @@ private Q_SLOTS:
         auto *info = w<QLabel>(QStringLiteral("bucketPreviewInfo"));
         QTRY_VERIFY2(info->text().startsWith(QStringLiteral("640 × 480 px · image/png · ")),
                      qPrintable(info->text()));
-        QVERIFY(info->text().endsWith(QLocale().formattedDataSize(m_pngBytes.size())));
+        QVERIFY(info->text().endsWith(DisplayFormat::bytes(m_pngBytes.size())));
         QVERIFY(!w<QLabel>(QStringLiteral("bucketPreview"))->pixmap().isNull());
         m_gui->screenshot(QStringLiteral("bucket-panel"));
 

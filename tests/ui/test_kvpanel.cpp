@@ -1,6 +1,7 @@
 // The KV section driven by clicks and keys against a real server: add, view, edit, delete,
 // pagination, prefix filter, binary values, errors from the server.
 #include "guifixture.h"
+#include "kv/expiresin.h"
 #include "kv/kvpanel.h"
 #include "storagetest.h"
 #include "widgets/emptyhint.h"
@@ -84,7 +85,7 @@ private Q_SLOTS:
     {
         QFETCH(qint64, seconds);
         QFETCH(QString, text);
-        QCOMPARE(KvPanel::describeExpiresIn(seconds), text);
+        QCOMPARE(describeExpiresIn(seconds), text);
     }
 
     void addViewEditDelete()

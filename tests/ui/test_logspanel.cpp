@@ -57,9 +57,9 @@ private Q_SLOTS:
     void fillsAndFollowsLiveLines()
     {
         QTRY_VERIFY(m_panel->isLoaded());
-        LogHub::instance()->append(QStringLiteral("server"), QStringLiteral("info"),
-                                   QStringLiteral("edgedesk.test"),
-                                   QStringLiteral("hello from the logs test"));
+        m_gui->host().logHub().append(QStringLiteral("server"), QStringLiteral("info"),
+                                      QStringLiteral("edgedesk.test"),
+                                      QStringLiteral("hello from the logs test"));
         QTRY_VERIFY(
             modelContains(m_panel->view()->logModel(), QStringLiteral("hello from the logs test")));
         auto *count = child<QLabel>(m_panel, "logsCount");
@@ -73,8 +73,8 @@ private Q_SLOTS:
         static const QStringList levels{QStringLiteral("debug"), QStringLiteral("info"),
                                         QStringLiteral("warning"), QStringLiteral("error")};
         for (int i = 0; i < 6000; ++i)
-            LogHub::instance()->append(kBulk, levels[i % 4], QStringLiteral("stdout"),
-                                       QStringLiteral("bulk-%1; payload").arg(i));
+            m_gui->host().logHub().append(kBulk, levels[i % 4], QStringLiteral("stdout"),
+                                          QStringLiteral("bulk-%1; payload").arg(i));
         auto *source = child<QComboBox>(m_panel, "logsSource");
         QTRY_VERIFY(source->findData(kBulk) > 0);
         source->setCurrentIndex(source->findData(kBulk));
@@ -128,8 +128,8 @@ private Q_SLOTS:
         click(follow);
         QVERIFY(!view->follow());
         bar->setValue(0);
-        LogHub::instance()->append(kBulk, QStringLiteral("info"), QStringLiteral("stdout"),
-                                   QStringLiteral("while not following"));
+        m_gui->host().logHub().append(kBulk, QStringLiteral("info"), QStringLiteral("stdout"),
+                                      QStringLiteral("while not following"));
         QTRY_VERIFY(modelContains(view->logModel(), QStringLiteral("while not following")));
         QCOMPARE(bar->value(), 0);
 
@@ -138,8 +138,8 @@ private Q_SLOTS:
         QVERIFY(follow->isChecked());
         QVERIFY(view->follow());
         QTRY_COMPARE(bar->value(), bar->maximum());
-        LogHub::instance()->append(kBulk, QStringLiteral("info"), QStringLiteral("stdout"),
-                                   QStringLiteral("following again"));
+        m_gui->host().logHub().append(kBulk, QStringLiteral("info"), QStringLiteral("stdout"),
+                                      QStringLiteral("following again"));
         QTRY_VERIFY(modelContains(view->logModel(), QStringLiteral("following again")));
         QTRY_COMPARE(bar->value(), bar->maximum());
 
@@ -180,8 +180,8 @@ private Q_SLOTS:
         QCOMPARE(m_panel->view()->logModel()->size(), 0);
         QTRY_VERIFY(child<QLabel>(m_panel, "logsEmpty")->isVisible());
         QVERIFY(child<QLabel>(m_panel, "logsMessage")->text().contains(QStringLiteral("cleared")));
-        LogHub::instance()->append(kBulk, QStringLiteral("warning"), QStringLiteral("stderr"),
-                                   QStringLiteral("after the clear"));
+        m_gui->host().logHub().append(kBulk, QStringLiteral("warning"), QStringLiteral("stderr"),
+                                      QStringLiteral("after the clear"));
         QTRY_COMPARE(m_panel->view()->logModel()->size(), 1);
         QTRY_VERIFY(m_panel->view()->isVisible());
         // The server still has every line.
@@ -193,7 +193,7 @@ private Q_SLOTS:
         click(child<QToolButton>(m_panel, "logsClear"));
         QCOMPARE(m_panel->view()->logModel()->size(), 0);
         for (int i = 0; i < 40; ++i)
-            LogHub::instance()->append(
+            m_gui->host().logHub().append(
                 kBulk, i % 5 ? QStringLiteral("info") : QStringLiteral("error"),
                 QStringLiteral("stdout"),
                 QStringLiteral("GET /api/api1 answered by instance-%1").arg(i % 3));

@@ -315,7 +315,7 @@ private Q_SLOTS:
         TrafficModel model;
         model.append({r});
         QCOMPARE(model.data(model.index(0, TrafficModel::BytesColumn), Qt::DisplayRole).toString(),
-                 QStringLiteral("2.0 KiB"));
+                 QStringLiteral("2.00 KiB"));
         QCOMPARE(
             model.data(model.index(0, TrafficModel::DurationColumn), Qt::DisplayRole).toString(),
             QStringLiteral("12.3 ms"));

@@ -119,9 +119,9 @@ private Q_SLOTS:
         QCOMPARE(httpGet(*m_gui, "/ai?prompt=overview").status, 503);
         QTRY_VERIFY(findError(m_panel->errorList(), QStringLiteral("GET /ai?prompt=overview"),
                               QStringLiteral("HTTP 503")));
-        LogHub::instance()->append(QStringLiteral("BACKEND/instance-2"), QStringLiteral("error"),
-                                   QStringLiteral("stderr"),
-                                   QStringLiteral("panic: overview test failure"));
+        m_gui->host().logHub().append(QStringLiteral("BACKEND/instance-2"), QStringLiteral("error"),
+                                      QStringLiteral("stderr"),
+                                      QStringLiteral("panic: overview test failure"));
         QTRY_VERIFY(findError(m_panel->errorList(), QStringLiteral("BACKEND/instance-2"),
                               QStringLiteral("panic: overview test failure")));
         // Newest first.
@@ -129,9 +129,9 @@ private Q_SLOTS:
             QStringLiteral("overview test failure")));
         QVERIFY(m_panel->errorList()->isVisible());
         // Not an error: a warning line and a 404.
-        LogHub::instance()->append(QStringLiteral("server"), QStringLiteral("warning"),
-                                   QStringLiteral("edgedesk.test"),
-                                   QStringLiteral("just a warning"));
+        m_gui->host().logHub().append(QStringLiteral("server"), QStringLiteral("warning"),
+                                      QStringLiteral("edgedesk.test"),
+                                      QStringLiteral("just a warning"));
         QCOMPARE(httpGet(*m_gui, "/missing-page").status, 404);
         QTest::qWait(500);
         QVERIFY(!findError(m_panel->errorList(), QString(), QStringLiteral("just a warning")));

@@ -1,11 +1,10 @@
-// The section panels' building blocks and pure helpers: formatting, the command history line,
-// the burst chart, header parsing, the /run and /ai bodies, and image decoding.
+// The section panels' building blocks and pure helpers: the command history line, the burst
+// chart, header parsing, the /run and /ai bodies, and image decoding.
 #include "ai/aipanel.h"
 #include "api/apipanel.h"
 #include "command/commandpanel.h"
-#include "image/imagepanel.h"
+#include "image/decodedimage.h"
 #include "widgets/burstchart.h"
-#include "widgets/displayformat.h"
 #include "widgets/historylineedit.h"
 
 #include <QBuffer>
@@ -21,67 +20,6 @@ class TestSectionWidgets final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void bytes_data()
-    {
-        QTest::addColumn<qint64>("bytes");
-        QTest::addColumn<QString>("text");
-        QTest::addRow("zero") << qint64(0) << QStringLiteral("0 B");
-        QTest::addRow("below a KiB") << qint64(1023) << QStringLiteral("1023 B");
-        QTest::addRow("one KiB") << qint64(1024) << QStringLiteral("1.00 KiB");
-        QTest::addRow("tens of KiB") << qint64(12 * 1024 + 307) << QStringLiteral("12.3 KiB");
-        QTest::addRow("MiB") << qint64(5 * 1024 * 1024 + 512 * 1024) << QStringLiteral("5.50 MiB");
-        QTest::addRow("GiB") << qint64(3) * 1024 * 1024 * 1024 << QStringLiteral("3.00 GiB");
-    }
-    void bytes()
-    {
-        QFETCH(qint64, bytes);
-        QFETCH(QString, text);
-        QCOMPARE(DisplayFormat::bytes(bytes), text);
-    }
-
-    void duration_data()
-    {
-        QTest::addColumn<double>("ms");
-        QTest::addColumn<QString>("text");
-        QTest::addRow("sub-ms") << 0.42 << QStringLiteral("0.4 ms");
-        QTest::addRow("ms") << 850.0 << QStringLiteral("850 ms");
-        QTest::addRow("seconds") << 1240.0 << QStringLiteral("1.24 s");
-        QTest::addRow("tens of seconds") << 29500.0 << QStringLiteral("29.5 s");
-        QTest::addRow("minutes") << 125000.0 << QStringLiteral("2 min 05 s");
-        QTest::addRow("negative is zero") << -5.0 << QStringLiteral("0.0 ms");
-    }
-    void duration()
-    {
-        QFETCH(double, ms);
-        QFETCH(QString, text);
-        QCOMPARE(DisplayFormat::duration(ms), text);
-    }
-
-    void httpStatus_data()
-    {
-        QTest::addColumn<int>("status");
-        QTest::addColumn<QString>("text");
-        QTest::addRow("ok") << 200 << QStringLiteral("200 OK");
-        QTest::addRow("not found") << 404 << QStringLiteral("404 Not Found");
-        QTest::addRow("unavailable") << 503 << QStringLiteral("503 Service Unavailable");
-        QTest::addRow("unknown code") << 599 << QStringLiteral("599");
-        QTest::addRow("no answer") << 0 << QStringLiteral("no answer");
-    }
-    void httpStatus()
-    {
-        QFETCH(int, status);
-        QFETCH(QString, text);
-        QCOMPARE(DisplayFormat::httpStatus(status), text);
-    }
-
-    void rate()
-    {
-        QCOMPARE(DisplayFormat::rate(35.24, QStringLiteral("tokens")),
-                 QStringLiteral("35.2 tokens/s"));
-        QCOMPARE(DisplayFormat::rate(250.6, QStringLiteral("tokens")),
-                 QStringLiteral("251 tokens/s"));
-    }
-
     void historyWalksLikeAShell()
     {
         HistoryLineEdit edit;
@@ -280,13 +218,13 @@ private Q_SLOTS:
         QBuffer buffer(&png);
         buffer.open(QIODevice::WriteOnly);
         QVERIFY(source.save(&buffer, "PNG"));
-        const ImagePanel::Decoded whole = ImagePanel::decode(png, 2048);
+        const DecodedImage whole = DecodedImage::decode(png, 2048);
         QCOMPARE(whole.size, QSize(640, 480));
         QCOMPARE(whole.image.size(), QSize(640, 480));
-        const ImagePanel::Decoded scaled = ImagePanel::decode(png, 320);
+        const DecodedImage scaled = DecodedImage::decode(png, 320);
         QCOMPARE(scaled.size, QSize(640, 480)); // the image's own size
         QCOMPARE(scaled.image.size(), QSize(320, 240));
-        const ImagePanel::Decoded junk = ImagePanel::decode("not an image", 320);
+        const DecodedImage junk = DecodedImage::decode("not an image", 320);
         QVERIFY(junk.image.isNull());
         QVERIFY(!junk.error.isEmpty());
     }

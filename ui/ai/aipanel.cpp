@@ -1,11 +1,11 @@
 #include "ai/aipanel.h"
-#include "widgets/mutedlabel.h"
 
 #include "apiclient.h"
 #include "appsettings.h"
 #include "widgets/curlbar.h"
 #include "widgets/displayformat.h"
 #include "widgets/elapsedindicator.h"
+#include "widgets/labels.h"
 #include "widgets/messagebanner.h"
 #include "widgets/sectionheading.h"
 #include "widgets/statusbadge.h"
@@ -49,11 +49,7 @@ AiPanel::AiPanel(const PanelContext &context, QWidget *parent)
 
 AiPanel::~AiPanel()
 {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
+    ApiClient::abandon(m_reply, this);
 }
 
 void AiPanel::buildUi()
@@ -259,11 +255,7 @@ void AiPanel::generate()
         m_prompt->setFocus();
         return;
     }
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply->deleteLater();
-    }
+    ApiClient::abandon(m_reply, this);
     m_error->clear();
     m_output->clear();
     m_answer.clear();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "bindings/ai/ssedecoder.h"
+#include "util/ssedecoder.h"
 #include "panel.h"
 
 #include <QElapsedTimer>

@@ -1,21 +1,13 @@
 #include "api/apipanel.h"
 
+#include "api/responseview.h"
 #include "appsettings.h"
-#include "widgets/burstchart.h"
 #include "widgets/curlbar.h"
-#include "widgets/displayformat.h"
-#include "widgets/elapsedindicator.h"
-#include "widgets/jsonview.h"
-#include "widgets/messagebanner.h"
 #include "widgets/sectionheading.h"
-#include "widgets/statusbadge.h"
 
 #include <QComboBox>
-#include <QFontDatabase>
-#include <QGridLayout>
 #include <QHBoxLayout>
-#include <QHeaderView>
-#include <QJsonDocument>
+#include <QFontDatabase>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -26,8 +18,6 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
-#include <QTreeWidget>
-#include <QUrlQuery>
 #include <QVBoxLayout>
 
 namespace edgedesk {
@@ -35,41 +25,10 @@ namespace edgedesk {
 namespace {
 
 const QString kPanel = QStringLiteral("api");
-constexpr qsizetype kBodyViewBytes = 512 * 1024;
-
-// Cancels a request whose answer is no longer wanted, without the client's handler (reading an
-// aborted reply only produces warnings).
-void cancel(QNetworkReply *reply, QObject *client)
-{
-    if (!reply)
-        return;
-    reply->disconnect(client);
-    reply->abort();
-    reply->deleteLater();
-}
 
 QString heavyPath(int n)
 {
     return QStringLiteral("/api/heavycompute?n=%1").arg(n);
-}
-
-// A caption and its value, as the summary row shows them ("Time 12 ms").
-QLabel *addMeta(QHBoxLayout *row, const QString &caption, const QString &objectName,
-                QWidget *parent)
-{
-    auto *captionLabel = new QLabel(caption, parent);
-    QPalette muted = captionLabel->palette();
-    QColor text = muted.color(QPalette::WindowText);
-    text.setAlphaF(0.65);
-    muted.setColor(QPalette::WindowText, text);
-    captionLabel->setPalette(muted);
-    auto *value = new QLabel(QStringLiteral("—"), parent);
-    value->setObjectName(objectName);
-    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    row->addSpacing(10);
-    row->addWidget(captionLabel);
-    row->addWidget(value);
-    return value;
 }
 
 } // namespace
@@ -186,60 +145,8 @@ void ApiPanel::buildUi()
     m_requestTabs->addTab(m_bodyEdit, tr("Request body"));
     splitter->addWidget(m_requestTabs);
 
-    auto *response = new QWidget(splitter);
-    auto *responseLayout = new QVBoxLayout(response);
-    responseLayout->setContentsMargins(0, 6, 0, 0);
-    auto *summary = new QHBoxLayout;
-    summary->setSpacing(6);
-    m_status = new StatusBadge(response);
-    m_status->setObjectName(QStringLiteral("apiStatus"));
-    summary->addWidget(m_status);
-    m_time = addMeta(summary, tr("Time"), QStringLiteral("apiTime"), response);
-    m_size = addMeta(summary, tr("Size"), QStringLiteral("apiSize"), response);
-    m_instance = addMeta(summary, tr("Instance"), QStringLiteral("apiInstance"), response);
-    summary->addSpacing(10);
-    m_busy = new ElapsedIndicator(response);
-    m_busy->setObjectName(QStringLiteral("apiBusy"));
-    summary->addWidget(m_busy);
-    summary->addStretch(1);
-    responseLayout->addLayout(summary);
-    m_error = new MessageBanner(response);
-    m_error->setObjectName(QStringLiteral("apiError"));
-    responseLayout->addWidget(m_error);
-
-    m_responseTabs = new QTabWidget(response);
-    m_responseTabs->setObjectName(QStringLiteral("apiResponseTabs"));
-    m_responseTabs->setDocumentMode(true);
-    m_body = new JsonView(m_responseTabs);
-    m_body->setObjectName(QStringLiteral("apiBody"));
-    m_body->setPlaceholderText(
-        tr("Pick a request above and press Send (Ctrl+Enter).\n\nThe answer shows here, "
-           "pretty-printed, with its status, time, size and the container instance that served "
-           "it. Burst sends many copies at once to show how they spread over the instances."));
-    m_headers = new QTreeWidget(m_responseTabs);
-    m_headers->setObjectName(QStringLiteral("apiResponseHeaders"));
-    m_headers->setColumnCount(2);
-    m_headers->setHeaderLabels({tr("Header"), tr("Value")});
-    m_headers->setRootIsDecorated(false);
-    m_headers->setAlternatingRowColors(true);
-    m_headers->header()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    m_burstPage = new QWidget(m_responseTabs);
-    auto *burstLayout = new QVBoxLayout(m_burstPage);
-    m_burstSummary = new QLabel(m_burstPage);
-    m_burstSummary->setObjectName(QStringLiteral("apiBurstSummary"));
-    m_burstSummary->setWordWrap(true);
-    m_chart = new BurstChart(m_burstPage);
-    m_chart->setObjectName(QStringLiteral("apiBurstChart"));
-    m_chart->setPlaceholder(
-        tr("Press Burst to send the request above many times at once; each bar counts the "
-           "answers one instance gave."));
-    burstLayout->addWidget(m_burstSummary);
-    burstLayout->addWidget(m_chart, 1);
-    m_responseTabs->addTab(m_body, tr("Body"));
-    m_responseTabs->addTab(m_headers, tr("Headers"));
-    m_responseTabs->addTab(m_burstPage, tr("Burst"));
-    responseLayout->addWidget(m_responseTabs, 1);
-    splitter->addWidget(response);
+    m_response = new ResponseView(splitter);
+    splitter->addWidget(m_response);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
     const int editorHeight = fontMetrics().lineSpacing() * 5 + 40;
@@ -274,10 +181,9 @@ void ApiPanel::buildUi()
     addRunShortcuts([this] { send(); },
                     [this] {
                         if (m_reply) {
-                            cancel(m_reply, context().api);
+                            ApiClient::abandon(m_reply, context().api);
                             m_reply.clear();
-                            m_busy->stop();
-                            m_status->set(tr("cancelled"), StatusBadge::Tone::Neutral);
+                            m_response->showCancelled();
                         }
                         if (isBursting())
                             stopBurst();
@@ -445,14 +351,12 @@ void ApiPanel::send()
 {
     const auto r = request();
     if (!r) {
-        m_error->showMessage(MessageBanner::Tone::Error, r.error().message);
+        m_response->showError(r.error().message);
         return;
     }
-    cancel(m_reply, context().api);
+    ApiClient::abandon(m_reply, context().api);
     updateCurl();
-    m_error->clear();
-    m_status->set(tr("sending"), StatusBadge::Tone::Busy);
-    m_busy->start(tr("Waiting…"));
+    m_response->showSending();
     const quint64 sequence = ++m_sequence;
     m_reply = context().api->call(r->method, r->path, r->body, r->headers, this,
                                   [this, sequence](const ApiResponse &response) {
@@ -464,44 +368,9 @@ void ApiPanel::send()
 
 void ApiPanel::showResponse(const ApiResponse &response)
 {
-    m_busy->stop();
     m_last = response;
     m_reply.clear();
-    if (response.status == 0) {
-        m_status->set(tr("no answer"), StatusBadge::Tone::Bad);
-    } else {
-        m_status->set(DisplayFormat::httpStatus(response.status),
-                      StatusBadge::toneForHttpStatus(response.status));
-    }
-    m_time->setText(DisplayFormat::duration(double(response.elapsedMs)));
-    m_size->setText(response.status == 0 ? QStringLiteral("—")
-                                         : DisplayFormat::bytes(response.body.size()));
-    const QString instance = instanceOf(response);
-    m_instance->setText(instance.isEmpty() ? QStringLiteral("—") : instance);
-    if (!response.ok())
-        m_error->showMessage(MessageBanner::Tone::Error, response.describeError());
-    else
-        m_error->clear();
-
-    if (response.body.size() > kBodyViewBytes) {
-        // Pretty-printing and laying out megabytes would freeze the window; the start is shown.
-        m_body->setBody(response.body.left(kBodyViewBytes));
-        m_body->appendPlainText(tr("\n… %1 more bytes not shown (the body is %2; Copy as curl "
-                                   "gets all of it)")
-                                    .arg(response.body.size() - kBodyViewBytes)
-                                    .arg(DisplayFormat::bytes(response.body.size())));
-    } else {
-        m_body->setBody(response.body);
-    }
-    if (response.body.isEmpty())
-        m_body->setPlainText(response.status == 0 ? QString()
-                                                  : tr("(the answer has an empty body)"));
-    m_headers->clear();
-    for (const auto &h : response.headers)
-        new QTreeWidgetItem(m_headers, {QString::fromLatin1(h.first), QString::fromUtf8(h.second)});
-    m_responseTabs->setTabText(1, tr("Headers (%1)").arg(response.headers.size()));
-    if (m_responseTabs->currentWidget() == m_burstPage)
-        m_responseTabs->setCurrentWidget(m_body);
+    m_response->showResponse(response, instanceOf(response));
 }
 
 void ApiPanel::setBurstButton(bool running)
@@ -517,23 +386,17 @@ void ApiPanel::startBurst()
 {
     const auto r = request();
     if (!r) {
-        m_error->showMessage(MessageBanner::Tone::Error, r.error().message);
+        m_response->showError(r.error().message);
         return;
     }
     if (isBursting())
         stopBurst();
     const int count = m_burstCount->value();
-    m_error->clear();
-    m_chart->reset(count);
-    m_burstFirstError.clear();
     m_burstPending = count;
     m_burstReplies.clear();
     m_burstClock.start();
     const quint64 sequence = ++m_burstSequence;
-    m_responseTabs->setCurrentWidget(m_burstPage);
-    m_burstSummary->setText(tr("Sending %1 requests…").arg(count));
-    m_status->set(tr("burst"), StatusBadge::Tone::Busy);
-    m_busy->start(tr("Burst…"));
+    m_response->startBurst(count);
     setBurstButton(true);
     m_curl->setCommand(
         QStringLiteral(
@@ -552,17 +415,8 @@ void ApiPanel::startBurst()
 
 void ApiPanel::onBurstAnswer(const ApiResponse &response)
 {
-    if (response.ok()) {
-        m_chart->addAnswer(instanceOf(response));
-    } else {
-        m_chart->addFailure();
-        if (m_burstFirstError.isEmpty())
-            m_burstFirstError = response.describeError();
-    }
-    --m_burstPending;
-    m_burstSummary->setText(
-        tr("%1 of %2 answered…").arg(m_chart->answered()).arg(m_chart->expected()));
-    if (m_burstPending == 0)
+    m_response->addBurstAnswer(response, instanceOf(response));
+    if (--m_burstPending == 0)
         finishBurst(false);
 }
 
@@ -574,7 +428,7 @@ void ApiPanel::stopBurst()
     // not count as failures of the burst.
     ++m_burstSequence;
     for (const auto &reply : std::as_const(m_burstReplies))
-        cancel(reply, context().api);
+        ApiClient::abandon(reply, context().api);
     finishBurst(true);
 }
 
@@ -582,34 +436,8 @@ void ApiPanel::finishBurst(bool stopped)
 {
     m_burstPending = 0;
     m_burstReplies.clear();
-    m_busy->stop();
     setBurstButton(false);
-    const int instances = int(m_chart->counts().size());
-    const int failed = m_chart->failures();
-    const int answered = m_chart->answered() - failed;
-    const QString instanceCount =
-        instances == 1 ? tr("1 instance") : tr("%1 instances").arg(instances);
-    QString text = tr("%1 of %2 requests answered by %3 in %4")
-                       .arg(answered)
-                       .arg(m_chart->expected())
-                       .arg(instanceCount, DisplayFormat::duration(double(m_burstClock.elapsed())));
-    if (failed)
-        text += tr(" · %1 failed").arg(failed);
-    if (stopped)
-        text += tr(" · stopped");
-    m_burstSummary->setText(text);
-    m_time->setText(DisplayFormat::duration(double(m_burstClock.elapsed())));
-    m_size->setText(QStringLiteral("—"));
-    m_instance->setText(instanceCount);
-    if (failed) {
-        m_status->set(tr("%1 failed").arg(failed), StatusBadge::Tone::Bad);
-        m_error->showMessage(MessageBanner::Tone::Error,
-                             tr("First failure: %1").arg(m_burstFirstError));
-    } else if (stopped) {
-        m_status->set(tr("stopped"), StatusBadge::Tone::Neutral);
-    } else {
-        m_status->set(tr("all answered"), StatusBadge::Tone::Good);
-    }
+    m_response->finishBurst(stopped, m_burstClock.elapsed());
 }
 
 } // namespace edgedesk

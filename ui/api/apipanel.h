@@ -16,21 +16,16 @@ class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
-class QTreeWidget;
 
 namespace edgedesk {
 
-class BurstChart;
 class CurlBar;
-class ElapsedIndicator;
-class JsonView;
-class MessageBanner;
-class StatusBadge;
+class ResponseView;
 
 // The API section: sends a request to the router (one of the BACKEND container's routes, or any
-// path, method, headers and body) and shows the answer: status, time, size, the instance that
-// served it, headers and the pretty-printed body. "Burst" sends the same request N times at once
-// and draws how the answers spread over the instances.
+// path, method, headers and body) and shows the answer (ResponseView): status, time, size, the
+// instance that served it, headers and the pretty-printed body. "Burst" sends the same request N
+// times at once and draws how the answers spread over the instances.
 class ApiPanel final : public Panel
 {
     Q_OBJECT
@@ -99,18 +94,7 @@ private:
     QPlainTextEdit *m_headersEdit = nullptr;
     QPlainTextEdit *m_bodyEdit = nullptr;
 
-    StatusBadge *m_status = nullptr;
-    QLabel *m_time = nullptr;
-    QLabel *m_size = nullptr;
-    QLabel *m_instance = nullptr;
-    ElapsedIndicator *m_busy = nullptr;
-    MessageBanner *m_error = nullptr;
-    QTabWidget *m_responseTabs = nullptr;
-    JsonView *m_body = nullptr;
-    QTreeWidget *m_headers = nullptr;
-    QWidget *m_burstPage = nullptr;
-    QLabel *m_burstSummary = nullptr;
-    BurstChart *m_chart = nullptr;
+    ResponseView *m_response = nullptr;
 
     QPointer<QNetworkReply> m_reply;
     quint64 m_sequence = 0;
@@ -121,7 +105,6 @@ private:
     quint64 m_burstSequence = 0;
     int m_burstPending = 0;
     QElapsedTimer m_burstClock;
-    QString m_burstFirstError;
 };
 
 } // namespace edgedesk

@@ -1,7 +1,7 @@
 #include "archive/statearchiveactions.h"
 
-#include "archive/stateexporter.h"
-#include "archive/stateimporter.h"
+#include "runinbackground.h"
+#include "widgets/displayformat.h"
 #include "serverhost.h"
 
 #include <QAction>
@@ -14,25 +14,15 @@
 #include <QProgressDialog>
 #include <QPushButton>
 #include <QStandardPaths>
-#include <QThreadPool>
+
+#include <atomic>
+#include <memory>
 
 namespace edgedesk {
 
 namespace {
 
 constexpr int kProgressSteps = 1000;
-
-// Runs `work` on the global pool and `done(result)` back in `context`'s thread.
-template <typename Work, typename Done> void runInBackground(QObject *context, Work work, Done done)
-{
-    QPointer<QObject> guard(context);
-    QThreadPool::globalInstance()->start([guard, work = std::move(work), done = std::move(done)] {
-        auto result = std::make_shared<decltype(work())>(work());
-        if (guard)
-            QMetaObject::invokeMethod(
-                guard.data(), [done, result] { done(*result); }, Qt::QueuedConnection);
-    });
-}
 
 } // namespace
 
@@ -69,7 +59,7 @@ QString StateArchiveActions::dataDir() const
     return options.dataDir.isEmpty() ? ServerOptions::defaultDataDir() : options.dataDir;
 }
 
-ArchiveProgress StateArchiveActions::showProgress(const QString &label)
+StateArchive::Progress StateArchiveActions::showProgress(const QString &label)
 {
     auto *dialog = new QProgressDialog(label, tr("Cancel"), 0, kProgressSteps, m_window);
     dialog->setObjectName(QStringLiteral("stateArchiveProgress"));
@@ -151,17 +141,18 @@ void StateArchiveActions::exportTo(const QString &archivePath, bool includeSecre
     m_busy = true;
     m_export->setEnabled(false);
     m_import->setEnabled(false);
-    StateExportOptions options;
-    options.dataDir = dataDir();
+    const QString folder = dataDir();
     // The configuration in use: the running server's, else the one it would start with.
-    options.configPath =
+    const QString configPath =
         m_host->isServing() ? m_host->options().configPath : m_options().configPath;
-    options.archivePath = archivePath;
-    options.includeSecretKey = includeSecretKey;
-    const ArchiveProgress onProgress = showProgress(tr("Exporting the state…"));
+    const StateArchive::Progress onProgress = showProgress(tr("Exporting the state…"));
     runInBackground(
-        this, [options, onProgress] { return StateExporter::exportState(options, onProgress); },
-        [this](const Result<StateExportSummary> &summary) {
+        this,
+        [folder, configPath, archivePath, includeSecretKey, onProgress] {
+            return StateArchive::exportState(folder, configPath, archivePath, includeSecretKey,
+                                             onProgress);
+        },
+        [this](const Result<StateArchive::Exported> &summary) {
             if (!summary) {
                 const bool cancelled = summary.error().code == QLatin1String("cancelled");
                 report(false, tr("Export state"),
@@ -172,8 +163,8 @@ void StateArchiveActions::exportTo(const QString &archivePath, bool includeSecre
             QString message = tr("Exported to %1 (%2 bytes):\n%3.")
                                   .arg(summary->archivePath)
                                   .arg(summary->archiveBytes)
-                                  .arg(StateExporter::describe(summary->manifest));
-            if (summary->manifest.includesSecretKey)
+                                  .arg(summary->contents.summary);
+            if (summary->contents.includesSecretKey)
                 message += tr("\n\nThe archive holds the secrets key: keep it safe.");
             for (const QString &warning : summary->warnings)
                 message += QStringLiteral("\n\n") + tr("Warning: %1").arg(warning);
@@ -198,11 +189,11 @@ void StateArchiveActions::importFrom(const QString &archivePath, bool confirmed)
     const QString folder = dataDir();
     if (!confirmed) {
         QApplication::setOverrideCursor(Qt::WaitCursor);
-        auto manifest = StateImporter::readManifest(archivePath);
+        const auto contents = StateArchive::inspect(archivePath);
         QApplication::restoreOverrideCursor();
-        if (!manifest) {
+        if (!contents) {
             report(false, tr("Import state"),
-                   tr("This archive cannot be imported: %1").arg(manifest.error().message));
+                   tr("This archive cannot be imported: %1").arg(contents.error().message));
             return;
         }
         const QString question =
@@ -210,8 +201,8 @@ void StateArchiveActions::importFrom(const QString &archivePath, bool confirmed)
                "The server stops, the archive is verified entry by entry, the data folder is "
                "swapped, and the server starts again. Logs are kept.")
                 .arg(QDir::toNativeSeparators(folder),
-                     QLocale().toString(manifest->created.toLocalTime(), QLocale::ShortFormat),
-                     manifest->edgedeskVersion, StateExporter::describe(*manifest));
+                     DisplayFormat::timestamp(contents->created), contents->edgedeskVersion,
+                     contents->summary);
         if (QMessageBox::warning(m_window, tr("Import state"), question,
                                  QMessageBox::Yes | QMessageBox::Cancel,
                                  QMessageBox::Cancel) != QMessageBox::Yes)
@@ -229,13 +220,14 @@ void StateArchiveActions::importFrom(const QString &archivePath, bool confirmed)
                tr("The server did not stop; nothing was changed. Try again."));
         return;
     }
-    StateImportOptions options;
-    options.dataDir = folder;
-    options.archivePath = archivePath;
-    const ArchiveProgress onProgress = showProgress(tr("Verifying and importing the state…"));
+    const StateArchive::Progress onProgress =
+        showProgress(tr("Verifying and importing the state…"));
     runInBackground(
-        this, [options, onProgress] { return StateImporter::importState(options, onProgress); },
-        [this, wasRunning](const Result<StateImportSummary> &summary) {
+        this,
+        [folder, archivePath, onProgress] {
+            return StateArchive::importState(folder, archivePath, onProgress);
+        },
+        [this, wasRunning](const Result<StateArchive::Imported> &summary) {
             if (wasRunning && m_startServer)
                 m_startServer();
             if (!summary) {
@@ -247,7 +239,7 @@ void StateArchiveActions::importFrom(const QString &archivePath, bool confirmed)
             }
             QString message = tr("Imported into %1:\n%2.")
                                   .arg(QDir::toNativeSeparators(summary->dataDir),
-                                       StateExporter::describe(summary->manifest));
+                                       summary->contents.summary);
             for (const QString &note : summary->notes)
                 message += QStringLiteral("\n\n") + note;
             report(true, tr("Import state"), message);

@@ -1,15 +1,13 @@
 #pragma once
 
-#include "archive/archiveprogress.h"
 #include "serveroptions.h"
+#include "statearchive.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QString>
 
-#include <atomic>
 #include <functional>
-#include <memory>
 
 class QAction;
 class QMenu;
@@ -20,8 +18,8 @@ namespace edgedesk {
 
 class ServerHost;
 
-// File → Export state… and File → Import state…: the dialogs around StateExporter and
-// StateImporter, the work on a background thread with a progress dialog, and for an import the
+// File → Export state… and File → Import state…: the dialogs around the server's StateArchive,
+// the work on a background thread with a progress dialog, and for an import the
 // stop–swap–restart of the server (the import refuses a folder a running server holds).
 // The window only adds the actions to its menu.
 class StateArchiveActions final : public QObject
@@ -57,7 +55,7 @@ private:
     void chooseExport();
     void chooseImport();
     // Shows the progress dialog; returns the callback the work reports to (and polls for Cancel).
-    ArchiveProgress showProgress(const QString &label);
+    StateArchive::Progress showProgress(const QString &label);
     void report(bool ok, const QString &title, const QString &message);
 
     ServerHost *m_host;

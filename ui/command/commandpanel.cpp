@@ -1,11 +1,11 @@
 #include "command/commandpanel.h"
-#include "widgets/mutedlabel.h"
 
 #include "appsettings.h"
 #include "widgets/curlbar.h"
 #include "widgets/displayformat.h"
 #include "widgets/elapsedindicator.h"
 #include "widgets/historylineedit.h"
+#include "widgets/labels.h"
 #include "widgets/messagebanner.h"
 #include "widgets/sectionheading.h"
 #include "widgets/statusbadge.h"
@@ -18,7 +18,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QSpinBox>
 #include <QTextCharFormat>
 #include <QTextCursor>
@@ -199,12 +198,8 @@ void CommandPanel::buildUi()
     connect(m_run, &QPushButton::clicked, this, &CommandPanel::runInput);
     connect(m_stop, &QPushButton::clicked, this, &CommandPanel::stop);
     connect(m_clear, &QToolButton::clicked, this, &CommandPanel::clearTranscript);
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QShortcut::activated, this, &CommandPanel::stop);
-    auto *clear = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
-    clear->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(clear, &QShortcut::activated, this, &CommandPanel::clearTranscript);
+    addShortcut(QKeySequence(Qt::Key_Escape), [this] { stop(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clearTranscript(); });
 }
 
 void CommandPanel::saveState()
@@ -340,13 +335,8 @@ void CommandPanel::stop()
         return;
     // Closing the connection is the cancel signal: the runner aborts the sandboxed command.
     ++m_sequence; // the aborted reply's answer is not shown
-    QNetworkReply *reply = m_reply.data();
+    ApiClient::abandon(m_reply, context().api);
     m_reply.clear();
-    // Without the client's own handler: its answer is not wanted, and reading an aborted reply
-    // only produces warnings.
-    reply->disconnect(context().api);
-    reply->abort();
-    reply->deleteLater();
     Outcome stopped;
     stopped.command = m_running;
     stopped.stopped = true;

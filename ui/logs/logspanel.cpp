@@ -18,7 +18,6 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QSaveFile>
-#include <QShortcut>
 #include <QStackedWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -136,18 +135,13 @@ LogsPanel::LogsPanel(const PanelContext &context, QWidget *parent)
     connect(m_view->filterModel(), &QAbstractItemModel::layoutChanged, this,
             &LogsPanel::updateCount);
 
-    auto shortcut = [this](const QKeySequence &keys, auto slot) {
-        auto *s = new QShortcut(keys, this);
-        s->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(s, &QShortcut::activated, this, slot);
-    };
-    shortcut(QKeySequence::Find, [this] {
+    addShortcut(QKeySequence::Find, [this] {
         m_search->setFocus();
         m_search->selectAll();
     });
-    shortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clearView(); });
-    shortcut(QKeySequence::Save, [this] { exportWithDialog(); });
-    shortcut(QKeySequence(Qt::Key_End), [this] { m_follow->setChecked(true); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clearView(); });
+    addShortcut(QKeySequence::Save, [this] { exportWithDialog(); });
+    addShortcut(QKeySequence(Qt::Key_End), [this] { m_follow->setChecked(true); });
 
     // Lines arrive one signal each; they are shown in batches a few times a second so a chatty
     // instance cannot make the window stutter.

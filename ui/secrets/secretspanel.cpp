@@ -1,7 +1,10 @@
 #include "secrets/secretspanel.h"
 
 #include "appsettings.h"
+#include "widgets/bindingpages.h"
+#include "widgets/displayformat.h"
 #include "widgets/emptyhint.h"
+#include "widgets/labels.h"
 
 #include <QCheckBox>
 #include <QDateTime>
@@ -16,7 +19,6 @@
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QRegularExpressionValidator>
-#include <QShortcut>
 #include <QStackedWidget>
 #include <QTime>
 #include <QTreeWidget>
@@ -27,21 +29,6 @@ namespace edgedesk {
 namespace {
 
 const QString kPanel = QStringLiteral("secrets");
-
-// A label whose text may hold a long unbreakable word (a key, a file name) must not force the
-// window wider: it wraps where it can and clips the rest.
-void letShrink(QLabel *label)
-{
-    QSizePolicy policy = label->sizePolicy();
-    policy.setHorizontalPolicy(QSizePolicy::Ignored);
-    label->setSizePolicy(policy);
-}
-
-QString localTime(const QString &iso)
-{
-    const QDateTime t = QDateTime::fromString(iso, Qt::ISODateWithMs);
-    return t.isValid() ? QLocale().toString(t.toLocalTime(), QLocale::ShortFormat) : iso;
-}
 
 } // namespace
 
@@ -55,23 +42,13 @@ void SecretsPanel::buildUi()
 {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 8, 0, 0);
-    m_pages = new QStackedWidget(this);
+    m_pages = new BindingPages(QStringLiteral("secrets"),
+                               tr("The secrets appear as soon as the local server is serving."),
+                               this);
+    m_pages->intro()->setObjectName(QStringLiteral("secretsIntro"));
     outer->addWidget(m_pages);
-
-    m_unavailable = new EmptyHint(QStringLiteral("secrets"), m_pages);
-    m_unavailable->set(tr("Waiting for the server…"),
-                       tr("The secrets appear as soon as the local server is serving."));
-    m_pages->addWidget(m_unavailable);
-
-    auto *main = new QWidget(m_pages);
-    auto *layout = new QVBoxLayout(main);
-    layout->setContentsMargins(0, 0, 0, 0);
-    m_intro = new QLabel(main);
-    letShrink(m_intro);
-    m_intro->setObjectName(QStringLiteral("secretsIntro"));
-    m_intro->setWordWrap(true);
-    m_intro->setTextFormat(Qt::RichText);
-    layout->addWidget(m_intro);
+    QWidget *main = m_pages->browser();
+    QVBoxLayout *layout = m_pages->browserLayout();
 
     m_listStack = new QStackedWidget(main);
     m_list = new QTreeWidget(m_listStack);
@@ -85,8 +62,8 @@ void SecretsPanel::buildUi()
     m_list->header()->resizeSection(0, x * 32);
     // Wide enough for the longest date this locale writes.
     const int dateWidth =
-        fontMetrics().horizontalAdvance(QLocale().toString(
-            QDateTime(QDate(2000, 12, 28), QTime(23, 59, 59)), QLocale::ShortFormat)) +
+        fontMetrics().horizontalAdvance(
+            DisplayFormat::timestamp(QDateTime(QDate(2000, 12, 28), QTime(23, 59, 59)))) +
         fontMetrics().height() * 2;
     m_list->header()->resizeSection(1, dateWidth);
     m_list->header()->resizeSection(2, dateWidth);
@@ -156,7 +133,6 @@ void SecretsPanel::buildUi()
     saveRow->addWidget(m_save, 0, Qt::AlignTop);
     form->addRow(saveRow);
     layout->addWidget(group);
-    m_pages->addWidget(main);
 
     connect(m_refresh, &QPushButton::clicked, this, &SecretsPanel::refresh);
     connect(m_delete, &QPushButton::clicked, this, &SecretsPanel::deleteSelected);
@@ -173,12 +149,8 @@ void SecretsPanel::buildUi()
             m_name->setText(item->data(0, Qt::UserRole).toString());
         updateForm();
     });
-    auto *del = new QShortcut(QKeySequence::Delete, m_list);
-    del->setContext(Qt::WidgetShortcut);
-    connect(del, &QShortcut::activated, this, &SecretsPanel::deleteSelected);
-    auto *reload = new QShortcut(QKeySequence::Refresh, this);
-    reload->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(reload, &QShortcut::activated, this, &SecretsPanel::refresh);
+    addShortcut(QKeySequence::Delete, [this] { deleteSelected(); }, m_list);
+    addShortcut(QKeySequence::Refresh, [this] { refresh(); });
 
     updateForm();
 }
@@ -208,13 +180,8 @@ void SecretsPanel::saveState()
 
 void SecretsPanel::loadConfig()
 {
-    context().api->get(QStringLiteral("/__edgedesk/v1/config"), this, [this](const ApiResponse &r) {
-        if (!r.ok()) {
-            m_unavailable->set(tr("Cannot read the configuration"), r.describeError());
-            m_pages->setCurrentIndex(0);
-            return;
-        }
-        const QJsonObject store = r.json().value(QStringLiteral("secrets_store")).toObject();
+    m_pages->readConfig(context().api, [this](const QJsonObject &config) {
+        const QJsonObject store = config.value(QStringLiteral("secrets_store")).toObject();
         m_binding = store.value(QStringLiteral("binding")).toString();
         if (m_binding.isEmpty())
             m_binding = QStringLiteral("SECRET_STORE");
@@ -223,12 +190,11 @@ void SecretsPanel::loadConfig()
             m_expected.append(v.toString());
         const QString example =
             m_expected.isEmpty() ? QStringLiteral("ACCOUNT_API_KEY") : m_expected.first();
-        m_intro->setText(
+        m_pages->showBrowser(
             tr("<b>%1</b> — encrypted values your code reads by name, such as "
                "<code>%2</code> for Workers AI. Values are write-only: set or rotate them "
                "here; nothing ever shows them again.")
                 .arg(m_binding.toHtmlEscaped(), example.toHtmlEscaped()));
-        m_pages->setCurrentIndex(1);
         refresh();
     });
 }
@@ -243,11 +209,11 @@ void SecretsPanel::refresh()
             if (generation != m_listGeneration)
                 return;
             if (!r.ok()) {
-                m_listInfo->setText(tr("Cannot list the secrets: %1").arg(r.describeError()));
-                m_listInfo->setStyleSheet(QStringLiteral("color: #d64545;"));
+                showStatus(m_listInfo, tr("Cannot list the secrets: %1").arg(r.describeError()),
+                           true);
                 return;
             }
-            m_listInfo->setStyleSheet(QString());
+            showStatus(m_listInfo, m_listInfo->text(), false);
             showList(r.json());
         });
 }
@@ -267,8 +233,8 @@ void SecretsPanel::showList(const QJsonObject &list)
         auto *item = new QTreeWidgetItem(m_list);
         item->setText(0, name);
         item->setData(0, Qt::UserRole, name);
-        item->setText(1, localTime(s.value(QStringLiteral("created")).toString()));
-        item->setText(2, localTime(s.value(QStringLiteral("updated")).toString()));
+        item->setText(1, DisplayFormat::timestamp(s.value(QStringLiteral("created")).toString()));
+        item->setText(2, DisplayFormat::timestamp(s.value(QStringLiteral("updated")).toString()));
         item->setText(3, tr("set (hidden)"));
     }
     // Names the configuration expects but nobody set yet: what a new user must do first.
@@ -402,8 +368,7 @@ void SecretsPanel::deleteSelected()
 
 void SecretsPanel::setStatus(const QString &text, bool error)
 {
-    m_status->setText(text);
-    m_status->setStyleSheet(error ? QStringLiteral("color: #d64545;") : QString());
+    showStatus(m_status, text, error);
 }
 
 } // namespace edgedesk

@@ -16,6 +16,7 @@ class QTreeWidget;
 
 namespace edgedesk {
 
+class BindingPages;
 class EmptyHint;
 
 // The Secrets section: the names in the secrets store with their dates, a masked field to set
@@ -65,9 +66,7 @@ private:
     quint64 m_listGeneration = 0;
     QPointer<QNetworkReply> m_saving;
 
-    QStackedWidget *m_pages = nullptr;
-    EmptyHint *m_unavailable = nullptr;
-    QLabel *m_intro = nullptr;
+    BindingPages *m_pages = nullptr;
     QStackedWidget *m_listStack = nullptr;
     QTreeWidget *m_list = nullptr;
     EmptyHint *m_listEmpty = nullptr;

@@ -1,12 +1,9 @@
 #include "settings/managedconfig.h"
 
-#include "bindings/ai/aiconfig.h"
-#include "config/edgeconfig.h"
-#include "config/jsonc.h"
+#include "configrules.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -29,21 +26,13 @@ QString durationText(const QJsonValue &v)
 
 Result<ManagedConfig> ManagedConfig::load(const QString &path)
 {
-    const QString source = path.isEmpty() ? ConfigLoader::builtinPath() : path;
-    QFile file(source);
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError(QStringLiteral("not_found"),
-                         QStringLiteral("cannot read %1: %2").arg(source, file.errorString()));
-    auto doc = Jsonc::parse(file.readAll());
-    if (!doc)
-        return makeError(QStringLiteral("bad_request"),
-                         QStringLiteral("%1: %2").arg(source, doc.error().message));
-    if (!doc->isObject())
-        return makeError(QStringLiteral("bad_request"),
-                         QStringLiteral("%1: the top level must be an object").arg(source));
+    auto root = ConfigRules::read(path);
+    if (!root)
+        return root.error();
+    const QString source = path.isEmpty() ? ConfigRules::builtinConfigPath() : path;
     ManagedConfig config;
     config.m_source = source;
-    config.m_root = doc->object();
+    config.m_root = *root;
 
     // A program path relative to the user's file would point elsewhere once the copy lives in
     // the data folder.
@@ -151,13 +140,7 @@ void ManagedConfig::setContainer(const Container &c)
 
 Status ManagedConfig::validate() const
 {
-    auto parsed = ConfigLoader::parse(QJsonDocument(m_root).toJson(), m_source);
-    if (!parsed)
-        return parsed.error();
-    auto ai = parseAiConfig(m_root.value(QStringLiteral("ai")).toObject());
-    if (!ai)
-        return ai.error();
-    return Ok{};
+    return ConfigRules::check(m_root, m_source);
 }
 
 QByteArray ManagedConfig::toJsonc() const

@@ -3,6 +3,7 @@
 #include "apiclient.h"
 #include "appsettings.h"
 #include "serverhost.h"
+#include "widgets/displayformat.h"
 #include "widgets/linechart.h"
 #include "widgets/sectionheading.h"
 #include "widgets/trafficfiltermodel.h"
@@ -16,15 +17,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QShortcut>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-
-#include <cmath>
 
 namespace edgedesk {
 
@@ -42,19 +40,6 @@ enum RouteColumn
     RouteErrors,
     RouteColumnCount
 };
-
-QString formatMs(double ms)
-{
-    if (!std::isfinite(ms))
-        return QStringLiteral("—");
-    if (ms < 1)
-        return QStringLiteral("%1 µs").arg(qRound(ms * 1000));
-    if (ms < 10)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', 2);
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', 1);
-    return QStringLiteral("%1 s").arg(ms / 1000.0, 0, 'f', 2);
-}
 
 } // namespace
 
@@ -231,17 +216,12 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
                                                 splitter->saveState());
     });
 
-    auto shortcut = [this](const QKeySequence &keys, auto slot) {
-        auto *s = new QShortcut(keys, this);
-        s->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(s, &QShortcut::activated, this, slot);
-    };
-    shortcut(QKeySequence::Find, [this] {
+    addShortcut(QKeySequence::Find, [this] {
         m_text->setFocus();
         m_text->selectAll();
     });
-    shortcut(QKeySequence(Qt::CTRL | Qt::Key_P), [this] { m_pause->toggle(); });
-    shortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clear(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_P), [this] { m_pause->toggle(); });
+    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clear(); });
 
     m_flushTimer.setInterval(150);
     connect(&m_flushTimer, &QTimer::timeout, this, &TrafficPanel::flush);
@@ -414,8 +394,8 @@ void TrafficPanel::refreshCharts()
             errors += quint64(e);
         item->setText(RouteRequests, locale.toString(total));
         item->setText(RouteRate, locale.toString(counts.isEmpty() ? 0.0 : counts.constLast()));
-        item->setText(RouteP50, formatMs(s.percentile(0.5, now)));
-        item->setText(RouteP99, formatMs(s.percentile(0.99, now)));
+        item->setText(RouteP50, DisplayFormat::duration(s.percentile(0.5, now)));
+        item->setText(RouteP99, DisplayFormat::duration(s.percentile(0.99, now)));
         item->setText(RouteErrors, locale.toString(errors));
         item->setForeground(RouteErrors, errors > 0 ? QBrush(QColor(0xd6, 0x45, 0x45))
                                                     : palette().brush(QPalette::Text));

@@ -9,7 +9,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
-#include <QShortcut>
 #include <QStackedWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -77,9 +76,7 @@ WebPanel::WebPanel(const PanelContext &context, QWidget *parent)
 
     connect(m_reload, &QToolButton::clicked, this, &WebPanel::reload);
     connect(m_open, &QToolButton::clicked, this, &WebPanel::openInBrowser);
-    auto *refresh = new QShortcut(QKeySequence::Refresh, this);
-    refresh->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(refresh, &QShortcut::activated, this, &WebPanel::reload);
+    addShortcut(QKeySequence::Refresh, [this] { reload(); });
     m_reload->setEnabled(false);
     m_open->setEnabled(false);
 }

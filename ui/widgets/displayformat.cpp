@@ -1,37 +1,72 @@
 #include "widgets/displayformat.h"
 
+#include <QDateTime>
 #include <QHash>
+#include <QLocale>
 
 #include <cmath>
 
 namespace edgedesk {
 
+namespace {
+
+// Three significant digits: 1.52, 12.3, 850.
+QString threeDigits(double value, const char *unit)
+{
+    const int decimals = value < 10 ? 2 : value < 100 ? 1 : 0;
+    return QStringLiteral("%1 %2").arg(value, 0, 'f', decimals).arg(QLatin1String(unit));
+}
+
+// "2 min 05 s": a whole number of the larger unit and two digits of the smaller one.
+QString twoUnits(qint64 large, const char *largeUnit, qint64 small, const char *smallUnit)
+{
+    return QStringLiteral("%1 %2 %3 %4")
+        .arg(large)
+        .arg(QLatin1String(largeUnit))
+        .arg(small, 2, 10, QLatin1Char('0'))
+        .arg(QLatin1String(smallUnit));
+}
+
+} // namespace
+
 QString DisplayFormat::bytes(qint64 bytes)
 {
     if (bytes < 1024)
-        return QStringLiteral("%1 B").arg(bytes);
-    const double kib = double(bytes) / 1024.0;
-    if (kib < 1024.0)
-        return QStringLiteral("%1 KiB").arg(kib, 0, 'f', kib < 10 ? 2 : 1);
-    const double mib = kib / 1024.0;
-    if (mib < 1024.0)
-        return QStringLiteral("%1 MiB").arg(mib, 0, 'f', mib < 10 ? 2 : 1);
-    return QStringLiteral("%1 GiB").arg(mib / 1024.0, 0, 'f', 2);
+        return QStringLiteral("%1 B").arg(qMax<qint64>(0, bytes));
+    double value = double(bytes) / 1024.0;
+    for (const char *unit : {"KiB", "MiB", "GiB"}) {
+        if (value < 1024.0 || qstrcmp(unit, "GiB") == 0)
+            return threeDigits(value, unit);
+        value /= 1024.0;
+    }
+    return {};
 }
 
 QString DisplayFormat::duration(double milliseconds)
 {
+    if (!std::isfinite(milliseconds))
+        return QStringLiteral("—");
     if (milliseconds < 0)
         milliseconds = 0;
-    if (milliseconds < 10)
-        return QStringLiteral("%1 ms").arg(milliseconds, 0, 'f', 1);
+    if (const qint64 us = std::llround(milliseconds * 1000.0); us < 1000)
+        return QStringLiteral("%1 µs").arg(us);
     if (milliseconds < 1000)
-        return QStringLiteral("%1 ms").arg(std::llround(milliseconds));
-    const double seconds = milliseconds / 1000.0;
-    if (seconds < 60)
-        return QStringLiteral("%1 s").arg(seconds, 0, 'f', seconds < 10 ? 2 : 1);
-    const qint64 whole = std::llround(seconds);
-    return QStringLiteral("%1 min %2 s").arg(whole / 60).arg(whole % 60, 2, 10, QLatin1Char('0'));
+        return threeDigits(milliseconds, "ms");
+    if (milliseconds < 60000)
+        return threeDigits(milliseconds / 1000.0, "s");
+    const qint64 seconds = std::llround(milliseconds / 1000.0);
+    if (seconds < 3600)
+        return twoUnits(seconds / 60, "min", seconds % 60, "s");
+    const qint64 minutes = seconds / 60;
+    if (minutes < 24 * 60)
+        return twoUnits(minutes / 60, "h", minutes % 60, "min");
+    const qint64 hours = minutes / 60;
+    return twoUnits(hours / 24, "d", hours % 24, "h");
+}
+
+QString DisplayFormat::count(qint64 n, const QString &one, const QString &many)
+{
+    return n == 1 ? one : many.arg(QLocale().toString(n));
 }
 
 QString DisplayFormat::rate(double perSecond, const QString &unit)
@@ -39,6 +74,17 @@ QString DisplayFormat::rate(double perSecond, const QString &unit)
     if (!std::isfinite(perSecond) || perSecond < 0)
         perSecond = 0;
     return QStringLiteral("%1 %2/s").arg(perSecond, 0, 'f', perSecond < 100 ? 1 : 0).arg(unit);
+}
+
+QString DisplayFormat::timestamp(const QDateTime &time)
+{
+    return QLocale().toString(time.toLocalTime(), QLocale::ShortFormat);
+}
+
+QString DisplayFormat::timestamp(const QString &iso)
+{
+    const QDateTime time = QDateTime::fromString(iso, Qt::ISODateWithMs);
+    return time.isValid() ? timestamp(time) : iso;
 }
 
 QString DisplayFormat::httpStatus(int status)

@@ -1,6 +1,7 @@
 #include "widgets/emptyhint.h"
 
 #include "panel.h"
+#include "widgets/labels.h"
 
 #include <QLabel>
 #include <QVBoxLayout>
@@ -23,12 +24,8 @@ EmptyHint::EmptyHint(const QString &iconName, QWidget *parent)
     m_text->setAlignment(Qt::AlignCenter);
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // A long key or folder name in the text must not widen the window.
-    for (QLabel *label : {m_title, m_text}) {
-        QSizePolicy policy = label->sizePolicy();
-        policy.setHorizontalPolicy(QSizePolicy::Ignored);
-        label->setSizePolicy(policy);
-    }
+    letShrink(m_title);
+    letShrink(m_text);
     // Dimmed but still readable in both light and dark palettes.
     m_icon->setForegroundRole(QPalette::PlaceholderText);
     m_text->setForegroundRole(QPalette::PlaceholderText);

@@ -5,48 +5,7 @@
 
 namespace edgedesk {
 
-LogModel::LogModel(QObject *parent) : QAbstractListModel(parent) {}
-
-void LogModel::setCapacity(int capacity)
-{
-    m_capacity = qMax(1, capacity);
-    const int excess = size() - m_capacity;
-    if (excess > 0) {
-        beginRemoveRows({}, 0, excess - 1);
-        m_entries.erase(m_entries.begin(), m_entries.begin() + excess);
-        endRemoveRows();
-    }
-}
-
-void LogModel::append(const QList<LogEntry> &entries)
-{
-    if (entries.isEmpty())
-        return;
-    // Only the newest `capacity` of the batch can survive; older ones are never inserted.
-    const int keep = qMin(int(entries.size()), m_capacity);
-    const int drop = qMax(0, size() + keep - m_capacity);
-    if (drop > 0) {
-        beginRemoveRows({}, 0, drop - 1);
-        m_entries.erase(m_entries.begin(), m_entries.begin() + drop);
-        endRemoveRows();
-    }
-    beginInsertRows({}, size(), size() + keep - 1);
-    for (qsizetype i = entries.size() - keep; i < entries.size(); ++i)
-        m_entries.push_back(entries[i]);
-    endInsertRows();
-}
-
-void LogModel::clear()
-{
-    beginResetModel();
-    m_entries.clear();
-    endResetModel();
-}
-
-int LogModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : size();
-}
+LogModel::LogModel(QObject *parent) : CappedRowsModel(20000, parent) {}
 
 QVariant LogModel::data(const QModelIndex &index, int role) const
 {

@@ -1,5 +1,7 @@
 #include "widgets/trafficmodel.h"
 
+#include "widgets/displayformat.h"
+
 #include <QColor>
 #include <QDateTime>
 #include <QFontDatabase>
@@ -7,73 +9,11 @@
 
 namespace edgedesk {
 
-TrafficModel::TrafficModel(QObject *parent) : QAbstractTableModel(parent) {}
-
-void TrafficModel::setCapacity(int capacity)
-{
-    m_capacity = qMax(1, capacity);
-    const int excess = size() - m_capacity;
-    if (excess > 0) {
-        beginRemoveRows({}, 0, excess - 1);
-        m_records.erase(m_records.begin(), m_records.begin() + excess);
-        endRemoveRows();
-    }
-}
-
-void TrafficModel::append(const QList<TrafficRecord> &records)
-{
-    if (records.isEmpty())
-        return;
-    const int keep = qMin(int(records.size()), m_capacity);
-    const int drop = qMax(0, size() + keep - m_capacity);
-    if (drop > 0) {
-        beginRemoveRows({}, 0, drop - 1);
-        m_records.erase(m_records.begin(), m_records.begin() + drop);
-        endRemoveRows();
-    }
-    beginInsertRows({}, size(), size() + keep - 1);
-    for (qsizetype i = records.size() - keep; i < records.size(); ++i)
-        m_records.push_back(records[i]);
-    endInsertRows();
-}
-
-void TrafficModel::clear()
-{
-    beginResetModel();
-    m_records.clear();
-    endResetModel();
-}
-
-int TrafficModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : size();
-}
+TrafficModel::TrafficModel(QObject *parent) : CappedRowsModel(5000, parent) {}
 
 int TrafficModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : ColumnCount;
-}
-
-QString TrafficModel::formatBytes(qint64 bytes)
-{
-    if (bytes < 1024)
-        return QStringLiteral("%1 B").arg(bytes);
-    if (bytes < 1024 * 1024)
-        return QStringLiteral("%1 KiB").arg(double(bytes) / 1024.0, 0, 'f', 1);
-    if (bytes < 1024LL * 1024 * 1024)
-        return QStringLiteral("%1 MiB").arg(double(bytes) / (1024.0 * 1024.0), 0, 'f', 1);
-    return QStringLiteral("%1 GiB").arg(double(bytes) / (1024.0 * 1024.0 * 1024.0), 0, 'f', 2);
-}
-
-QString TrafficModel::formatDuration(qint64 us)
-{
-    if (us < 1000)
-        return QStringLiteral("%1 µs").arg(us);
-    if (us < 10000)
-        return QStringLiteral("%1 ms").arg(double(us) / 1000.0, 0, 'f', 2);
-    if (us < 1000000)
-        return QStringLiteral("%1 ms").arg(double(us) / 1000.0, 0, 'f', 1);
-    return QStringLiteral("%1 s").arg(double(us) / 1e6, 0, 'f', 2);
 }
 
 QVariant TrafficModel::data(const QModelIndex &index, int role) const
@@ -95,9 +35,9 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         case StatusColumn:
             return r.status;
         case DurationColumn:
-            return formatDuration(r.durationUs);
+            return DisplayFormat::duration(double(r.durationUs) / 1000.0);
         case BytesColumn:
-            return formatBytes(r.bytesOut);
+            return DisplayFormat::bytes(r.bytesOut);
         case InstanceColumn:
             return r.instance.isEmpty() ? QStringLiteral("—") : r.instance;
         }
@@ -134,7 +74,7 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         case PathColumn:
             return r.path;
         case BytesColumn:
-            return tr("%1 in, %2 out").arg(formatBytes(r.bytesIn), formatBytes(r.bytesOut));
+            return tr("%1 in, %2 out").arg(DisplayFormat::bytes(r.bytesIn), DisplayFormat::bytes(r.bytesOut));
         case RouteColumn:
             return r.binding.isEmpty() ? QVariant() : tr("binding %1").arg(r.binding);
         default:

@@ -3,8 +3,8 @@
 #include "bindings/ai/aieventformat.h"
 #include "bindings/ai/ailog.h"
 #include "bindings/ai/aiservice.h"
-#include "storage/secrets/secretstore.h"
 #include "routing/router.h"
+#include "storage/secrets/secretstore.h"
 
 #include <QUrl>
 
@@ -25,11 +25,12 @@ bool isHeaderSafe(const QByteArray &value)
 
 } // namespace
 
-AiBinding::AiBinding(ServerContext &context) : m_context(context)
+AiBinding::AiBinding(const ServerContext &context, OpenedStore<SecretStore> secrets)
+    : m_context(context), m_secrets(std::move(secrets)),
+      m_binding(context.config.ai.value(QStringLiteral("binding")).toString())
 {
-    QString binding = context.config.ai.value(QStringLiteral("binding")).toString();
     if (auto config = parseAiConfig(context.config.ai); config) {
-        binding = config->binding;
+        m_binding = config->binding;
         m_service = std::make_unique<AiService>(*config, context.pool);
         if (context.options.probeOllama)
             m_service->probeOllama(ollamaProbeUrl());
@@ -37,30 +38,32 @@ AiBinding::AiBinding(ServerContext &context) : m_context(context)
         m_configError = config.error().message;
         qCWarning(lcAi).noquote() << "AI binding disabled:" << m_configError;
     }
-    if (binding.isEmpty())
-        binding = QStringLiteral("AI");
+    if (m_binding.isEmpty())
+        m_binding = QStringLiteral("AI");
+}
 
-    context.configSections.insert(QStringLiteral("ai"), [this] { return configJson(); });
+AiBinding::~AiBinding() = default;
 
+void AiBinding::addRoutes(Router &router)
+{
     Route route;
     route.name = QStringLiteral("ai");
-    route.binding = binding;
+    route.binding = m_binding;
     route.pattern = "/ai";
     route.methods = {"GET", "POST"};
     // A longer body cannot hold a valid request: the transport answers 413 before reading it.
     route.bodyLimit = AiRequest::kMaxBodyBytes;
     route.handler = [this](const ExchangePtr &ex) { handle(ex); };
-    context.router->add(std::move(route));
+    router.add(std::move(route));
 }
 
-AiBinding::~AiBinding()
+std::optional<ConfigSection> AiBinding::configSection() const
 {
-    m_context.configSections.remove(QStringLiteral("ai"));
+    return ConfigSection{QStringLiteral("ai"), configJson()};
 }
 
 void AiBinding::shutdown()
 {
-    m_context.configSections.remove(QStringLiteral("ai"));
     m_service.reset(); // cancels running calls; lives in the server thread like this binding
 }
 
@@ -98,12 +101,11 @@ Result<QString> AiBinding::bearerToken() const
     if (secret.isEmpty())
         return QString();
     const QString provider = m_service->effective().providerName();
-    if (!m_context.secrets)
+    if (!m_secrets)
         return makeError(QStringLiteral("not_configured"),
-                         QStringLiteral("the secrets store is unavailable, so the API token of "
-                                        "the AI provider %1 (secret %2) cannot be read; see the "
-                                        "log for why the store did not open")
-                             .arg(provider, secret));
+                         QStringLiteral("the API token of the AI provider %1 (secret %2) cannot "
+                                        "be read: %3")
+                             .arg(provider, secret, m_secrets.error));
     const QString host = m_context.options.bindAddress.isLoopback()
                              ? QStringLiteral("127.0.0.1")
                              : m_context.options.bindAddress.toString();
@@ -114,7 +116,7 @@ Result<QString> AiBinding::bearerToken() const
             .arg(host)
             .arg(m_context.port)
             .arg(secret);
-    auto value = m_context.secrets->get(secret);
+    auto value = m_secrets.store->get(secret);
     if (!value) {
         if (value.error().code == QLatin1String("not_found"))
             return makeError(QStringLiteral("not_configured"),

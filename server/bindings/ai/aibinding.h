@@ -3,6 +3,7 @@
 #include "bindings/bindingmodule.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
+#include "storage/openedstore.h"
 #include "util/result.h"
 
 #include <QJsonObject>
@@ -12,6 +13,7 @@
 namespace edgedesk {
 
 class AiService;
+class SecretStore;
 struct AiRequest;
 
 // The AI binding at `/ai`: prompt in, the provider's answer out — as JSON, or streamed as
@@ -22,8 +24,12 @@ struct AiRequest;
 class AiBinding final : public BindingModule
 {
 public:
-    explicit AiBinding(ServerContext &context);
+    // secrets: where the provider's API token is read at each call.
+    AiBinding(const ServerContext &context, OpenedStore<SecretStore> secrets);
     ~AiBinding() override;
+
+    void addRoutes(Router &router) override;
+    std::optional<ConfigSection> configSection() const override;
     void shutdown() override;
 
     // Where the start-up probe looks for Ollama: $EDGEDESK_OLLAMA_URL when it holds an http(s)
@@ -42,7 +48,9 @@ private:
     // (so a key stored or rotated over HTTP applies at once); empty when it needs none.
     Result<QString> bearerToken() const;
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
+    OpenedStore<SecretStore> m_secrets;
+    QString m_binding;
     std::unique_ptr<AiService> m_service;
     QString m_configError;
 };

@@ -3,10 +3,8 @@
 #include "bindings/ai/aicallstate.h"
 #include "bindings/ai/ailog.h"
 #include "bindings/ai/aiprotocol.h"
+#include "bindings/ai/aitransfer.h"
 #include "bindings/ai/curlglobal.h"
-#include "bindings/ai/ssedecoder.h"
-
-#include <QDateTime>
 
 #include <curl/curl.h>
 
@@ -28,16 +26,9 @@ namespace edgedesk {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = AiTransfer::Clock;
 
-constexpr qsizetype kMaxAnswerBytes = 8 * 1024 * 1024;
-constexpr qsizetype kMaxErrorBodyBytes = 64 * 1024;
 constexpr int kIdlePollMs = 1000;
-
-qint64 elapsedMs(Clock::time_point since)
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
-}
 
 Error badGateway(const QString &message)
 {
@@ -47,188 +38,6 @@ Error badGateway(const QString &message)
 QString seconds(int ms)
 {
     return ms % 1000 == 0 ? QString::number(ms / 1000) : QString::number(ms / 1000.0, 'f', 1);
-}
-
-// One call on the curl thread. Owned by the engine; its easy handle points back at it.
-struct Transfer
-{
-    std::shared_ptr<AiCallState> state;
-    AiConfig config;
-    QString model;
-    AiProtocol::HttpRequest http;
-    bool stream = false;
-    QByteArray authorization; // "Authorization: Bearer ..."; never logged
-    QString token;            // to scrub it from upstream error text
-    CURL *easy = nullptr;
-    curl_slist *headers = nullptr;
-    char errorBuffer[CURL_ERROR_SIZE] = {};
-    Clock::time_point started = Clock::now();
-    Clock::time_point retryAt;
-    int retries = 0;
-
-    // Per attempt.
-    bool statusKnown = false;
-    long status = 0;
-    QByteArray contentType;
-    QByteArray retryAfter;
-    bool sse = false;
-    QByteArray body;
-    SseDecoder decoder;
-    std::optional<Error> failure; // set by a callback that aborted the transfer
-
-    // Across attempts (only a successful attempt produces any).
-    QString text;
-    QJsonObject usage;
-    int tokens = 0;
-    bool doneDelivered = false;
-
-    Transfer() = default;
-    Transfer(const Transfer &) = delete;
-    Transfer &operator=(const Transfer &) = delete;
-    ~Transfer()
-    {
-        if (easy)
-            curl_easy_cleanup(easy);
-        curl_slist_free_all(headers);
-        authorization.fill('\0');
-    }
-
-    void resetAttempt()
-    {
-        statusKnown = false;
-        status = 0;
-        contentType.clear();
-        retryAfter.clear();
-        sse = false;
-        body.clear();
-        decoder = SseDecoder();
-        failure.reset();
-        errorBuffer[0] = '\0';
-    }
-
-    AiResult result() const
-    {
-        AiResult r;
-        r.response = text;
-        r.model = model;
-        r.provider = config.providerName();
-        r.usage = usage;
-        r.durationMs = elapsedMs(started);
-        return r;
-    }
-
-    QString scrub(QString text) const
-    {
-        if (token.size() >= 4)
-            text.replace(token, QStringLiteral("[redacted]"));
-        return text;
-    }
-
-    // Feeds stream bytes; false aborts the transfer (failure says why).
-    bool consumeStream(const char *data, size_t bytes)
-    {
-        QList<SseDecoder::Event> events;
-        if (!decoder.feed(QByteArray(data, qsizetype(bytes)), events)) {
-            failure = badGateway(
-                QStringLiteral("the AI provider %1 sent a malformed stream (an event over 1 MiB)")
-                    .arg(config.providerName()));
-            return false;
-        }
-        return handleEvents(events);
-    }
-
-    bool handleEvents(const QList<SseDecoder::Event> &events)
-    {
-        for (const SseDecoder::Event &event : events) {
-            if (doneDelivered)
-                return true;
-            const auto parsed = AiProtocol::parseStreamEvent(config, event.data);
-            if (!parsed) {
-                failure = Error{parsed.error().code, scrub(parsed.error().message)};
-                return false;
-            }
-            if (!parsed->usage.isEmpty())
-                usage = parsed->usage;
-            if (parsed->done) {
-                doneDelivered = true;
-                state->postDone(result());
-                return true;
-            }
-            if (!parsed->token.isEmpty()) {
-                text += parsed->token;
-                ++tokens;
-                state->postToken(parsed->token);
-            }
-        }
-        return true;
-    }
-};
-
-size_t onHeader(char *data, size_t size, size_t count, void *userData)
-{
-    auto *transfer = static_cast<Transfer *>(userData);
-    const size_t bytes = size * count;
-    const QByteArrayView line = QByteArrayView(data, qsizetype(bytes)).trimmed();
-    if (line.startsWith("HTTP/")) {
-        // A new response (after "100 Continue", say): forget the previous one's headers.
-        transfer->contentType.clear();
-        transfer->retryAfter.clear();
-        return bytes;
-    }
-    const qsizetype colon = line.indexOf(':');
-    if (colon <= 0)
-        return bytes;
-    const QByteArray name = line.first(colon).trimmed().toByteArray().toLower();
-    if (name == "content-type")
-        transfer->contentType = line.sliced(colon + 1).trimmed().toByteArray().toLower();
-    else if (name == "retry-after")
-        transfer->retryAfter = line.sliced(colon + 1).trimmed().toByteArray();
-    return bytes;
-}
-
-size_t onWrite(char *data, size_t size, size_t count, void *userData)
-{
-    auto *transfer = static_cast<Transfer *>(userData);
-    const size_t bytes = size * count;
-    if (transfer->state->isCancelled())
-        return 0; // aborts at once; the engine drops the transfer silently
-    if (!transfer->statusKnown) {
-        curl_easy_getinfo(transfer->easy, CURLINFO_RESPONSE_CODE, &transfer->status);
-        transfer->statusKnown = true;
-        transfer->sse = transfer->stream && transfer->status / 100 == 2 &&
-                        transfer->contentType.startsWith("text/event-stream");
-    }
-    if (transfer->sse)
-        return transfer->consumeStream(data, bytes) ? bytes : 0;
-
-    const qsizetype limit = transfer->status / 100 == 2 ? kMaxAnswerBytes : kMaxErrorBodyBytes;
-    if (transfer->body.size() + qsizetype(bytes) > limit) {
-        if (transfer->status / 100 != 2)
-            return bytes; // an error page: its start is all we need
-        transfer->failure =
-            badGateway(QStringLiteral("the AI provider %1 sent an answer over %2 MiB")
-                           .arg(transfer->config.providerName())
-                           .arg(kMaxAnswerBytes / (1024 * 1024)));
-        return 0;
-    }
-    transfer->body.append(data, qsizetype(bytes));
-    return bytes;
-}
-
-// Retry-After is either delta-seconds or an HTTP date.
-std::optional<int> retryAfterMs(const QByteArray &value)
-{
-    if (value.isEmpty())
-        return std::nullopt;
-    bool ok = false;
-    const qint64 secondsValue = value.toLongLong(&ok);
-    if (ok)
-        return secondsValue < 0 ? 0 : int(qMin<qint64>(secondsValue, 24 * 3600) * 1000);
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
-    if (!when.isValid())
-        return std::nullopt;
-    return int(
-        qBound(qint64(0), QDateTime::currentDateTimeUtc().msecsTo(when), qint64(24 * 3600 * 1000)));
 }
 
 } // namespace
@@ -276,7 +85,7 @@ public:
             curl_multi_wakeup(m_multi);
     }
 
-    void enqueue(std::unique_ptr<Transfer> transfer)
+    void enqueue(std::unique_ptr<AiTransfer> transfer)
     {
         {
             const std::lock_guard lock(m_mutex);
@@ -296,30 +105,29 @@ public:
 
 private:
     void run();
-    void addToMulti(Transfer *transfer);
+    void addToMulti(AiTransfer *transfer);
     void dropCancelled();
     void startDueRetries();
     void readCompletions();
-    void complete(std::unique_ptr<Transfer> transfer, CURLcode code);
-    Error transportError(const Transfer &transfer, CURLcode code) const;
-    Error httpError(const Transfer &transfer) const;
+    void complete(std::unique_ptr<AiTransfer> transfer, CURLcode code);
+    Error transportError(const AiTransfer &transfer, CURLcode code) const;
     int pollTimeoutMs() const;
     void acknowledgeReads() const;
     void shutdown();
 
-    std::unique_ptr<Transfer> takeActive(CURL *easy)
+    std::unique_ptr<AiTransfer> takeActive(CURL *easy)
     {
         const auto it = std::find_if(m_active.begin(), m_active.end(),
                                      [easy](const auto &t) { return t->easy == easy; });
         if (it == m_active.end())
             return nullptr;
-        std::unique_ptr<Transfer> transfer = std::move(*it);
+        std::unique_ptr<AiTransfer> transfer = std::move(*it);
         m_active.erase(it);
         curl_multi_remove_handle(m_multi, transfer->easy);
         return transfer;
     }
 
-    void forget(std::unique_ptr<Transfer> transfer)
+    void forget(std::unique_ptr<AiTransfer> transfer)
     {
         transfer.reset();
         m_count.fetch_sub(1);
@@ -331,13 +139,13 @@ private:
     std::atomic<int> m_count{0};
 
     std::mutex m_mutex;
-    std::deque<std::unique_ptr<Transfer>> m_incoming; // guarded by m_mutex
-    bool m_stopping = false;                          // guarded by m_mutex
+    std::deque<std::unique_ptr<AiTransfer>> m_incoming; // guarded by m_mutex
+    bool m_stopping = false;                            // guarded by m_mutex
 
     // Curl thread only.
-    std::vector<std::unique_ptr<Transfer>> m_active;  // in the multi handle
-    std::vector<std::unique_ptr<Transfer>> m_waiting; // backing off before a retry
-    std::vector<curl_socket_t> m_sockets;             // open connections, reused or not
+    std::vector<std::unique_ptr<AiTransfer>> m_active;  // in the multi handle
+    std::vector<std::unique_ptr<AiTransfer>> m_waiting; // backing off before a retry
+    std::vector<curl_socket_t> m_sockets;               // open connections, reused or not
 };
 
 curl_socket_t AiClient::Engine::openSocket(void *engine, curlsocktype purpose,
@@ -378,7 +186,7 @@ void AiClient::Engine::acknowledgeReads() const
 void AiClient::Engine::run()
 {
     for (;;) {
-        std::deque<std::unique_ptr<Transfer>> incoming;
+        std::deque<std::unique_ptr<AiTransfer>> incoming;
         {
             const std::lock_guard lock(m_mutex);
             if (m_stopping)
@@ -386,7 +194,7 @@ void AiClient::Engine::run()
             incoming.swap(m_incoming);
         }
         for (auto &transfer : incoming) {
-            Transfer *raw = transfer.get();
+            AiTransfer *raw = transfer.get();
             m_active.push_back(std::move(transfer));
             addToMulti(raw);
         }
@@ -403,7 +211,7 @@ void AiClient::Engine::run()
     shutdown();
 }
 
-void AiClient::Engine::addToMulti(Transfer *transfer)
+void AiClient::Engine::addToMulti(AiTransfer *transfer)
 {
     transfer->resetAttempt();
     const CURLMcode code = curl_multi_add_handle(m_multi, transfer->easy);
@@ -427,8 +235,8 @@ void AiClient::Engine::dropCancelled()
             curl_multi_remove_handle(m_multi, (*it)->easy);
             qCInfo(lcAi).noquote() << QStringLiteral("ai #%1 cancelled after %2 ms")
                                           .arg((*it)->state->id())
-                                          .arg(elapsedMs((*it)->started));
-            std::unique_ptr<Transfer> transfer = std::move(*it);
+                                          .arg((*it)->elapsedMs());
+            std::unique_ptr<AiTransfer> transfer = std::move(*it);
             it = m_active.erase(it);
             forget(std::move(transfer));
         } else {
@@ -437,7 +245,7 @@ void AiClient::Engine::dropCancelled()
     }
     for (auto it = m_waiting.begin(); it != m_waiting.end();) {
         if ((*it)->state->isCancelled()) {
-            std::unique_ptr<Transfer> transfer = std::move(*it);
+            std::unique_ptr<AiTransfer> transfer = std::move(*it);
             it = m_waiting.erase(it);
             forget(std::move(transfer));
         } else {
@@ -451,7 +259,7 @@ void AiClient::Engine::startDueRetries()
     const auto now = Clock::now();
     for (auto it = m_waiting.begin(); it != m_waiting.end();) {
         if ((*it)->retryAt <= now) {
-            Transfer *raw = it->get();
+            AiTransfer *raw = it->get();
             m_active.push_back(std::move(*it));
             it = m_waiting.erase(it);
             addToMulti(raw);
@@ -468,7 +276,7 @@ void AiClient::Engine::readCompletions()
         if (message->msg != CURLMSG_DONE)
             continue;
         const CURLcode code = message->data.result;
-        std::unique_ptr<Transfer> transfer = takeActive(message->easy_handle);
+        std::unique_ptr<AiTransfer> transfer = takeActive(message->easy_handle);
         if (transfer)
             complete(std::move(transfer), code);
     }
@@ -490,7 +298,7 @@ int AiClient::Engine::pollTimeoutMs() const
     return int(timeout);
 }
 
-void AiClient::Engine::complete(std::unique_ptr<Transfer> transfer, CURLcode code)
+void AiClient::Engine::complete(std::unique_ptr<AiTransfer> transfer, CURLcode code)
 {
     AiCallState &state = *transfer->state;
     const QString provider = transfer->config.providerName();
@@ -503,7 +311,7 @@ void AiClient::Engine::complete(std::unique_ptr<Transfer> transfer, CURLcode cod
                                       .arg(state.id())
                                       .arg(provider, transfer->model)
                                       .arg(transfer->tokens)
-                                      .arg(elapsedMs(transfer->started));
+                                      .arg(transfer->elapsedMs());
         forget(std::move(transfer));
         return;
     }
@@ -535,7 +343,7 @@ void AiClient::Engine::complete(std::unique_ptr<Transfer> transfer, CURLcode cod
         if (parsed) {
             AiResult result = *parsed;
             result.model = transfer->model;
-            result.durationMs = elapsedMs(transfer->started);
+            result.durationMs = transfer->elapsedMs();
             if (transfer->stream && !result.response.isEmpty())
                 state.postToken(result.response);
             state.postDone(result);
@@ -554,7 +362,7 @@ void AiClient::Engine::complete(std::unique_ptr<Transfer> transfer, CURLcode cod
         if (retryable && transfer->retries < m_options.retryBackoffMs.size() &&
             transfer->tokens == 0) {
             int delay = m_options.retryBackoffMs.at(transfer->retries);
-            if (const auto after = retryAfterMs(transfer->retryAfter))
+            if (const auto after = AiTransfer::retryAfterMs(transfer->retryAfter))
                 delay = qMin(*after, m_options.maxRetryAfterMs);
             ++transfer->retries;
             qCInfo(lcAi).noquote()
@@ -569,19 +377,19 @@ void AiClient::Engine::complete(std::unique_ptr<Transfer> transfer, CURLcode cod
             m_waiting.push_back(std::move(transfer));
             return;
         }
-        error = httpError(*transfer);
+        error = transfer->httpError();
     }
 
     qCWarning(lcAi).noquote() << QStringLiteral("ai #%1 %2 failed after %3 ms: %4")
                                      .arg(state.id())
                                      .arg(provider)
-                                     .arg(elapsedMs(transfer->started))
+                                     .arg(transfer->elapsedMs())
                                      .arg(error->message);
     state.postError(*error);
     forget(std::move(transfer));
 }
 
-Error AiClient::Engine::transportError(const Transfer &transfer, CURLcode code) const
+Error AiClient::Engine::transportError(const AiTransfer &transfer, CURLcode code) const
 {
     const QString provider = transfer.config.providerName();
     const QString url = QString::fromUtf8(transfer.http.url);
@@ -645,32 +453,9 @@ Error AiClient::Engine::transportError(const Transfer &transfer, CURLcode code) 
     }
 }
 
-Error AiClient::Engine::httpError(const Transfer &transfer) const
-{
-    const QString provider = transfer.config.providerName();
-    const long status = transfer.status;
-    if (status == 401 || status == 403) {
-        // Never echo the upstream body here: some servers repeat the key they were sent.
-        QString message = QStringLiteral("the provider rejected the credentials (HTTP %1 from %2)")
-                              .arg(status)
-                              .arg(provider);
-        if (!transfer.config.apiKeySecret.isEmpty())
-            message += QStringLiteral("; check the secret %1").arg(transfer.config.apiKeySecret);
-        return badGateway(message);
-    }
-    const QString detail = transfer.scrub(AiProtocol::upstreamErrorDetail(transfer.body));
-    QString message =
-        QStringLiteral("the AI provider %1 answered HTTP %2").arg(provider).arg(status);
-    if (transfer.retries > 0)
-        message += QStringLiteral(" after %1 retries").arg(transfer.retries);
-    if (!detail.isEmpty())
-        message += QStringLiteral(": ") + detail;
-    return badGateway(message);
-}
-
 void AiClient::Engine::shutdown()
 {
-    std::vector<std::unique_ptr<Transfer>> all;
+    std::vector<std::unique_ptr<AiTransfer>> all;
     {
         const std::lock_guard lock(m_mutex);
         for (auto &t : m_incoming)
@@ -739,7 +524,7 @@ void AiClient::run(const AiCall &call, const AiConfig &config, const QString &be
         return;
     }
 
-    auto transfer = std::make_unique<Transfer>();
+    auto transfer = std::make_unique<AiTransfer>();
     transfer->state = state;
     transfer->config = config;
     transfer->model = AiProtocol::effectiveModel(config, request);
@@ -774,9 +559,9 @@ void AiClient::run(const AiCall &call, const AiConfig &config, const QString &be
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, transfer->headers);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, long(m_engine->options().connectTimeoutMs));
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, long(config.timeoutMs));
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &onWrite);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &AiTransfer::onWrite);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, transfer.get());
-    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &onHeader);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, &AiTransfer::onHeader);
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, transfer.get());
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer->errorBuffer);
     curl_easy_setopt(easy, CURLOPT_PRIVATE, transfer.get());

@@ -31,7 +31,8 @@ QByteArray StaticAssets::contentTypeFor(const QString &fileName)
     return types.value(suffix, QByteArrayLiteral("application/octet-stream"));
 }
 
-StaticAssets::StaticAssets(ServerContext &context, const QString &root)
+StaticAssets::StaticAssets(const ServerContext &context, const QString &root)
+    : m_binding(context.config.assetsBinding)
 {
     QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
@@ -47,10 +48,13 @@ StaticAssets::StaticAssets(ServerContext &context, const QString &root)
             '"';
         m_assets.insert(file.mid(root.size()), asset);
     }
+}
 
+void StaticAssets::addRoutes(Router &router)
+{
     Route route;
     route.name = QStringLiteral("assets");
-    route.binding = context.config.assetsBinding;
+    route.binding = m_binding;
     route.pattern = "/{*path}";
     route.fallback = true;
     route.handler = [this](const ExchangePtr &exchange) {
@@ -81,7 +85,7 @@ StaticAssets::StaticAssets(ServerContext &context, const QString &root)
         response.header("Cache-Control", "no-cache");
         exchange->respond(std::move(response));
     };
-    context.router->add(std::move(route));
+    router.add(std::move(route));
 }
 
 const StaticAssets::Asset *StaticAssets::find(const QString &path) const

@@ -13,8 +13,11 @@ namespace edgedesk {
 class StaticAssets final : public BindingModule
 {
 public:
-    explicit StaticAssets(ServerContext &context,
+    explicit StaticAssets(const ServerContext &context,
                           const QString &root = QStringLiteral(":/edgedesk/dist"));
+
+    // One fallback route: it answers only paths no other route matches, whenever it is added.
+    void addRoutes(Router &router) override;
 
     struct Asset
     {
@@ -26,6 +29,7 @@ public:
     static QByteArray contentTypeFor(const QString &fileName);
 
 private:
+    QString m_binding;
     QHash<QString, Asset> m_assets; // "/index.html" → asset
 };
 

@@ -1,14 +1,13 @@
 #include "bindings/bucket/bucketbinding.h"
 
+#include "bindings/storedcontent.h"
+#include "routing/router.h"
 #include "storage/bucket/bucketlog.h"
 #include "storage/bucket/bucketstore.h"
-#include "routing/router.h"
 #include "util/workerpool.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QLocale>
 
@@ -180,41 +179,29 @@ HttpResponse readObject(BucketStore &store, const QString &key, const ReadReques
                                              QByteArray::number(range.last) + '/' +
                                              QByteArray::number(object.size));
     addObjectHeaders(response, object);
-    // Stored objects are user content served from the app's own origin: never let one run as a
-    // page (an uploaded HTML or SVG file), while <img> and downloads still work.
-    response.header("Content-Security-Policy", "default-src 'none'; sandbox");
+    StoredContent::sandbox(response);
     return response;
 }
 
 } // namespace
 
-BucketBinding::BucketBinding(ServerContext &context, const BucketConfig &config,
-                             bool seedsDemoObject)
+BucketBinding::BucketBinding(const ServerContext &context, const BucketConfig &config,
+                             OpenedStore<BucketStore> store, bool seedsDemoObject)
     : m_context(context), m_config(config),
-      m_objectsPath("/__edgedesk/v1/r2/" + config.binding.toUtf8() + "/objects")
+      m_objectsPath("/__edgedesk/v1/r2/" + config.binding.toUtf8() + "/objects"),
+      m_store(std::move(store.store)), m_openError(store.error)
 {
-    const QString root = context.statePath(QStringLiteral("r2/") + config.binding);
-    const bool firstStart = !QFileInfo::exists(QDir(root).filePath(QStringLiteral("meta.sqlite")));
-    auto opened = BucketStore::open(root);
-    if (!opened) {
-        m_openError = opened.error().message;
-        qCCritical(lcBucket).noquote()
-            << "bucket" << config.binding << "is unavailable:" << m_openError;
-    } else {
-        m_store = std::shared_ptr<BucketStore>(std::move(*opened));
-        if (firstStart && seedsDemoObject) {
-            QFile sample(QStringLiteral(":/edgedesk/sample/pristine.jpg"));
-            if (!sample.open(QIODevice::ReadOnly)) {
-                qCWarning(lcBucket) << "the sample image is missing from the resources";
-            } else if (auto seeded = m_store->seedIfEmpty(defaultObjectKey(), sample.readAll(),
-                                                          QStringLiteral("image/jpeg"));
-                       !seeded) {
-                qCWarning(lcBucket).noquote()
-                    << "cannot seed" << config.binding << ":" << seeded.error().message;
-            }
-        }
+    if (!m_store || !store.created || !seedsDemoObject)
+        return;
+    QFile sample(QStringLiteral(":/edgedesk/sample/pristine.jpg"));
+    if (!sample.open(QIODevice::ReadOnly)) {
+        qCWarning(lcBucket) << "the sample image is missing from the resources";
+    } else if (auto seeded = m_store->seedIfEmpty(defaultObjectKey(), sample.readAll(),
+                                                  QStringLiteral("image/jpeg"));
+               !seeded) {
+        qCWarning(lcBucket).noquote()
+            << "cannot seed" << config.binding << ":" << seeded.error().message;
     }
-    registerRoutes();
 }
 
 BucketBinding::~BucketBinding() = default;
@@ -252,43 +239,40 @@ QJsonObject BucketBinding::objectJson(const BucketObject &object)
                        {QStringLiteral("custom_metadata"), metadata}};
 }
 
-void BucketBinding::registerRoutes()
+void BucketBinding::addRoutes(Router &router)
 {
-    Router *router = m_context.router;
-    router->add(Route{QStringLiteral("control.r2.objects"),
-                      m_config.binding,
-                      m_objectsPath,
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) { listObjects(ex); }});
+    router.add(Route{QStringLiteral("control.r2.objects"),
+                     m_config.binding,
+                     m_objectsPath,
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) { listObjects(ex); }});
     // PUT is its own route so that only it carries the object size limit: the transport refuses
     // a larger declared body before reading it, and other methods keep the small default.
-    router->add(Route{QStringLiteral("control.r2.object"),
-                      m_config.binding,
-                      m_objectsPath + "/{*key}",
-                      {"GET", "DELETE"},
-                      0,
-                      [this](const ExchangePtr &ex) {
-                          if (ex->method() == "DELETE")
-                              deleteObject(ex);
-                          else
-                              getObject(ex);
-                      }});
-    router->add(Route{QStringLiteral("control.r2.object.put"),
-                      m_config.binding,
-                      m_objectsPath + "/{*key}",
-                      {"PUT"},
-                      m_store ? m_store->maxObjectBytes() : BucketStore::Options{}.maxObjectBytes,
-                      [this](const ExchangePtr &ex) { putObject(ex); }});
+    router.add(Route{QStringLiteral("control.r2.object"),
+                     m_config.binding,
+                     m_objectsPath + "/{*key}",
+                     {"GET", "DELETE"},
+                     0,
+                     [this](const ExchangePtr &ex) {
+                         if (ex->method() == "DELETE")
+                             deleteObject(ex);
+                         else
+                             getObject(ex);
+                     }});
+    router.add(Route{QStringLiteral("control.r2.object.put"),
+                     m_config.binding,
+                     m_objectsPath + "/{*key}",
+                     {"PUT"},
+                     m_store ? m_store->maxObjectBytes() : BucketStore::Options{}.maxObjectBytes,
+                     [this](const ExchangePtr &ex) { putObject(ex); }});
 }
 
 bool BucketBinding::refuseWhenUnavailable(const ExchangePtr &ex) const
 {
     if (m_store)
         return false;
-    ex->respond(HttpResponse::error(
-        QStringLiteral("storage_error"),
-        QStringLiteral("bucket %1 is unavailable: %2").arg(m_config.binding, m_openError)));
+    ex->respond(HttpResponse::error(QStringLiteral("storage_error"), m_openError));
     return true;
 }
 

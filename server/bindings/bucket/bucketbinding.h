@@ -1,9 +1,10 @@
 #pragma once
 
 #include "bindings/bindingmodule.h"
-#include "storage/bucket/bucketobject.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
+#include "storage/bucket/bucketobject.h"
+#include "storage/openedstore.h"
 #include "util/result.h"
 
 #include <QJsonObject>
@@ -27,15 +28,13 @@ class BucketStore;
 class BucketBinding final : public BindingModule
 {
 public:
-    // `seedsDemoObject`: on the first start (no store folder yet) put the pristine sample image
-    // under defaultObjectKey(), the object the demo's /image serves.
-    BucketBinding(ServerContext &context, const BucketConfig &config, bool seedsDemoObject);
+    // `seedsDemoObject`: on the first start (a store just created) put the pristine sample
+    // image under defaultObjectKey(), the object the demo's /image serves.
+    BucketBinding(const ServerContext &context, const BucketConfig &config,
+                  OpenedStore<BucketStore> store, bool seedsDemoObject);
     ~BucketBinding() override;
 
-    const QString &binding() const { return m_config.binding; }
-    // Null when the store could not be opened (openError() says why).
-    std::shared_ptr<BucketStore> store() const { return m_store; }
-    const QString &openError() const { return m_openError; }
+    void addRoutes(Router &router) override;
 
     static QString defaultObjectKey();
     // {"key","size","etag","content_type","uploaded","custom_metadata"}: one entry of a listing
@@ -45,7 +44,6 @@ public:
     static bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag);
 
 private:
-    void registerRoutes();
     Result<QString> keyOf(const HttpExchange &exchange) const;
     // The object key of a request on an object, or nothing once the request has been refused
     // (the bucket is unavailable, or the key is invalid).
@@ -56,7 +54,7 @@ private:
     void deleteObject(const ExchangePtr &exchange);
     bool refuseWhenUnavailable(const ExchangePtr &exchange) const;
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
     BucketConfig m_config;
     QByteArray m_objectsPath; // "/__edgedesk/v1/r2/<binding>/objects"
     std::shared_ptr<BucketStore> m_store;

@@ -4,10 +4,10 @@
 #include "containers/containerinstance.h"
 #include "containers/containerlog.h"
 #include "containers/containermanager.h"
+#include "logging/loghub.h"
+#include "routing/router.h"
 #include "storage/durable/durablestore.h"
 #include "upstream/httpforwarder.h"
-#include "routing/router.h"
-#include "logging/loghub.h"
 #include "util/workerpool.h"
 
 #include <QDateTime>
@@ -49,11 +49,11 @@ bool isRunClass(const ContainerClassConfig &c)
 
 } // namespace
 
-ContainerBinding::ContainerBinding(ServerContext &context)
-    : m_context(context), m_manager(std::make_unique<ContainerManager>(context))
-{
-    registerRoutes();
-}
+ContainerBinding::ContainerBinding(const ServerContext &context, const StoreSet &stores,
+                                   LogHub &logs)
+    : m_context(context), m_logs(logs),
+      m_manager(std::make_unique<ContainerManager>(context, stores, logs))
+{}
 
 ContainerBinding::~ContainerBinding() = default;
 
@@ -62,7 +62,7 @@ void ContainerBinding::shutdown()
     m_manager->shutdown();
 }
 
-void ContainerBinding::registerRoutes()
+void ContainerBinding::addRoutes(Router &router)
 {
     // The demo's Worker: /api/* → env.BACKEND, /run → env.LINUX_COMMAND. A configuration with
     // other binding names gets the command-runner class at /run and the first other at /api/*.
@@ -83,9 +83,10 @@ void ContainerBinding::registerRoutes()
             apiClass = c.get();
     }
     if (apiClass)
-        addProxyRoute(apiClass, "/api/{*path}", QStringLiteral("api"), kApiTimeoutMs, false);
+        addProxyRoute(router, apiClass, "/api/{*path}", QStringLiteral("api"), kApiTimeoutMs,
+                      false);
     if (runClass)
-        addProxyRoute(runClass, "/run", QStringLiteral("run"), kRunTimeoutMs, true);
+        addProxyRoute(router, runClass, "/run", QStringLiteral("run"), kRunTimeoutMs, true);
     for (const auto &c : m_manager->classes()) {
         if (c.get() != apiClass && c.get() != runClass)
             qCInfo(lcContainers).noquote()
@@ -93,65 +94,64 @@ void ContainerBinding::registerRoutes()
                 << kControlBase << "only";
     }
 
-    Router *router = m_context.router;
-    router->add(Route{QStringLiteral("control.containers"),
-                      QString(),
-                      kControlBase,
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) {
-                          HttpResponse response = HttpResponse::json(200, m_manager->toJson());
-                          response.header("Cache-Control", "no-store");
-                          ex->respond(std::move(response));
-                      }});
-    router->add(Route{QStringLiteral("control.containers.class"),
-                      QString(),
-                      kControlBase + "/{class}",
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) {
-                          const QString name = ex->param(QStringLiteral("class"));
-                          ContainerClass *c = m_manager->findClass(name);
-                          if (!c) {
-                              ex->respond(HttpResponse::error(
-                                  QStringLiteral("not_found"),
-                                  QStringLiteral("no container class %1").arg(name.left(100))));
-                              return;
-                          }
-                          ex->respond(HttpResponse::json(200, c->toJson()));
-                      }});
-    router->add(Route{QStringLiteral("control.containers.instance"),
-                      QString(),
-                      kControlBase + "/{class}/{instance}",
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) {
-                          if (ContainerInstance *i = findInstance(ex))
-                              ex->respond(HttpResponse::json(200, i->toJson()));
-                      }});
-    router->add(Route{QStringLiteral("control.containers.logs"),
-                      QString(),
-                      kControlBase + "/{class}/{instance}/logs",
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) { logsTail(ex); }});
-    router->add(Route{QStringLiteral("control.containers.logs.stream"),
-                      QString(),
-                      kControlBase + "/{class}/{instance}/logs/stream",
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) { logsStream(ex); }});
-    router->add(Route{QStringLiteral("control.containers.action"),
-                      QString(),
-                      kControlBase + "/{class}/{instance}/{action}",
-                      {"POST"},
-                      0,
-                      [this](const ExchangePtr &ex) { control(ex); }});
+    router.add(Route{QStringLiteral("control.containers"),
+                     QString(),
+                     kControlBase,
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) {
+                         HttpResponse response = HttpResponse::json(200, m_manager->toJson());
+                         response.header("Cache-Control", "no-store");
+                         ex->respond(std::move(response));
+                     }});
+    router.add(Route{QStringLiteral("control.containers.class"),
+                     QString(),
+                     kControlBase + "/{class}",
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) {
+                         const QString name = ex->param(QStringLiteral("class"));
+                         ContainerClass *c = m_manager->findClass(name);
+                         if (!c) {
+                             ex->respond(HttpResponse::error(
+                                 QStringLiteral("not_found"),
+                                 QStringLiteral("no container class %1").arg(name.left(100))));
+                             return;
+                         }
+                         ex->respond(HttpResponse::json(200, c->toJson()));
+                     }});
+    router.add(Route{QStringLiteral("control.containers.instance"),
+                     QString(),
+                     kControlBase + "/{class}/{instance}",
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) {
+                         if (ContainerInstance *i = findInstance(ex))
+                             ex->respond(HttpResponse::json(200, i->toJson()));
+                     }});
+    router.add(Route{QStringLiteral("control.containers.logs"),
+                     QString(),
+                     kControlBase + "/{class}/{instance}/logs",
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) { logsTail(ex); }});
+    router.add(Route{QStringLiteral("control.containers.logs.stream"),
+                     QString(),
+                     kControlBase + "/{class}/{instance}/logs/stream",
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) { logsStream(ex); }});
+    router.add(Route{QStringLiteral("control.containers.action"),
+                     QString(),
+                     kControlBase + "/{class}/{instance}/{action}",
+                     {"POST"},
+                     0,
+                     [this](const ExchangePtr &ex) { control(ex); }});
 }
 
-void ContainerBinding::addProxyRoute(ContainerClass *containerClass, const QByteArray &pattern,
-                                     const QString &routeName, int defaultTimeoutMs,
-                                     bool recordsTimestamp)
+void ContainerBinding::addProxyRoute(Router &router, ContainerClass *containerClass,
+                                     const QByteArray &pattern, const QString &routeName,
+                                     int defaultTimeoutMs, bool recordsTimestamp)
 {
     const int timeoutMs = containerClass->proxyTimeoutMs(defaultTimeoutMs);
     Route route;
@@ -165,7 +165,7 @@ void ContainerBinding::addProxyRoute(ContainerClass *containerClass, const QByte
         else
             serve(ex, instance, timeoutMs);
     };
-    m_context.router->add(std::move(route));
+    router.add(std::move(route));
 }
 
 void ContainerBinding::recordAndServe(const ExchangePtr &ex, ContainerInstance *instance,
@@ -175,11 +175,8 @@ void ContainerBinding::recordAndServe(const ExchangePtr &ex, ContainerInstance *
     // before it forwards the request.
     std::shared_ptr<DurableStore> store = instance->storage();
     if (!store) {
-        ex->respond(
-            instanceError(makeError(QStringLiteral("storage_error"),
-                                    QStringLiteral("the durable storage of %1 is unavailable: %2")
-                                        .arg(instance->id(), instance->storageError())),
-                          instance->id()));
+        ex->respond(instanceError(
+            makeError(QStringLiteral("storage_error"), instance->storageError()), instance->id()));
         return;
     }
     const double now = double(QDateTime::currentMSecsSinceEpoch());
@@ -297,7 +294,7 @@ void ContainerBinding::logsTail(const ExchangePtr &ex)
         }
     }
     QJsonArray lines;
-    for (const LogEntry &e : LogHub::instance()->tail(tail, instance->logSource()))
+    for (const LogEntry &e : m_logs.tail(tail, instance->logSource()))
         lines.append(LogHub::toJson(e));
     HttpResponse response =
         HttpResponse::json(200, QJsonObject{{QStringLiteral("source"), instance->logSource()},
@@ -332,7 +329,7 @@ void ContainerBinding::logsStream(const ExchangePtr &ex)
     auto *context = new QObject(m_manager.get());
     auto last = std::make_shared<quint64>(0);
     QObject::connect(
-        LogHub::instance(), &LogHub::appended, context,
+        &m_logs, &LogHub::appended, context,
         [ex, source, last](const QList<LogEntry> &batch) {
             QByteArray out;
             for (const LogEntry &e : batch) {
@@ -348,8 +345,8 @@ void ContainerBinding::logsStream(const ExchangePtr &ex)
 
     bool resumed = false;
     const quint64 lastEventId = ex->header("last-event-id").toULongLong(&resumed);
-    const QList<LogEntry> backlog = resumed ? LogHub::instance()->since(lastEventId, source)
-                                            : LogHub::instance()->tail(tail, source);
+    const QList<LogEntry> backlog =
+        resumed ? m_logs.since(lastEventId, source) : m_logs.tail(tail, source);
     QByteArray out = ": following " + source.toUtf8() + "\n\n";
     for (const LogEntry &e : backlog) {
         out += sseEvent(e);

@@ -11,6 +11,8 @@ namespace edgedesk {
 class ContainerClass;
 class ContainerInstance;
 class ContainerManager;
+class LogHub;
+class StoreSet;
 
 // The container classes as routes: `/api/*` → BACKEND and `/run` → LINUX_COMMAND, each to a
 // random instance (getRandom semantics), started on demand; and the control API under
@@ -21,15 +23,16 @@ public:
     static constexpr int kApiTimeoutMs = 60000;
     static constexpr int kRunTimeoutMs = 35000; // command-runner's 30 s wall timeout, plus margin
 
-    explicit ContainerBinding(ServerContext &context);
+    // stores: each instance's durable storage; logs: where instances' output goes.
+    ContainerBinding(const ServerContext &context, const StoreSet &stores, LogHub &logs);
     ~ContainerBinding() override;
 
     ContainerManager *manager() const { return m_manager.get(); }
+    void addRoutes(Router &router) override;
     void shutdown() override;
 
 private:
-    void registerRoutes();
-    void addProxyRoute(ContainerClass *containerClass, const QByteArray &pattern,
+    void addProxyRoute(Router &router, ContainerClass *containerClass, const QByteArray &pattern,
                        const QString &routeName, int defaultTimeoutMs, bool recordsTimestamp);
     // Waits for the instance to serve, then forwards the exchange to it.
     void serve(const ExchangePtr &exchange, ContainerInstance *instance, int timeoutMs);
@@ -40,7 +43,8 @@ private:
     void logsTail(const ExchangePtr &exchange);
     void logsStream(const ExchangePtr &exchange);
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
+    LogHub &m_logs;
     std::unique_ptr<ContainerManager> m_manager;
 };
 

@@ -1,12 +1,12 @@
 #include "bindings/images/imagebinding.h"
 
-#include "storage/bucket/bucketstore.h"
 #include "bindings/bucket/bucketbinding.h"
-#include "util/imageheader.h"
 #include "bindings/images/imagelog.h"
 #include "bindings/images/imageoptions.h"
 #include "bindings/images/imagetransform.h"
 #include "routing/router.h"
+#include "storage/bucket/bucketstore.h"
+#include "util/imageheader.h"
 #include "util/workerpool.h"
 
 #include <QCryptographicHash>
@@ -92,7 +92,7 @@ struct ImageBinding::State
 {
     std::shared_ptr<BucketStore> store;
     QString binding;
-    QString unavailable; // why the store is missing
+    QString unavailable; // why the store is missing (a sentence naming it)
     QString defaultKey;
     bool shrinkOnLoad = true;
     ImageCache cache{kImageCacheBytes};
@@ -156,55 +156,57 @@ TransformOutcome ImageBinding::State::transform(const QString &key, qint64 sourc
     return out;
 }
 
-ImageBinding::ImageBinding(ServerContext &context, const BucketBinding &bucket)
+ImageBinding::ImageBinding(const ServerContext &context, const QString &binding,
+                           OpenedStore<BucketStore> bucket)
     : m_context(context), m_state(std::make_shared<State>())
 {
-    m_state->store = bucket.store();
-    m_state->binding = bucket.binding();
-    m_state->unavailable = bucket.openError();
+    m_state->store = std::move(bucket.store);
+    m_state->binding = binding;
+    m_state->unavailable = bucket.error;
     m_state->defaultKey = BucketBinding::defaultObjectKey();
     m_state->shrinkOnLoad = shrinkOnLoadFromEnvironment();
     if (!m_state->shrinkOnLoad)
         qCWarning(lcImages) << "JPEG shrink-on-load is off (EDGEDESK_IMAGE_SHRINK_ON_LOAD=0)";
-
-    Route route;
-    route.name = QStringLiteral("image");
-    route.binding = bucket.binding();
-    route.pattern = "/image";
-    route.methods = {"GET"};
-    route.handler = [this](const ExchangePtr &ex) { handle(ex); };
-    context.router->add(std::move(route));
-
-    std::weak_ptr<State> weak = m_state;
-    context.configSections.insert(QStringLiteral("image"), [weak] {
-        const auto state = weak.lock();
-        if (!state)
-            return QJsonObject();
-        const ImageCacheStats stats = state->cache.stats();
-        return QJsonObject{
-            {QStringLiteral("binding"), state->binding},
-            {QStringLiteral("available"), state->store != nullptr},
-            {QStringLiteral("default_key"), state->defaultKey},
-            {QStringLiteral("default_width"), kDefaultBox.width()},
-            {QStringLiteral("default_height"), kDefaultBox.height()},
-            {QStringLiteral("shrink_on_load"), state->shrinkOnLoad},
-            {QStringLiteral("cache"),
-             QJsonObject{{QStringLiteral("entries"), double(stats.entries)},
-                         {QStringLiteral("bytes"), double(stats.bytes)},
-                         {QStringLiteral("capacity_bytes"), double(stats.capacityBytes)},
-                         {QStringLiteral("hits"), double(stats.hits)},
-                         {QStringLiteral("misses"), double(stats.misses)}}}};
-    });
 }
 
 ImageBinding::~ImageBinding() = default;
+
+void ImageBinding::addRoutes(Router &router)
+{
+    Route route;
+    route.name = QStringLiteral("image");
+    route.binding = m_state->binding;
+    route.pattern = "/image";
+    route.methods = {"GET"};
+    route.handler = [this](const ExchangePtr &ex) { handle(ex); };
+    router.add(std::move(route));
+}
+
+std::optional<ConfigSection> ImageBinding::configSection() const
+{
+    const State &state = *m_state;
+    const ImageCacheStats stats = state.cache.stats();
+    return ConfigSection{
+        QStringLiteral("image"),
+        QJsonObject{{QStringLiteral("binding"), state.binding},
+                    {QStringLiteral("available"), state.store != nullptr},
+                    {QStringLiteral("default_key"), state.defaultKey},
+                    {QStringLiteral("default_width"), kDefaultBox.width()},
+                    {QStringLiteral("default_height"), kDefaultBox.height()},
+                    {QStringLiteral("shrink_on_load"), state.shrinkOnLoad},
+                    {QStringLiteral("cache"),
+                     QJsonObject{{QStringLiteral("entries"), double(stats.entries)},
+                                 {QStringLiteral("bytes"), double(stats.bytes)},
+                                 {QStringLiteral("capacity_bytes"), double(stats.capacityBytes)},
+                                 {QStringLiteral("hits"), double(stats.hits)},
+                                 {QStringLiteral("misses"), double(stats.misses)}}}}};
+}
 
 void ImageBinding::shutdown()
 {
     // Transforms still running finish on the pool; their answers find no one waiting.
     m_state->inflight.clear();
     m_state->cache.clear();
-    m_context.configSections.remove(QStringLiteral("image"));
 }
 
 ImageCacheStats ImageBinding::cacheStats() const
@@ -216,9 +218,7 @@ void ImageBinding::handle(const ExchangePtr &ex)
 {
     State &state = *m_state;
     if (!state.store) {
-        ex->respond(errorResponse(makeError(
-            QStringLiteral("storage_error"),
-            QStringLiteral("bucket %1 is unavailable: %2").arg(state.binding, state.unavailable))));
+        ex->respond(errorResponse(makeError(QStringLiteral("storage_error"), state.unavailable)));
         return;
     }
     const QUrlQuery &query = ex->query();

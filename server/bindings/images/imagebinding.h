@@ -4,6 +4,7 @@
 #include "bindings/images/imagecache.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
+#include "storage/openedstore.h"
 
 #include <QSize>
 #include <QString>
@@ -12,7 +13,7 @@
 
 namespace edgedesk {
 
-class BucketBinding;
+class BucketStore;
 
 // The demo's `/image` (GET/HEAD): an object of one bucket (the default: the seeded pristine
 // sample), transformed with the edge image API's parameters (default box 100x100), `?key=` for
@@ -29,11 +30,15 @@ class ImageBinding final : public BindingModule
 public:
     static constexpr QSize kDefaultBox{100, 100};
 
-    ImageBinding(ServerContext &context, const BucketBinding &bucket);
+    // bucket: the store of the bucket named `binding`, whose objects /image transforms.
+    ImageBinding(const ServerContext &context, const QString &binding,
+                 OpenedStore<BucketStore> bucket);
     ~ImageBinding() override;
     ImageBinding(const ImageBinding &) = delete;
     ImageBinding &operator=(const ImageBinding &) = delete;
 
+    void addRoutes(Router &router) override;
+    std::optional<ConfigSection> configSection() const override;
     void shutdown() override;
     ImageCacheStats cacheStats() const;
 
@@ -41,7 +46,7 @@ private:
     struct State;
     void handle(const ExchangePtr &exchange);
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
     std::shared_ptr<State> m_state;
 };
 

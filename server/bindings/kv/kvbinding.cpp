@@ -1,10 +1,10 @@
 #include "bindings/kv/kvbinding.h"
 
+#include "bindings/storedcontent.h"
 #include "routing/router.h"
 #include "util/workerpool.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -30,66 +30,55 @@ QString KvBinding::demoValue()
     return QStringLiteral("Hello from the MY_KV namespace, stored in SQLite by EdgeDesk!");
 }
 
-KvBinding::KvBinding(ServerContext &context, const KvNamespaceConfig &config, bool servesDemoRoute)
-    : m_context(context), m_config(config)
+KvBinding::KvBinding(const ServerContext &context, const KvNamespaceConfig &config,
+                     OpenedStore<KvStore> store, bool servesDemoRoute)
+    : m_context(context), m_config(config), m_store(std::move(store.store)),
+      m_openError(store.error), m_servesDemoRoute(servesDemoRoute)
 {
-    const QString folder = context.statePath(QStringLiteral("kv"));
-    QDir().mkpath(folder);
-    auto opened = KvStore::open(QDir(folder).filePath(config.binding + QStringLiteral(".sqlite")));
-    if (!opened) {
-        m_openError = opened.error().message;
-        qCCritical(lcKv).noquote()
-            << "KV namespace" << config.binding << "is unavailable:" << m_openError;
-    } else {
-        m_store = std::move(*opened);
-        if (m_store->wasCreated() && servesDemoRoute) {
-            m_store->put(context.config.kvDemoKey, demoValue().toUtf8(),
-                         QStringLiteral("text/plain; charset=utf-8"), QByteArray(), 0);
-            qCInfo(lcKv).noquote()
-                << "seeded" << config.binding << "with key" << context.config.kvDemoKey;
-        }
-        m_store->purgeExpired();
+    if (m_store && store.created && servesDemoRoute) {
+        m_store->put(context.config.kvDemoKey, demoValue().toUtf8(),
+                     QStringLiteral("text/plain; charset=utf-8"), QByteArray(), 0);
+        qCInfo(lcKv).noquote() << "seeded" << config.binding << "with key"
+                               << context.config.kvDemoKey;
     }
-    registerRoutes(servesDemoRoute);
 }
 
-void KvBinding::registerRoutes(bool servesDemoRoute)
+void KvBinding::addRoutes(Router &router)
 {
-    Router *router = m_context.router;
     const QByteArray base = "/__edgedesk/v1/kv/" + m_config.binding.toUtf8() + "/keys";
-    if (servesDemoRoute) {
-        router->add(Route{QStringLiteral("kv"),
-                          m_config.binding,
-                          "/kv",
-                          {"GET"},
-                          0,
-                          [this](const ExchangePtr &ex) {
-                              const QString key = ex->hasQueryItem(QStringLiteral("key"))
-                                                      ? ex->queryItem(QStringLiteral("key"))
-                                                      : m_context.config.kvDemoKey;
-                              getValue(ex, key, true);
-                          }});
+    if (m_servesDemoRoute) {
+        router.add(Route{QStringLiteral("kv"),
+                         m_config.binding,
+                         "/kv",
+                         {"GET"},
+                         0,
+                         [this](const ExchangePtr &ex) {
+                             const QString key = ex->hasQueryItem(QStringLiteral("key"))
+                                                     ? ex->queryItem(QStringLiteral("key"))
+                                                     : m_context.config.kvDemoKey;
+                             getValue(ex, key, true);
+                         }});
     }
-    router->add(Route{QStringLiteral("control.kv.keys"),
-                      m_config.binding,
-                      base,
-                      {"GET"},
-                      0,
-                      [this](const ExchangePtr &ex) { listKeys(ex); }});
-    router->add(Route{QStringLiteral("control.kv.key"),
-                      m_config.binding,
-                      base + "/{*key}",
-                      {"GET", "PUT", "DELETE"},
-                      KvStore::kMaxValueBytes,
-                      [this](const ExchangePtr &ex) {
-                          const QString key = ex->param(QStringLiteral("key"));
-                          if (ex->isGetOrHead())
-                              getValue(ex, key, false);
-                          else if (ex->method() == "PUT")
-                              putValue(ex, key);
-                          else
-                              deleteValue(ex, key);
-                      }});
+    router.add(Route{QStringLiteral("control.kv.keys"),
+                     m_config.binding,
+                     base,
+                     {"GET"},
+                     0,
+                     [this](const ExchangePtr &ex) { listKeys(ex); }});
+    router.add(Route{QStringLiteral("control.kv.key"),
+                     m_config.binding,
+                     base + "/{*key}",
+                     {"GET", "PUT", "DELETE"},
+                     KvStore::kMaxValueBytes,
+                     [this](const ExchangePtr &ex) {
+                         const QString key = ex->param(QStringLiteral("key"));
+                         if (ex->isGetOrHead())
+                             getValue(ex, key, false);
+                         else if (ex->method() == "PUT")
+                             putValue(ex, key);
+                         else
+                             deleteValue(ex, key);
+                     }});
 }
 
 void KvBinding::getValue(const ExchangePtr &ex, const QString &key, bool rawValue)
@@ -125,6 +114,7 @@ void KvBinding::getValue(const ExchangePtr &ex, const QString &key, bool rawValu
     if (e.expiration > 0)
         response.header("X-EdgeDesk-Expiration", QByteArray::number(e.expiration));
     response.header("Cache-Control", "no-store");
+    StoredContent::sandbox(response);
     ex->respond(std::move(response));
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 
 #include "bindings/bindingmodule.h"
-#include "storage/kv/kvstore.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
+#include "storage/kv/kvstore.h"
+#include "storage/openedstore.h"
 
 #include <memory>
 
@@ -14,22 +15,24 @@ namespace edgedesk {
 class KvBinding final : public BindingModule
 {
 public:
-    KvBinding(ServerContext &context, const KvNamespaceConfig &config, bool servesDemoRoute);
+    // servesDemoRoute: this namespace answers the demo's /kv (and is seeded on its first start).
+    KvBinding(const ServerContext &context, const KvNamespaceConfig &config,
+              OpenedStore<KvStore> store, bool servesDemoRoute);
 
-    KvStore *store() const { return m_store.get(); }
+    void addRoutes(Router &router) override;
     static QString demoValue();
 
 private:
-    void registerRoutes(bool servesDemoRoute);
     void getValue(const ExchangePtr &exchange, const QString &key, bool rawValue);
     void listKeys(const ExchangePtr &exchange);
     void putValue(const ExchangePtr &exchange, const QString &key);
     void deleteValue(const ExchangePtr &exchange, const QString &key);
 
-    ServerContext &m_context;
+    const ServerContext &m_context;
     KvNamespaceConfig m_config;
     std::shared_ptr<KvStore> m_store;
     QString m_openError;
+    bool m_servesDemoRoute;
 };
 
 } // namespace edgedesk

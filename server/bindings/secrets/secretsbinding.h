@@ -1,7 +1,9 @@
 #pragma once
 
 #include "bindings/bindingmodule.h"
+#include "routing/httpexchange.h"
 #include "servercontext.h"
+#include "storage/openedstore.h"
 
 #include <memory>
 
@@ -14,13 +16,18 @@ class SecretStore;
 class SecretsBinding final : public BindingModule
 {
 public:
-    explicit SecretsBinding(ServerContext &context);
+    SecretsBinding(const ServerContext &context, OpenedStore<SecretStore> store);
     ~SecretsBinding() override;
 
-    SecretStore *store() const { return m_store.get(); }
+    void addRoutes(Router &router) override;
 
 private:
-    ServerContext &m_context;
+    void list(const ExchangePtr &exchange);
+    void putOrDelete(const ExchangePtr &exchange);
+    bool refuseWhenUnavailable(const ExchangePtr &exchange) const;
+
+    const ServerContext &m_context;
+    QString m_binding;
     std::shared_ptr<SecretStore> m_store;
     QString m_openError;
 };

@@ -2,6 +2,7 @@
 
 #include "bindings/bindingmodule.h"
 #include "bindings/services/service.h"
+#include "routing/httpexchange.h"
 #include "servercontext.h"
 
 #include <memory>
@@ -10,15 +11,19 @@ namespace edgedesk {
 
 class HttpForwarder;
 
-// A service binding at `/worker/*`: the built-in in-process service, or an HTTP service named by
-// `"url"` in the config, proxied.
+// The demo's service binding at `/worker` and `/worker/*`: the built-in in-process service, or
+// an HTTP service named by `"url"` in the config, proxied.
 class ServiceBinding final : public BindingModule
 {
 public:
-    ServiceBinding(ServerContext &context, const ServiceConfig &config);
+    ServiceBinding(const ServerContext &context, const ServiceConfig &config);
     ~ServiceBinding() override;
 
+    void addRoutes(Router &router) override;
+
 private:
+    void handle(const ExchangePtr &exchange);
+
     ServiceConfig m_config;
     std::unique_ptr<Service> m_service;
     HttpForwarder *m_forwarder = nullptr;

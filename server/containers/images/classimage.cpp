@@ -14,12 +14,9 @@ namespace edgedesk {
 
 namespace {
 
-// What tells a changed source: the archive itself, or a layout's index.
 QFileInfo sourceInfo(const ImageReference &reference)
 {
-    if (reference.kind() == ImageReference::Kind::LayoutFolder)
-        return QFileInfo(reference.path() + QStringLiteral("/index.json"));
-    return QFileInfo(reference.path());
+    return ImageStore::sourceInfo(reference.path());
 }
 
 QString stateName(ClassImage::State state)
@@ -127,7 +124,8 @@ ClassImage::Prepared ClassImage::work(const ImageReference &reference, const QSt
     const QFileInfo info = sourceInfo(reference);
     prepared.sourceTime = info.lastModified();
     prepared.sourceSize = info.size();
-    prepared.image = store->load(archive);
+    std::optional<ImageRecord> loaded = build ? std::nullopt : store->findLoaded(archive);
+    prepared.image = loaded ? Result<ImageRecord>(*loaded) : store->load(archive);
     if (build)
         QFile::remove(archive);
     if (prepared.image)

@@ -78,6 +78,8 @@ QJsonObject ImageRecord::toJson() const
             {QStringLiteral("format"), format},
             {QStringLiteral("tags"), QJsonArray::fromStringList(tags)},
             {QStringLiteral("source"), source},
+            {QStringLiteral("source_size"), double(sourceSize)},
+            {QStringLiteral("source_modified"), sourceModified.toUTC().toString(Qt::ISODateWithMs)},
             {QStringLiteral("size"), double(size())},
             {QStringLiteral("created"), config.value(QStringLiteral("created"))},
             {QStringLiteral("architecture"), config.value(QStringLiteral("architecture"))},
@@ -97,6 +99,9 @@ std::optional<ImageRecord> ImageRecord::fromJson(const QJsonObject &object)
     for (const QJsonValue &tag : object.value(QStringLiteral("tags")).toArray())
         image.tags.append(tag.toString());
     image.source = object.value(QStringLiteral("source")).toString();
+    image.sourceSize = qint64(object.value(QStringLiteral("source_size")).toDouble(-1));
+    image.sourceModified = QDateTime::fromString(
+        object.value(QStringLiteral("source_modified")).toString(), Qt::ISODateWithMs);
     image.config = object.value(QStringLiteral("config")).toObject();
     image.loadedAt = QDateTime::fromString(object.value(QStringLiteral("loaded_at")).toString(),
                                            Qt::ISODateWithMs);

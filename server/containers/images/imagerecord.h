@@ -34,6 +34,10 @@ struct ImageRecord
     QString format;         // "oci" or "docker"
     QStringList tags;
     QString source; // the archive or folder it was last loaded from
+    // What that source looked like then (an archive's size and time; a folder's index.json's):
+    // a source that still looks the same is not verified and unpacked again.
+    qint64 sourceSize = -1;
+    QDateTime sourceModified;
     QJsonObject config;
     QList<LayerRecord> layers; // bottom first
     QDateTime loadedAt;

@@ -134,6 +134,29 @@ std::optional<ImageRecord> ImageStore::find(const QString &id) const
     return image;
 }
 
+QFileInfo ImageStore::sourceInfo(const QString &path)
+{
+    const QFileInfo info(path);
+    return info.isDir() ? QFileInfo(info.absoluteFilePath() + QStringLiteral("/index.json")) : info;
+}
+
+std::optional<ImageRecord> ImageStore::findLoaded(const QString &path) const
+{
+    const QString source = QFileInfo(path).absoluteFilePath();
+    const QFileInfo info = sourceInfo(path);
+    for (const ImageRecord &image : images()) {
+        if (image.source != source || image.sourceSize != info.size() ||
+            image.sourceModified != info.lastModified().toUTC())
+            continue;
+        bool complete = true;
+        for (const LayerRecord &layer : image.layers)
+            complete = complete && readLayer(layer.chainId);
+        if (complete)
+            return image;
+    }
+    return std::nullopt;
+}
+
 QList<ImageRecord> ImageStore::images() const
 {
     QList<ImageRecord> images;
@@ -245,6 +268,9 @@ Result<ImageRecord> ImageStore::unpack(const QString &path, const QString &work,
     image.format = manifest->format;
     image.tags = manifest->tags;
     image.source = info.absoluteFilePath();
+    const QFileInfo state = sourceInfo(path);
+    image.sourceSize = state.size();
+    image.sourceModified = state.lastModified().toUTC();
     image.config = manifest->config;
     QString parentChain;
     qint64 bytes = 0;

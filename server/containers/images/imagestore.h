@@ -4,6 +4,7 @@
 #include "containers/images/imagerecord.h"
 #include "util/result.h"
 
+#include <QFileInfo>
 #include <QHash>
 #include <QList>
 #include <QMutex>
@@ -53,6 +54,11 @@ public:
                              const QString &source = QString());
 
     std::optional<ImageRecord> find(const QString &id) const;
+    // The image last loaded from path, if path still has the size and time it had then and
+    // every layer is still unpacked: what a restart uses instead of loading the archive again.
+    std::optional<ImageRecord> findLoaded(const QString &path) const;
+    // What identifies a source's state: an archive's size and time, a layout's index.json's.
+    static QFileInfo sourceInfo(const QString &path);
     QList<ImageRecord> images() const;
     // Every cached layer, with the images that use it.
     QList<LayerRecord> layers() const;

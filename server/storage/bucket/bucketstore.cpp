@@ -1,6 +1,8 @@
 #include "storage/bucket/bucketstore.h"
 
+#include "storage/bucket/bucketlistquery.h"
 #include "storage/bucket/bucketlog.h"
+#include "storage/bucket/bucketrow.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -25,7 +27,6 @@ namespace {
 constexpr qint64 kMaxKeyBytes = 1024;
 constexpr qint64 kMaxMetadataBytes = 8192;
 constexpr int kMaxContentTypeLength = 255;
-constexpr int kMaxListLimit = 1000;
 
 const char *const kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS objects(
@@ -50,18 +51,6 @@ const char *const kSelectFile = "SELECT file FROM objects WHERE key = ?1";
 const char *const kDelete = "DELETE FROM objects WHERE key = ?1";
 const char *const kFileKnown = "SELECT 1 FROM objects WHERE file = ?1";
 const char *const kStats = "SELECT count(*), coalesce(sum(size), 0) FROM objects";
-// Bounds arrive as blobs: a bound may be a key with a byte incremented or a NUL appended, which
-// is not valid UTF-8, and CAST keeps the bytes as they are. TEXT compares as memcmp (BINARY
-// collation), which is exactly R2's UTF-8 byte order.
-const char *const kListFrom =
-    "SELECT key, size, etag, content_type, uploaded_ms, custom_metadata FROM objects "
-    "WHERE key >= CAST(?1 AS TEXT) ORDER BY key LIMIT ?2";
-const char *const kListBetween =
-    "SELECT key, size, etag, content_type, uploaded_ms, custom_metadata FROM objects "
-    "WHERE key >= CAST(?1 AS TEXT) AND key < CAST(?3 AS TEXT) ORDER BY key LIMIT ?2";
-const char *const kAnyFrom = "SELECT 1 FROM objects WHERE key >= CAST(?1 AS TEXT) LIMIT 1";
-const char *const kAnyBetween =
-    "SELECT 1 FROM objects WHERE key >= CAST(?1 AS TEXT) AND key < CAST(?2 AS TEXT) LIMIT 1";
 
 Error badRequest(const QString &message)
 {
@@ -76,67 +65,6 @@ Error storageError(const QString &message)
 Error notFound(const QString &key)
 {
     return makeError(QStringLiteral("not_found"), QStringLiteral("no object named '%1'").arg(key));
-}
-
-// The smallest byte string greater than every string that starts with `prefix`; empty when there
-// is none (no prefix at all). UTF-8 never contains 0xFF, but the loop handles it anyway.
-QByteArray upperBound(QByteArray prefix)
-{
-    while (!prefix.isEmpty()) {
-        auto last = static_cast<unsigned char>(prefix.back());
-        if (last < 0xFF) {
-            prefix.back() = static_cast<char>(last + 1);
-            return prefix;
-        }
-        prefix.chop(1);
-    }
-    return prefix;
-}
-
-QString encodeCursor(const QByteArray &start)
-{
-    const QByteArray tagged = QByteArrayLiteral("c") + start;
-    return QString::fromLatin1(
-        tagged.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-std::optional<QByteArray> decodeCursor(const QString &cursor)
-{
-    const auto decoded = QByteArray::fromBase64Encoding(
-        cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals |
-                               QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded || !decoded.decoded.startsWith('c'))
-        return std::nullopt;
-    return decoded.decoded.mid(1);
-}
-
-QString metadataToJson(const QMap<QString, QString> &metadata)
-{
-    QJsonObject object;
-    for (auto it = metadata.cbegin(); it != metadata.cend(); ++it)
-        object.insert(it.key(), it.value());
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-QMap<QString, QString> metadataFromJson(const QString &json)
-{
-    QMap<QString, QString> metadata;
-    const QJsonObject object = QJsonDocument::fromJson(json.toUtf8()).object();
-    for (auto it = object.constBegin(); it != object.constEnd(); ++it)
-        metadata.insert(it.key(), it.value().toString());
-    return metadata;
-}
-
-BucketObject rowToObject(SqliteStatement *row)
-{
-    BucketObject object;
-    object.key = row->text(0);
-    object.size = row->int64(1);
-    object.etag = row->text(2);
-    object.contentType = row->text(3);
-    object.uploadedMs = row->int64(4);
-    object.customMetadata = metadataFromJson(row->text(5));
-    return object;
 }
 
 bool hasControlCharacter(const QString &text)
@@ -451,7 +379,7 @@ Result<BucketObject> BucketStore::commitUpload(BucketUpload &&upload, const QStr
             .bind(3, object.etag)
             .bind(4, object.contentType)
             .bind(5, object.uploadedMs)
-            .bind(6, metadataToJson(customMetadata))
+            .bind(6, BucketRow::metadataJson(customMetadata))
             .bind(7, relative);
         if (!(*upsert)->run())
             return fail((*upsert)->error());
@@ -474,7 +402,7 @@ Result<BucketObject> BucketStore::lookup(const QString &key, QString *file)
             return storageError((*stmt)->error());
         return notFound(key);
     }
-    BucketObject object = rowToObject(*stmt);
+    BucketObject object = BucketRow::toObject(**stmt);
     if (file)
         *file = (*stmt)->text(6);
     (*stmt)->reset();
@@ -576,79 +504,8 @@ Result<bool> BucketStore::remove(const QString &key)
 
 Result<BucketListing> BucketStore::list(const BucketListOptions &options)
 {
-    if (options.limit < 1 || options.limit > kMaxListLimit)
-        return badRequest(QStringLiteral("limit must be an integer 1..%1").arg(kMaxListLimit));
-    const QByteArray prefix = options.prefix.toUtf8();
-    const QByteArray delimiter = options.delimiter.toUtf8();
-    if (prefix.size() > kMaxKeyBytes)
-        return badRequest(QStringLiteral("prefix must be at most %1 bytes").arg(kMaxKeyBytes));
-    if (delimiter.size() > kMaxKeyBytes)
-        return badRequest(QStringLiteral("delimiter must be at most %1 bytes").arg(kMaxKeyBytes));
-
-    QByteArray start = prefix;
-    if (!options.cursor.isEmpty()) {
-        const auto decoded = decodeCursor(options.cursor);
-        if (!decoded)
-            return badRequest(QStringLiteral("cursor is not one this bucket handed out"));
-        if (prefix < *decoded)
-            start = *decoded;
-    }
-    const QByteArray end = upperBound(prefix);
-
-    BucketListing listing;
-    int count = 0;
-    bool exhausted = false;
     QMutexLocker lock(&m_dbMutex);
-    while (count < options.limit && !exhausted) {
-        const int wanted = options.limit - count;
-        auto stmt = m_db.prepare(end.isEmpty() ? kListFrom : kListBetween);
-        if (!stmt)
-            return stmt.error();
-        (*stmt)->bind(1, start).bind(2, wanted);
-        if (!end.isEmpty())
-            (*stmt)->bind(3, end);
-        int rows = 0;
-        bool reseek = false;
-        while ((*stmt)->next()) {
-            ++rows;
-            const QByteArray key = (*stmt)->text(0).toUtf8();
-            if (!delimiter.isEmpty()) {
-                const qsizetype at = key.indexOf(delimiter, prefix.size());
-                if (at >= 0) {
-                    // Every key under this common prefix is summarised by it: jump past them.
-                    const QByteArray common = key.left(at + delimiter.size());
-                    listing.delimitedPrefixes.append(QString::fromUtf8(common));
-                    ++count;
-                    start = upperBound(common);
-                    reseek = true;
-                    break;
-                }
-            }
-            listing.objects.append(rowToObject(*stmt));
-            ++count;
-            start =
-                QByteArray(key).append('\0'); // the next key in byte order (keys never hold NUL)
-        }
-        const QString error = (*stmt)->error();
-        (*stmt)->reset();
-        if (!error.isEmpty())
-            return storageError(error);
-        if (!reseek && rows < wanted)
-            exhausted = true;
-    }
-    if (!exhausted) {
-        auto any = m_db.prepare(end.isEmpty() ? kAnyFrom : kAnyBetween);
-        if (!any)
-            return any.error();
-        (*any)->bind(1, start);
-        if (!end.isEmpty())
-            (*any)->bind(2, end);
-        listing.truncated = (*any)->next();
-        (*any)->reset();
-        if (listing.truncated)
-            listing.cursor = encodeCursor(start);
-    }
-    return listing;
+    return BucketListQuery::run(m_db, options, kMaxKeyBytes);
 }
 
 Result<BucketStats> BucketStore::stats()

@@ -87,13 +87,14 @@ inline QString errorMessage(const HttpReply &reply)
         .toString();
 }
 
-// Where `value` shows up in the logs: every line the hub holds (message and category) and every
-// file under <dataDir>/logs. Empty when it appears nowhere.
-inline QStringList logLeaks(const QByteArray &value, const QString &dataDir)
+// Where `value` shows up in the logs of `server`: every line its hub holds (message and
+// category) and every file under its <dataDir>/logs. Empty when it appears nowhere.
+inline QStringList logLeaks(const QByteArray &value, TestServer &server)
 {
     QStringList where;
     const QString text = QString::fromUtf8(value);
-    const QList<LogEntry> lines = LogHub::instance()->tail(5000);
+    const QString dataDir = server.dataDir();
+    const QList<LogEntry> lines = server.host().logHub().tail(5000);
     for (const LogEntry &e : lines) {
         if (e.message.contains(text) || e.category.contains(text) || e.source.contains(text))
             where << QStringLiteral("log line: ") + e.message;

@@ -1,6 +1,6 @@
 #include "bindings/ai/aieventformat.h"
 #include "bindings/ai/aiprotocol.h"
-#include "bindings/ai/ssedecoder.h"
+#include "util/ssedecoder.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -334,7 +334,7 @@ private Q_SLOTS:
         QCOMPARE(logs.status, 200);
         QVERIFY(!logs.raw.contains(token));
         QVERIFY(logs.raw.contains("rejected the credentials")); // the failure itself is logged
-        const QStringList leaks = logLeaks(token, m_server->dataDir());
+        const QStringList leaks = logLeaks(token, *m_server);
         QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join('\n')));
     }
 

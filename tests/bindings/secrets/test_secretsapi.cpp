@@ -190,9 +190,9 @@ private Q_SLOTS:
             QVERIFY2(!reply.raw.contains(value), reply.statusLine.constData());
         }
         // The logs hold plenty (so the search below means something), but never the value.
-        QVERIFY(LogHub::instance()->tail(5000).size() > 3);
+        QVERIFY(m_server->host().logHub().tail(5000).size() > 3);
         QVERIFY(QDir(m_server->dataDir() + "/logs").entryList(QDir::Files).size() > 0);
-        const QStringList leaks = logLeaks(value, m_server->dataDir());
+        const QStringList leaks = logLeaks(value, *m_server);
         QVERIFY2(leaks.isEmpty(), qPrintable(leaks.join('\n')));
 
         // Nor is it in the clear anywhere under the data folder (the store encrypts it).

@@ -2,9 +2,11 @@
 // compression, whiteouts, opaque folders, links, a layer shared by two images, removal.
 #include "containers/images/imagedigest.h"
 #include "containers/images/imagestore.h"
+#include "containers/images/rootdirectory.h"
 #include "imagetestkit.h"
 #include "testsupport.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -370,6 +372,35 @@ private Q_SLOTS:
         ImageStore reopened(storeRoot());
         QCOMPARE(reopened.images().size(), 1);
         QCOMPARE(reopened.images().first().id, first.id);
+    }
+
+    void anUnchangedSourceIsFoundWithoutLoading()
+    {
+        const QString path =
+            put(QStringLiteral("server.tar"), imageArchive(serverImage().ociFiles()));
+        QVERIFY(!m_store->findLoaded(path));
+        const ImageRecord loaded = mustLoad(path);
+        QCOMPARE(loaded.sourceSize, QFileInfo(path).size());
+        auto found = m_store->findLoaded(path);
+        QVERIFY(found);
+        QCOMPARE(found->id, loaded.id);
+        // Another store on the folder (a restart) finds it too.
+        QVERIFY(ImageStore(storeRoot()).findLoaded(path));
+
+        // A changed archive is loaded again, even when its size stays the same.
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(file.setFileTime(QDateTime::currentDateTimeUtc().addSecs(60),
+                                 QFileDevice::FileModificationTime));
+        file.close();
+        QVERIFY(!m_store->findLoaded(path));
+        mustLoad(path);
+        QVERIFY(m_store->findLoaded(path));
+        // A layer that went missing too.
+        RootDirectory::removeTree(
+            RootDirectory::open(storeRoot() + QStringLiteral("/snapshots"))->fd(),
+            ImageDigest::hex(loaded.layers[0].chainId).toLatin1());
+        QVERIFY(!m_store->findLoaded(path));
     }
 
     void unfinishedLoadsOfGoneProcessesAreRemoved()

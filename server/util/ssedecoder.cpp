@@ -1,4 +1,4 @@
-#include "bindings/ai/ssedecoder.h"
+#include "util/ssedecoder.h"
 
 namespace edgedesk {
 

@@ -1,4 +1,4 @@
-#include "widgets/mutedlabel.h"
+#include "widgets/labels.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -23,8 +23,23 @@ QLabel *addCaptionedValue(QHBoxLayout *row, const QString &caption, const QStrin
     row->addWidget(makeMutedLabel(caption, parent));
     auto *value = new QLabel(QStringLiteral("—"), parent);
     value->setObjectName(objectName);
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     row->addWidget(value);
     return value;
+}
+
+void letShrink(QLabel *label)
+{
+    QSizePolicy policy = label->sizePolicy();
+    policy.setHorizontalPolicy(QSizePolicy::Ignored);
+    label->setSizePolicy(policy);
+}
+
+void showStatus(QLabel *label, const QString &text, bool error)
+{
+    label->setText(text);
+    label->setProperty("error", error);
+    label->setStyleSheet(error ? QStringLiteral("color: #d64545;") : QString());
 }
 
 } // namespace edgedesk
