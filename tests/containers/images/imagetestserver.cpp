@@ -1,8 +1,9 @@
 // The program packed into the test images: a static HTTP server with no library beyond libc, so
 // that an image holding nothing else (like a Go binary built FROM scratch) runs. It listens on
 // 127.0.0.1:$PORT (8080 by default) and answers every request with JSON describing where it runs:
-// hostname, argv, working directory, uid/gid, environment, the request's path, and whether it could
-// write a file in its working directory and in /tmp. With EXIT_AT_START=<code> it exits at once
+// hostname, argv, working directory, uid/gid, environment, the request's path, and (for a path
+// with "write" in it) whether it could write a file in its working directory and in /tmp.
+// Connections are kept alive, one thread each. With EXIT_AT_START=<code> it exits at once
 // with that code instead (a container that crashes).
 
 #include <arpa/inet.h>
@@ -16,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 
 extern char **environ;
 
@@ -54,6 +56,7 @@ bool canWrite(const char *path)
 
 std::string describe(const std::string &path)
 {
+    const bool writes = path.find("write") != std::string::npos;
     char hostname[256] = {};
     gethostname(hostname, sizeof hostname - 1);
     char cwd[4096] = {};
@@ -80,35 +83,51 @@ std::string describe(const std::string &path)
     return std::string("{\"hostname\":") + jsonString(hostname) + ",\"argv\":" + argv +
            ",\"cwd\":" + jsonString(cwd) + ",\"uid\":" + std::to_string(getuid()) +
            ",\"gid\":" + std::to_string(getgid()) + ",\"path\":" + jsonString(path.c_str()) +
-           ",\"cwd_writable\":" + (canWrite("written-here.txt") ? "true" : "false") +
-           ",\"tmp_writable\":" + (canWrite("/tmp/written-here.txt") ? "true" : "false") +
+           (writes ? std::string(",\"cwd_writable\":") +
+                         (canWrite("written-here.txt") ? "true" : "false") + ",\"tmp_writable\":" +
+                         (canWrite("/tmp/written-here.txt") ? "true" : "false")
+                   : std::string()) +
            ",\"env\":" + env + "}";
 }
 
+// One connection, kept alive for as many requests as the client sends (requests without a
+// body only: the tests and benchmarks send GETs). Each connection has its own thread.
 void serve(int client)
 {
-    std::string request;
+    std::string pending;
     char buffer[4096];
-    while (request.find("\r\n\r\n") == std::string::npos && request.size() < 65536) {
-        const ssize_t n = read(client, buffer, sizeof buffer);
-        if (n <= 0)
+    for (;;) {
+        size_t headEnd = 0;
+        while ((headEnd = pending.find("\r\n\r\n")) == std::string::npos) {
+            if (pending.size() > 65536)
+                return;
+            const ssize_t n = read(client, buffer, sizeof buffer);
+            if (n <= 0)
+                return;
+            pending.append(buffer, size_t(n));
+        }
+        const std::string head = pending.substr(0, headEnd);
+        pending.erase(0, headEnd + 4);
+        const size_t start = head.find(' ');
+        const size_t end = start == std::string::npos ? start : head.find(' ', start + 1);
+        const std::string path = start == std::string::npos || end == std::string::npos
+                                     ? "/"
+                                     : head.substr(start + 1, end - start - 1);
+        const bool close = head.find("\r\nConnection: close") != std::string::npos ||
+                           head.find("\r\nconnection: close") != std::string::npos;
+        const std::string body = describe(path);
+        const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" +
+                                     std::string(close ? "Connection: close\r\n" : "") +
+                                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                                     body;
+        for (size_t done = 0; done < response.size();) {
+            const ssize_t n = write(client, response.data() + done, response.size() - done);
+            if (n <= 0)
+                return;
+            done += size_t(n);
+        }
+        if (close)
             return;
-        request.append(buffer, size_t(n));
-    }
-    const size_t start = request.find(' ');
-    const size_t end = start == std::string::npos ? start : request.find(' ', start + 1);
-    const std::string path = start == std::string::npos || end == std::string::npos
-                                 ? "/"
-                                 : request.substr(start + 1, end - start - 1);
-    const std::string body = describe(path);
-    const std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                 "Connection: close\r\nContent-Length: " +
-                                 std::to_string(body.size()) + "\r\n\r\n" + body;
-    for (size_t done = 0; done < response.size();) {
-        const ssize_t n = write(client, response.data() + done, response.size() - done);
-        if (n <= 0)
-            return;
-        done += size_t(n);
     }
 }
 
@@ -147,7 +166,9 @@ int main(int argc, char **argv)
                 continue;
             return 1;
         }
-        serve(client);
-        close(client);
+        std::thread([client] {
+            serve(client);
+            close(client);
+        }).detach();
     }
 }

@@ -144,7 +144,7 @@ private Q_SLOTS:
         // getRandom picks among the three: each answers for itself, from the same port 8080.
         QHash<QString, QJsonObject> seen;
         for (int attempt = 0; attempt < 200 && seen.size() < 3; ++attempt) {
-            const HttpReply reply = request(port(), "GET", "/api/hello?x=1", {}, {}, 20000);
+            const HttpReply reply = request(port(), "GET", "/api/hello?write=1", {}, {}, 20000);
             QCOMPARE(reply.status, 200);
             QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
             const QString instance = QString::fromUtf8(reply.header("x-edgedesk-instance"));
@@ -157,7 +157,7 @@ private Q_SLOTS:
             const QJsonObject answer = it.value();
             const QJsonObject env = answer.value(QStringLiteral("env")).toObject();
             QCOMPARE(answer.value(QStringLiteral("path")).toString(),
-                     QStringLiteral("/api/hello?x=1"));
+                     QStringLiteral("/api/hello?write=1"));
             QCOMPARE(answer.value(QStringLiteral("cwd")).toString(), QStringLiteral("/app"));
             QCOMPARE(answer.value(QStringLiteral("uid")).toInt(), 1234);
             QCOMPARE(answer.value(QStringLiteral("gid")).toInt(), 2345);
