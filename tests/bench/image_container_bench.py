@@ -16,7 +16,8 @@ Loopback only, bounded in time; needs wrk and a build with the tests (default BU
 import argparse, gzip, hashlib, io, json, os, shutil, subprocess, sys, tarfile, tempfile, time
 import urllib.request
 
-from benchlib import comm, cpu_ticks, descendants, free_port, stop, wait_ready, wrk
+from benchlib import free_port, stop, wait_ready, wrk
+from container_bench import measured
 
 
 def blob(data):
@@ -90,18 +91,6 @@ def timed_start(port, instance=0):
     began = time.monotonic()
     call(port, "POST", f"/__edgedesk/v1/containers/BACKEND/instance-{instance}/start")
     return (time.monotonic() - began) * 1000
-
-
-def measured(url, seconds, connections, edgedesk_pid, programs):
-    hz = os.sysconf("SC_CLK_TCK")
-    pids = [p for p in descendants(edgedesk_pid) if comm(p) in programs]
-    before = (cpu_ticks(edgedesk_pid), sum(cpu_ticks(p, True) for p in pids))
-    result = wrk(url, seconds, connections)
-    after = (cpu_ticks(edgedesk_pid), sum(cpu_ticks(p, True) for p in pids))
-    requests = max(1.0, result["rps"] * seconds)
-    result["edgedesk_us"] = (after[0] - before[0]) * 1e6 / hz / requests
-    result["instances_us"] = (after[1] - before[1]) * 1e6 / hz / requests
-    return result
 
 
 def main():

@@ -77,18 +77,10 @@ private:
     quint16 port() const { return m_server->port(); }
     bool start(const QJsonObject &cls)
     {
-        const QString config = writeConfig(m_dir->filePath(QStringLiteral("project")),
-                                           {{QStringLiteral("BACKEND"), cls}});
-        ServerOptions options;
-        options.configPath = config;
-        options.dataDir = m_dir->filePath(QStringLiteral("data"));
-        options.programDir = binDir();
-        m_server = std::make_unique<TestServer>(options);
-        if (!m_server->start()) {
-            qWarning() << "server did not start:" << m_server->lastError();
-            return false;
-        }
-        return true;
+        m_server = startServer(m_dir->filePath(QStringLiteral("project")),
+                               m_dir->filePath(QStringLiteral("data")),
+                               {{QStringLiteral("BACKEND"), cls}});
+        return m_server != nullptr;
     }
     QJsonObject gobackend()
     {
