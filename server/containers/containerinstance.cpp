@@ -6,8 +6,9 @@
 #include "containers/containermanager.h"
 #include "containers/images/classimage.h"
 #include "containers/images/imageinstance.h"
+#include "containers/images/imagelaunch.h"
 #include "containers/images/imagestore.h"
-#include "containers/instancelauncher.h"
+#include "containers/instancelaunch.h"
 #include "containers/sandbox.h"
 #include "storage/durable/durablestore.h"
 #include "upstream/httpforwarder.h"
@@ -20,8 +21,6 @@
 
 #include <cmath>
 #include <csignal>
-
-#include <unistd.h>
 
 namespace edgedesk {
 
@@ -149,7 +148,6 @@ void ContainerInstance::launch()
     }
 
     setState(State::Starting);
-    const InstanceLauncher launcher(m_manager, m_class, m_id, m_logSource);
     const quint64 generation = m_generation;
     QPointer<ContainerInstance> self(this);
     // Still this launch, with nothing started yet.
@@ -159,7 +157,7 @@ void ContainerInstance::launch()
     };
     if (m_class->kind() == ContainerClass::Kind::Image) {
         // Loading (or building) the image first; the start timeout counts from its end.
-        m_class->image()->whenReady(m_logSource, [self, current, launcher](const Status &ready) {
+        m_class->image()->whenReady(m_logSource, [self, current](const Status &ready) {
             if (!current())
                 return;
             if (!ready) {
@@ -167,48 +165,84 @@ void ContainerInstance::launch()
                 return;
             }
             self->m_startTimer.start(kStartTimeoutMs);
-            self->m_manager->withSandboxProbe(self,
-                                              [self, current, launcher](const SandboxProbe &probe) {
-                                                  if (current())
-                                                      self->adopt(launcher.image(probe));
-                                              });
+            self->m_manager->withSandboxProbe(self, [self, current](const SandboxProbe &probe) {
+                if (current())
+                    self->launchImage(probe);
+            });
         });
         return;
     }
     m_startTimer.start(kStartTimeoutMs);
     if (m_class->sandboxed()) {
-        m_manager->withSandboxProbe(this, [self, current, launcher](const SandboxProbe &probe) {
+        m_manager->withSandboxProbe(this, [self, current](const SandboxProbe &probe) {
             if (current())
-                self->adopt(launcher.program(&probe));
+                self->launchProcess(&probe);
         });
     } else {
-        adopt(launcher.program(nullptr));
+        launchProcess(nullptr);
     }
 }
 
-void ContainerInstance::adopt(Result<LaunchPlan> plan)
+InstanceLaunch::Request ContainerInstance::launchRequest(const SandboxProbe *probe)
 {
-    if (!plan) {
-        failStart(plan.error().message);
+    const ServerContext &context = m_manager->context();
+    return InstanceLaunch::Request{.programDir = context.options.programDir,
+                                   .port = m_port,
+                                   .instanceId = m_id,
+                                   .logSource = m_logSource,
+                                   .socketFolder = m_manager->socketFolder(),
+                                   .probe = probe,
+                                   .hostUid = m_manager->hostUidFor(this),
+                                   .dataDir = context.dataDir};
+}
+
+void ContainerInstance::launchProcess(const SandboxProbe *probe)
+{
+    m_host = QStringLiteral("127.0.0.1");
+    m_port = m_manager->allocatePort();
+    if (m_port == 0) {
+        failStart(QStringLiteral("cannot start: no free loopback port"));
         return;
     }
-    m_process = plan->process.release();
-    m_process->setParent(this);
-    m_sandbox = std::move(plan->sandbox);
-    m_image = std::move(plan->image);
-    m_imageId = plan->imageId;
-    if (!m_imageId.isEmpty())
-        m_manager->imageStore()->retain(m_imageId);
-    m_host = plan->host;
-    m_port = plan->port;
-    m_unixSocket = plan->unixSocket;
-    m_unixListening = plan->unixListening;
-    startProcess(plan->description);
+    m_unixListening = false;
+    auto launch = InstanceLaunch::prepare(*m_class, launchRequest(probe),
+                                          m_manager->sandboxHost(), this);
+    if (!launch) {
+        m_unixSocket.clear();
+        failStart(launch.error().message);
+        return;
+    }
+    m_process = launch->process;
+    m_sandbox = std::move(launch->sandbox);
+    m_unixSocket = launch->unixSocket;
+    if (!launch->containment.isEmpty())
+        m_class->setContainment(launch->containment);
+    startProcess(QStringLiteral("%1 on 127.0.0.1:%2%3")
+                     .arg(launch->program)
+                     .arg(m_port)
+                     .arg(m_sandbox ? QStringLiteral(" in a bubblewrap sandbox") : QString()));
 }
 
-QString ContainerInstance::bridgeSocket() const
+void ContainerInstance::launchImage(const SandboxProbe &probe)
 {
-    return m_image ? m_image->socketPath() : QString();
+    auto launch = ImageLaunch::prepare(*m_class, launchRequest(&probe), m_manager->sandboxHost(),
+                                       *m_manager->logSink(), this);
+    if (!launch) {
+        failStart(launch.error().message);
+        return;
+    }
+    m_process = launch->process;
+    m_sandbox = std::move(launch->sandbox);
+    m_image = std::move(launch->image);
+    m_imageId = launch->imageId;
+    m_manager->imageStore()->retain(m_imageId);
+    // Reached through its socket only: the port is the program's, in its own network.
+    m_host.clear();
+    m_port = launch->port;
+    m_unixSocket = m_image->socketPath();
+    m_unixListening = true;
+    m_class->setContainment(launch->containment);
+    startProcess(launch->description);
 }
 
 void ContainerInstance::startProcess(const QString &description)
@@ -230,16 +264,8 @@ void ContainerInstance::startProcess(const QString &description)
         failStart(QStringLiteral("cannot start: %1").arg(pipes.error().message));
         return;
     }
-    m_process->setStandardOutputFile(QProcess::nullDevice());
-    m_process->setStandardErrorFile(QProcess::nullDevice());
     const ContainerLogSink::Pipes output = *pipes;
-    const auto setup = m_process->childProcessModifier();
-    m_process->setChildProcessModifier([output, setup] {
-        ::dup2(output.out, STDOUT_FILENO);
-        ::dup2(output.err, STDERR_FILENO);
-        if (setup)
-            setup();
-    });
+    InstanceLaunch::redirectOutput(*m_process, output.out, output.err);
     connect(m_process, &QProcess::finished, this, &ContainerInstance::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ContainerInstance::onProcessError);
 
@@ -267,15 +293,11 @@ void ContainerInstance::onStartupLine(const QByteArray &line)
 {
     if (m_listening || m_state != State::Starting || !m_process)
         return;
-    // "listening on unix:<path>" comes first, from programs that serve LISTEN_UNIX.
-    static const QByteArray unixMarker = QByteArrayLiteral("listening on unix:");
-    if (const qsizetype at = line.indexOf(unixMarker); at >= 0) {
-        m_unixListening =
-            !m_unixSocket.isEmpty() &&
-            QFile::decodeName(line.mid(at + unixMarker.size()).trimmed()) == m_unixSocket;
+    if (const auto socket = InstanceLaunch::listeningSocket(line)) {
+        m_unixListening = !m_unixSocket.isEmpty() && *socket == m_unixSocket;
         return;
     }
-    const auto port = InstanceLauncher::listeningPort(line);
+    const auto port = InstanceLaunch::listeningPort(line);
     if (!port)
         return;
     m_listening = true;
@@ -315,7 +337,7 @@ void ContainerInstance::checkHealth()
                 self->setState(State::Running);
             self->becomeHealthy();
         },
-        bridgeSocket());
+        unixSocket());
 }
 
 void ContainerInstance::becomeHealthy()
@@ -401,8 +423,9 @@ void ContainerInstance::onFinished(int exitCode, QProcess::ExitStatus exitStatus
     for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer})
         timer->stop();
     m_activity.cancel();
+    // Instances reached through their socket alone share host:port: only this one's go.
     m_manager->forwarder()->closeConnections(m_host, m_port, QStringLiteral("%1 exited").arg(m_id),
-                                             bridgeSocket());
+                                             m_host.isEmpty() ? m_unixSocket : QString());
     releaseImage();
     m_port = 0;
     m_listening = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "containers/instanceactivity.h"
+#include "containers/instancelaunch.h"
 #include "containers/processstats.h"
 #include "util/result.h"
 
@@ -23,7 +24,6 @@ class ContainerManager;
 class DurableStore;
 class ImageInstance;
 class Sandbox;
-struct LaunchPlan;
 struct SandboxProbe;
 
 // One instance of a container class (instance-N): its process, its state, its durable storage
@@ -102,13 +102,12 @@ Q_SIGNALS:
 
 private:
     void launch();
-    // Takes what the launcher prepared (or fails the start with its error) and starts it.
-    void adopt(Result<LaunchPlan> plan);
-    // Starts m_process with its output logged.
+    InstanceLaunch::Request launchRequest(const SandboxProbe *probe);
+    void launchProcess(const SandboxProbe *probe);
+    void launchImage(const SandboxProbe &probe);
+    // Starts m_process, prepared by launchProcess() or launchImage(), with its output logged.
     void startProcess(const QString &description);
     void releaseImage();
-    // An image instance's way in (the forwarder's pools and health checks use it alone).
-    QString bridgeSocket() const;
     void onStartupLine(const QByteArray &line);
     void onFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onProcessError(QProcess::ProcessError error);

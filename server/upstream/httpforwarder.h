@@ -51,8 +51,8 @@ public:
     void forward(const ExchangePtr &exchange, const QString &host, quint16 port,
                  const QByteArray &rawTarget, const Options &options, Done done = {});
 
-    // A request of our own to a plain-HTTP upstream (health checks), through the same pool
-    // (and the same Unix-domain socket, if given, as Options::unixSocket).
+    // A request of our own to a plain-HTTP upstream (health checks), through the same pool;
+    // through unixSocket when given (an instance without network reached there only).
     struct Reply
     {
         int status = 0;

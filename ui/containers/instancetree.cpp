@@ -181,12 +181,11 @@ void InstanceTree::updateClassRow(QTreeWidgetItem *item, const QJsonObject &cls,
                               ? cls.value(QStringLiteral("url")).toString()
                               : cls.value(QStringLiteral("image")).toString();
     const int max = ContainerTotals::of(cls).max;
-    item->setText(ColInstance,
-                  tr("%1  ·  binding %2  ·  %3  ·  %4 of %5 running")
-                      .arg(cls.value(QStringLiteral("class_name")).toString(),
-                           cls.value(QStringLiteral("binding")).toString(), image)
-                      .arg(up)
-                      .arg(max));
+    item->setText(ColInstance, tr("%1  ·  binding %2  ·  %3  ·  %4 of %5 running")
+                                   .arg(cls.value(QStringLiteral("class_name")).toString(),
+                                        cls.value(QStringLiteral("binding")).toString(), image)
+                                   .arg(up)
+                                   .arg(max));
     const qint64 sleepMs = qint64(cls.value(QStringLiteral("sleep_after_ms")).toDouble());
     QString tip = tr("Instances start on the first request");
     if (sleepMs > 0)

@@ -1,9 +1,11 @@
 #include "bindings/images/imagebinding.h"
 
 #include "bindings/bucket/bucketbinding.h"
+#include "bindings/images/decodedimagecache.h"
 #include "bindings/images/imagelog.h"
 #include "bindings/images/imageoptions.h"
 #include "bindings/images/imagetransform.h"
+#include "routing/httpfields.h"
 #include "routing/router.h"
 #include "storage/bucket/bucketstore.h"
 #include "util/imageheader.h"
@@ -96,6 +98,7 @@ struct ImageBinding::State
     QString defaultKey;
     bool shrinkOnLoad = true;
     ImageCache cache{kImageCacheBytes};
+    DecodedImageCache decoded; // sources decoded at a shrink-on-load scale, for other sizes
 
     struct Waiter
     {
@@ -144,7 +147,7 @@ TransformOutcome ImageBinding::State::transform(const QString &key, qint64 sourc
 
     QElapsedTimer timer;
     timer.start();
-    auto result = transformImage(source->bytes, options);
+    auto result = transformImage(source->bytes, options, &decoded, source->object.etag);
     out.transformMs = double(timer.nsecsElapsed()) / 1e6;
     if (!result) {
         out.error = result.error();
@@ -193,6 +196,8 @@ std::optional<ConfigSection> ImageBinding::configSection() const
                     {QStringLiteral("default_key"), state.defaultKey},
                     {QStringLiteral("default_width"), kDefaultBox.width()},
                     {QStringLiteral("default_height"), kDefaultBox.height()},
+                    {QStringLiteral("default_fit"), QStringLiteral("cover")},
+                    {QStringLiteral("default_format"), QStringLiteral("auto")},
                     {QStringLiteral("shrink_on_load"), state.shrinkOnLoad},
                     {QStringLiteral("cache"),
                      QJsonObject{{QStringLiteral("entries"), double(stats.entries)},
@@ -207,6 +212,7 @@ void ImageBinding::shutdown()
     // Transforms still running finish on the pool; their answers find no one waiting.
     m_state->inflight.clear();
     m_state->cache.clear();
+    m_state->decoded.clear();
 }
 
 ImageCacheStats ImageBinding::cacheStats() const
@@ -222,15 +228,13 @@ void ImageBinding::handle(const ExchangePtr &ex)
         return;
     }
     const QUrlQuery &query = ex->query();
-    auto options = parseImageOptions(query, ex->header("accept"), kDefaultBox);
+    auto options = parseImageOptions(query, ex->header("accept"), routeDefaults());
     if (!options) {
         ex->respond(errorResponse(options.error()));
         return;
     }
     options->jpegShrinkOnLoad = state.shrinkOnLoad;
-    const bool varyAccept =
-        query.queryItemValue(QStringLiteral("format"), QUrl::FullyDecoded).trimmed() ==
-        QLatin1String("auto");
+    const bool varyAccept = options->formatFromAccept;
     QString key = state.defaultKey;
     if (const auto raw = rawQueryItem(ex->rawQuery(), "key")) {
         auto requested = BucketStore::keyFromUtf8(*raw);
@@ -250,7 +254,7 @@ void ImageBinding::handle(const ExchangePtr &ex)
     const QString cacheKey = ImageCache::makeKey(source->etag, options->normalizedKey());
     const QByteArray etag = imageEtag(cacheKey);
     if (const QByteArray inm = ex->header("if-none-match");
-        !inm.isEmpty() && BucketBinding::etagMatches(inm, etag)) {
+        !inm.isEmpty() && HttpFields::etagMatches(inm, etag)) {
         HttpResponse notModified = HttpResponse::notModified(etag);
         notModified.header("Cache-Control", kCacheControl);
         if (varyAccept)

@@ -4,6 +4,7 @@
 #include "containers/images/rootdirectory.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QLocale>
@@ -105,6 +106,28 @@ Result<std::unique_ptr<ImageInstance>> ImageInstance::prepare(const Setup &setup
                                 .arg(usage.entries)
                                 .arg(QLocale::c().formattedDataSize(usage.bytes));
     return instance;
+}
+
+Status ImageInstance::handTo(quint32 uid) const
+{
+    QStringList paths{m_socketFolder};
+    if (!m_workCopy.isEmpty()) {
+        QDirIterator it(m_workCopy,
+                        QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        paths.append(m_workCopy);
+        while (it.hasNext())
+            paths.append(it.next());
+    }
+    for (const QString &path : paths) {
+        if (::lchown(QFile::encodeName(path).constData(), uid, uid) != 0)
+            return makeError(QStringLiteral("storage_error"),
+                             QStringLiteral("cannot hand %1 to uid %2: %3")
+                                 .arg(path)
+                                 .arg(uid)
+                                 .arg(qt_error_string(errno)));
+    }
+    return Ok{};
 }
 
 QStringList ImageInstance::bwrapArguments(bool disableUserns) const

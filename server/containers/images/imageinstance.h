@@ -44,6 +44,9 @@ public:
     ImageInstance(const ImageInstance &) = delete;
     ImageInstance &operator=(const ImageInstance &) = delete;
 
+    // Gives the writable copy and the socket folder to host uid (bwrap then runs as it).
+    Status handTo(quint32 uid) const;
+
     // The router's way in (host path).
     QString socketPath() const { return m_socketFolder + QStringLiteral("/http.sock"); }
     // The spec the Sandbox is made of: identity, limits, environment (for its child setup and
