@@ -183,19 +183,6 @@ void ContainerInstance::launch()
     }
 }
 
-InstanceLaunch::Request ContainerInstance::launchRequest(const SandboxProbe *probe)
-{
-    const ServerContext &context = m_manager->context();
-    return InstanceLaunch::Request{.programDir = context.options.programDir,
-                                   .port = m_port,
-                                   .instanceId = m_id,
-                                   .logSource = m_logSource,
-                                   .socketFolder = m_manager->socketFolder(),
-                                   .probe = probe,
-                                   .hostUid = m_manager->hostUidFor(this),
-                                   .dataDir = context.dataDir};
-}
-
 void ContainerInstance::launchProcess(const SandboxProbe *probe)
 {
     m_host = QStringLiteral("127.0.0.1");
@@ -205,7 +192,7 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
         return;
     }
     m_unixListening = false;
-    auto launch = InstanceLaunch::prepare(*m_class, launchRequest(probe),
+    auto launch = InstanceLaunch::prepare(*m_class, m_manager->launchRequest(*this, m_port, probe),
                                           m_manager->sandboxHost(), this);
     if (!launch) {
         m_unixSocket.clear();
@@ -225,8 +212,8 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
 
 void ContainerInstance::launchImage(const SandboxProbe &probe)
 {
-    auto launch = ImageLaunch::prepare(*m_class, launchRequest(&probe), m_manager->sandboxHost(),
-                                       *m_manager->logSink(), this);
+    auto launch = ImageLaunch::prepare(*m_class, m_manager->launchRequest(*this, 0, &probe),
+                                       m_manager->sandboxHost(), *m_manager->logSink(), this);
     if (!launch) {
         failStart(launch.error().message);
         return;

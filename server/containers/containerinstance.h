@@ -1,7 +1,6 @@
 #pragma once
 
 #include "containers/instanceactivity.h"
-#include "containers/instancelaunch.h"
 #include "containers/processstats.h"
 #include "util/result.h"
 
@@ -102,7 +101,6 @@ Q_SIGNALS:
 
 private:
     void launch();
-    InstanceLaunch::Request launchRequest(const SandboxProbe *probe);
     void launchProcess(const SandboxProbe *probe);
     void launchImage(const SandboxProbe &probe);
     // Starts m_process, prepared by launchProcess() or launchImage(), with its output logged.

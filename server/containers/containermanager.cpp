@@ -133,6 +133,19 @@ void ContainerManager::withSandboxProbe(QObject *receiver,
         });
 }
 
+InstanceLaunch::Request ContainerManager::launchRequest(const ContainerInstance &instance,
+                                                        quint16 port, const SandboxProbe *probe)
+{
+    return InstanceLaunch::Request{.programDir = m_context.options.programDir,
+                                   .port = port,
+                                   .instanceId = instance.id(),
+                                   .logSource = instance.logSource(),
+                                   .socketFolder = socketFolder(),
+                                   .probe = probe,
+                                   .hostUid = hostUidFor(&instance),
+                                   .dataDir = m_context.dataDir};
+}
+
 quint16 ContainerManager::allocatePort()
 {
     // The kernel may hand the same ephemeral port out twice in a row; a port given to an

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "containers/instancelaunch.h"
 #include "containers/sandbox.h"
 #include "servercontext.h"
 #include "storage/openedstore.h"
@@ -71,6 +72,9 @@ public:
     QString socketFolder();
     // A free loopback port for a new instance (not one handed out recently).
     quint16 allocatePort();
+    // What InstanceLaunch and ImageLaunch are told to set up an instance's process.
+    InstanceLaunch::Request launchRequest(const ContainerInstance &instance, quint16 port,
+                                          const SandboxProbe *probe);
 
     // GET /__edgedesk/v1/containers.
     QJsonObject toJson() const;
