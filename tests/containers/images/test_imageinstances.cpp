@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <unistd.h>
+
 using namespace edgedesk;
 using namespace edgedesk::test;
 
@@ -391,6 +393,35 @@ private Q_SLOTS:
         QCOMPARE(request(port(), "GET", "/__edgedesk/v1/images").json(),
                  (QJsonObject{{QStringLiteral("images"), QJsonArray()},
                               {QStringLiteral("layers"), QJsonArray()}}));
+    }
+    void anImageInstanceIsNotRootOnTheHost()
+    {
+        if (::geteuid() != 0)
+            QSKIP("only root picks a host uid for each instance");
+        // The data folder reachable by other uids, as ~/.local/share is: the instance's own uid
+        // then reads the image and gets its writable copy.
+        for (const QString &path : {m_dir->path(), m_dir->filePath(QStringLiteral("project")),
+                                    m_dir->filePath(QStringLiteral("project/images"))})
+            QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner |
+                                                    QFile::ExeOwner | QFile::ReadOther |
+                                                    QFile::ExeOther));
+        QVERIFY(start(imageClass(QStringLiteral("./images/server.tar"), 1)));
+        const HttpReply reply = request(port(), "GET", "/api/write", {}, {}, 30000);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().value(QStringLiteral("uid")).toInt(),
+                 1234); // inside, as the image says
+        QVERIFY(reply.json().value(QStringLiteral("cwd_writable")).toBool());
+        const qint64 pid =
+            qint64(request(port(), "GET", "/__edgedesk/v1/containers/GoBackend/instance-0")
+                       .json()
+                       .value(QStringLiteral("pid"))
+                       .toDouble());
+        QVERIFY(pid > 0);
+        const QByteArray status = readFile(QStringLiteral("/proc/%1/status").arg(pid));
+        const QByteArray uidLine =
+            status.mid(status.indexOf("\nUid:") + 5).split('\n').first().simplified();
+        const quint32 hostUid = uidLine.split(' ').first().toUInt();
+        QVERIFY2(hostUid >= 3998000 && hostUid < 3999000, uidLine.constData());
     }
 };
 
