@@ -3,6 +3,7 @@
 #include "archive/datafolderlock.h"
 #include "archive/stateexporter.h"
 #include "archive/stateimporter.h"
+#include "edgedesk/version.h"
 #include "archivetestutil.h"
 #include "storage/secrets/secretstore.h"
 #include "rawzip.h"
@@ -90,7 +91,7 @@ private Q_SLOTS:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY(summary.warnings.isEmpty());
         const QJsonObject c = summary.manifest.counts;
-        QCOMPARE(c.value(QStringLiteral("kv_pairs")).toInt(), m_state.kv.size() + 1); // +greeting
+        QCOMPARE(c.value(QStringLiteral("kv_pairs")).toInt(), m_state.kv.size() + 1); // +demo-key
         QCOMPARE(c.value(QStringLiteral("objects")).toInt(), m_state.objects.size() + 1);
         QCOMPARE(c.value(QStringLiteral("secrets")).toInt(), m_state.secrets.size());
         QCOMPARE(c.value(QStringLiteral("durable_values")).toInt(), 3);

@@ -896,8 +896,12 @@ void TestContainers::requestsDuringAStopAreServedByTheNextStart()
     for (int i = 0; i < 5; ++i)
         clients.push_back(std::make_unique<AsyncClient>(
             port(), AsyncClient::requestBytes(port(), "GET", "/api/api1")));
-    // They wait: not failed, not answered by the stopping process.
-    QTest::qWait(300);
+    // They wait: counted in flight by the instance (so they reached it), not failed, not answered
+    // by the stopping process.
+    QTRY_COMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
+                     .value(QLatin1String("in_flight"))
+                     .toInt(),
+                 5);
     for (const auto &c : clients)
         QVERIFY(!c->isFinished());
     QCOMPARE(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),

@@ -1,15 +1,13 @@
 // The router in process (ServerHost on port 0): routes, the middleware chain, security headers,
-// static assets, KV, the service binding and the control API.
+// static assets and the traffic records. KV, the service binding and the control API have their own
+// suites (tests/bindings/kv, tests/bindings/services, tests/control).
 #include "testsupport.h"
 
-#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 
 using namespace edgedesk;
 using namespace edgedesk::test;
-
-using Headers = QList<QPair<QByteArray, QByteArray>>;
 
 class TestRouter final : public QObject
 {
@@ -53,8 +51,7 @@ private Q_SLOTS:
                             << QByteArray("text/javascript; charset=utf-8");
         QTest::addRow("css") << QByteArray("/app.css") << QByteArray("text/css; charset=utf-8");
         QTest::addRow("svg") << QByteArray("/favicon.svg") << QByteArray("image/svg+xml");
-        QTest::addRow("index") << QByteArray("/index.html")
-                               << QByteArray("text/html; charset=utf-8");
+        QTest::addRow("index") << QByteArray("/") << QByteArray("text/html; charset=utf-8");
     }
     void assetTypes()
     {
@@ -68,10 +65,10 @@ private Q_SLOTS:
 
     void headAnswersWithoutBody()
     {
-        const HttpReply get = request(port(), "GET", "/index.html");
-        const HttpReply head = rawRequest(
-            port(), "HEAD /index.html HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
-                        "\r\nConnection: close\r\n\r\n");
+        const HttpReply get = request(port(), "GET", "/");
+        const HttpReply head =
+            rawRequest(port(), "HEAD / HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
+                                   "\r\nConnection: close\r\n\r\n");
         QCOMPARE(head.status, 200);
         QCOMPARE(head.header("content-length"), QByteArray::number(get.body.size()));
         QVERIFY(head.body.isEmpty());
@@ -141,224 +138,13 @@ private Q_SLOTS:
         QCOMPARE(same.status, 200);
     }
 
-    void kvDemoRoute()
+    void indexHtmlRedirectsToTheFolder()
     {
-        const HttpReply r = request(port(), "GET", "/kv");
-        QCOMPARE(r.status, 200);
-        QCOMPARE(r.header("content-type"), QByteArray("text/plain; charset=utf-8"));
-        QVERIFY(r.body.contains("MY_KV"));
-        const HttpReply missing = request(port(), "GET", "/kv?key=nope");
-        QCOMPARE(missing.status, 404);
-        QVERIFY(missing.json()
-                    .value(QStringLiteral("error"))
-                    .toObject()
-                    .value(QStringLiteral("message"))
-                    .toString()
-                    .contains(QStringLiteral("nope")));
+        const HttpReply r = request(port(), "GET", "/index.html?x=1");
+        QCOMPARE(r.status, 307);
+        QCOMPARE(r.header("location"), QByteArray("/?x=1"));
     }
 
-    void kvControlApi()
-    {
-        const QByteArray base = "/__edgedesk/v1/kv/MY_KV/keys";
-        HttpReply put = request(
-            port(), "PUT", base + "/user%2F1?expiration_ttl=3600",
-            {{"Content-Type", "application/json"}, {"X-EdgeDesk-Metadata", "{\"owner\":\"ana\"}"}},
-            "{\"name\":\"Ana\"}");
-        QCOMPARE(put.status, 200);
-        QCOMPARE(put.json().value(QStringLiteral("key")).toString(), QStringLiteral("user/1"));
-        HttpReply get = request(port(), "GET", base + "/user%2F1");
-        QCOMPARE(get.status, 200);
-        QCOMPARE(get.body, QByteArray("{\"name\":\"Ana\"}"));
-        QCOMPARE(get.header("content-type"), QByteArray("application/json"));
-        QCOMPARE(get.header("x-edgedesk-metadata"), QByteArray("{\"owner\":\"ana\"}"));
-        QVERIFY(get.header("x-edgedesk-expiration").toLongLong() >
-                QDateTime::currentSecsSinceEpoch());
-        // /kv?key= reads the same namespace, with the stored content type.
-        const HttpReply viaDemo = request(port(), "GET", "/kv?key=user%2F1");
-        QCOMPARE(viaDemo.body, QByteArray("{\"name\":\"Ana\"}"));
-
-        HttpReply list = request(port(), "GET", base + "?prefix=user%2F");
-        QCOMPARE(list.status, 200);
-        const QJsonObject listing = list.json();
-        QCOMPARE(listing.value(QStringLiteral("list_complete")).toBool(), true);
-        const QJsonArray keys = listing.value(QStringLiteral("keys")).toArray();
-        QCOMPARE(keys.size(), 1);
-        QCOMPARE(keys[0].toObject().value(QStringLiteral("name")).toString(),
-                 QStringLiteral("user/1"));
-        QCOMPARE(keys[0]
-                     .toObject()
-                     .value(QStringLiteral("metadata"))
-                     .toObject()
-                     .value(QStringLiteral("owner"))
-                     .toString(),
-                 QStringLiteral("ana"));
-
-        QCOMPARE(request(port(), "DELETE", base + "/user%2F1").status, 200);
-        QCOMPARE(request(port(), "GET", base + "/user%2F1").status, 404);
-        QCOMPARE(request(port(), "DELETE", base + "/user%2F1").status, 404);
-    }
-
-    void kvBadInput_data()
-    {
-        QTest::addColumn<QByteArray>("method");
-        QTest::addColumn<QByteArray>("target");
-        QTest::addColumn<Headers>("headers");
-        QTest::addColumn<int>("status");
-        QTest::addColumn<QString>("fragment");
-        using H = Headers;
-        const QByteArray base = "/__edgedesk/v1/kv/MY_KV/keys";
-        QTest::addRow("key too long") << QByteArray("PUT") << base + "/" + QByteArray(600, 'k')
-                                      << H{} << 400 << QStringLiteral("512");
-        QTest::addRow("NUL in key")
-            << QByteArray("PUT") << base + "/a%00b" << H{} << 400 << QStringLiteral("NUL");
-        QTest::addRow("dot-dot key")
-            << QByteArray("PUT") << base + "/.." << H{} << 400 << QStringLiteral("'..'");
-        QTest::addRow("bad metadata")
-            << QByteArray("PUT") << base + "/m" << H{{"X-EdgeDesk-Metadata", "{oops"}} << 400
-            << QStringLiteral("metadata");
-        QTest::addRow("bad ttl") << QByteArray("PUT") << base + "/t?expiration_ttl=-5" << H{} << 400
-                                 << QStringLiteral("expiration_ttl");
-        QTest::addRow("ttl not a number") << QByteArray("PUT") << base + "/t?expiration_ttl=soon"
-                                          << H{} << 400 << QStringLiteral("expiration_ttl");
-        QTest::addRow("limit 0") << QByteArray("GET") << base + "?limit=0" << H{} << 400
-                                 << QStringLiteral("limit");
-        QTest::addRow("limit 1001")
-            << QByteArray("GET") << base + "?limit=1001" << H{} << 400 << QStringLiteral("limit");
-        QTest::addRow("bad cursor") << QByteArray("GET") << base + "?cursor=%25%25" << H{} << 400
-                                    << QStringLiteral("cursor");
-        QTest::addRow("unknown namespace")
-            << QByteArray("GET") << QByteArray("/__edgedesk/v1/kv/NOPE/keys") << H{} << 404
-            << QString();
-    }
-    void kvBadInput()
-    {
-        QFETCH(QByteArray, method);
-        QFETCH(QByteArray, target);
-        QFETCH(Headers, headers);
-        QFETCH(int, status);
-        QFETCH(QString, fragment);
-        const HttpReply before = request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys");
-        const HttpReply r = request(port(), method, target, headers,
-                                    method == "PUT" ? QByteArray("value") : QByteArray());
-        QCOMPARE(r.status, status);
-        const QJsonObject error = r.json().value(QStringLiteral("error")).toObject();
-        QVERIFY(!error.value(QStringLiteral("code")).toString().isEmpty());
-        QVERIFY2(error.value(QStringLiteral("message")).toString().contains(fragment),
-                 qPrintable(error.value(QStringLiteral("message")).toString()));
-        // Nothing stored changed.
-        QCOMPARE(request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys").body, before.body);
-    }
-
-    void kvTtlExpires()
-    {
-        QCOMPARE(request(port(), "PUT", "/__edgedesk/v1/kv/MY_KV/keys/short?expiration_ttl=1", {},
-                         "brief")
-                     .status,
-                 200);
-        QCOMPARE(request(port(), "GET", "/kv?key=short").status, 200);
-        QTRY_COMPARE_WITH_TIMEOUT(request(port(), "GET", "/kv?key=short").status, 404, 4000);
-    }
-
-    void serviceBinding()
-    {
-        HttpReply hello = request(port(), "GET", "/worker/hello");
-        QCOMPARE(hello.status, 200);
-        QCOMPARE(hello.json().value(QStringLiteral("service")).toString(),
-                 QStringLiteral("cloudflare-containers-go-service-worker"));
-        QCOMPARE(hello.json().value(QStringLiteral("path")).toString(), QStringLiteral("/hello"));
-        QCOMPARE(request(port(), "GET", "/worker/").json().value(QStringLiteral("path")).toString(),
-                 QStringLiteral("/"));
-        HttpReply echo = request(port(), "POST", "/worker/echo?a=1&b=two+words",
-                                 {{"X-Custom", "yes"}}, "payload");
-        QCOMPARE(echo.status, 200);
-        const QJsonObject e = echo.json();
-        QCOMPARE(e.value(QStringLiteral("method")).toString(), QStringLiteral("POST"));
-        QCOMPARE(e.value(QStringLiteral("path")).toString(), QStringLiteral("/echo"));
-        QCOMPARE(e.value(QStringLiteral("query")).toObject().value(QStringLiteral("b")).toString(),
-                 QStringLiteral("two words"));
-        QCOMPARE(e.value(QStringLiteral("headers"))
-                     .toObject()
-                     .value(QStringLiteral("x-custom"))
-                     .toString(),
-                 QStringLiteral("yes"));
-        QCOMPARE(e.value(QStringLiteral("body")).toString(), QStringLiteral("payload"));
-        QCOMPARE(e.keys(), (QStringList{QStringLiteral("body"), QStringLiteral("headers"),
-                                        QStringLiteral("method"), QStringLiteral("path"),
-                                        QStringLiteral("query"), QStringLiteral("service")}));
-        QCOMPARE(e.value(QStringLiteral("query")).toObject().value(QStringLiteral("a")).toString(),
-                 QStringLiteral("1"));
-        // Text that needs escaping comes back intact; a repeated header is joined.
-        const QByteArray tricky = "line \"one\"\n\ttab \\ caf\xc3\xa9 \x01";
-        HttpReply escaped = request(port(), "PUT", "/worker/echo",
-                                    {{"X-Twice", "a"}, {"X-Twice", "b"}}, tricky);
-        QCOMPARE(escaped.status, 200);
-        QCOMPARE(escaped.json().value(QStringLiteral("body")).toString(),
-                 QString::fromUtf8(tricky));
-        QCOMPARE(escaped.json()
-                     .value(QStringLiteral("headers"))
-                     .toObject()
-                     .value(QStringLiteral("x-twice"))
-                     .toString(),
-                 QStringLiteral("a, b"));
-        QVERIFY(!escaped.json().contains(QStringLiteral("body_encoding")));
-        // A body that is not UTF-8 comes back as base64, and says so.
-        const QByteArray binary("\xff\xfe\x00\x80 binary", 11);
-        HttpReply raw = request(port(), "POST", "/worker/echo", {}, binary);
-        QCOMPARE(raw.status, 200);
-        QCOMPARE(raw.json().value(QStringLiteral("body_encoding")).toString(),
-                 QStringLiteral("base64"));
-        QCOMPARE(QByteArray::fromBase64(
-                     raw.json().value(QStringLiteral("body")).toString().toLatin1()),
-                 binary);
-        HttpReply time = request(port(), "GET", "/worker/time");
-        QVERIFY(time.json().value(QStringLiteral("epoch_ms")).toDouble() > 1.7e12);
-        QCOMPARE(request(port(), "GET", "/worker/nope").status, 404);
-    }
-
-    void controlApi()
-    {
-        HttpReply health = request(port(), "GET", "/__edgedesk/v1/health");
-        QCOMPARE(health.status, 200);
-        QCOMPARE(health.json().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
-        QCOMPARE(health.json().value(QStringLiteral("port")).toInt(), int(port()));
-        QCOMPARE(health.json().keys(),
-                 (QStringList{QStringLiteral("connections"), QStringLiteral("data_dir"),
-                              QStringLiteral("pid"), QStringLiteral("port"),
-                              QStringLiteral("requests_total"), QStringLiteral("service"),
-                              QStringLiteral("status"), QStringLiteral("uptime_s"),
-                              QStringLiteral("version")}));
-        QCOMPARE(health.json().value(QStringLiteral("pid")).toInteger(),
-                 QCoreApplication::applicationPid());
-        QCOMPARE(health.header("Content-Type"), QByteArray("application/json"));
-
-        HttpReply config = request(port(), "GET", "/__edgedesk/v1/config");
-        QCOMPARE(config.status, 200);
-        QCOMPARE(config.json().value(QStringLiteral("containers")).toArray().size(), 2);
-        QVERIFY(config.json().value(QStringLiteral("warnings")).isArray());
-        QVERIFY(!config.json().value(QStringLiteral("routes")).toArray().isEmpty());
-
-        request(port(), "GET", "/worker/hello");
-        HttpReply traffic = request(port(), "GET", "/__edgedesk/v1/traffic?limit=5");
-        QCOMPARE(traffic.status, 200);
-        const QJsonArray records = traffic.json().value(QStringLiteral("records")).toArray();
-        QVERIFY(!records.isEmpty() && records.size() <= 5);
-        const QJsonObject last = records.last().toObject();
-        for (const char *field : {"time", "method", "path", "route", "status", "duration_ms",
-                                  "bytes_in", "bytes_out", "instance"})
-            QVERIFY2(last.contains(QLatin1String(field)), field);
-        QCOMPARE(request(port(), "GET", "/__edgedesk/v1/traffic?limit=0").status, 400);
-
-        HttpReply metrics = request(port(), "GET", "/__edgedesk/v1/metrics");
-        QCOMPARE(metrics.status, 200);
-        QVERIFY(metrics.header("content-type").startsWith("text/plain; version=0.0.4"));
-        QVERIFY(metrics.body.contains("edgedesk_requests_total{route=\"worker\",status=\"200\"}"));
-        QVERIFY(metrics.body.contains(
-            "edgedesk_request_duration_seconds_bucket{route=\"worker\",le=\"+Inf\"}"));
-
-        HttpReply logs = request(port(), "GET", "/__edgedesk/v1/logs?tail=10");
-        QCOMPARE(logs.status, 200);
-        QVERIFY(logs.json().value(QStringLiteral("lines")).isArray());
-    }
 
     void trafficSignalCarriesRecords()
     {
