@@ -12,6 +12,7 @@
 #include "containers/containermanager.h"
 #include "control/archiveroutes.h"
 #include "control/controlapi.h"
+#include "control/imageroutes.h"
 #include "logging/loghub.h"
 #include "routing/router.h"
 #include "traffic/trafficlog.h"
@@ -180,6 +181,7 @@ void ServerCore::buildModules()
     auto containers = std::make_unique<ContainerBinding>(context, m_stores, m_logs);
     connect(containers->manager(), &ContainerManager::changed, this,
             &ServerCore::containersChanged);
+    add(std::make_unique<ImageRoutes>(context, containers->manager()->imageStore()));
     add(std::move(containers));
 }
 

@@ -6,6 +6,7 @@
 
 #include <QFile>
 #include <QHostAddress>
+#include <QPointer>
 #include <QTcpSocket>
 
 #include <cerrno>
@@ -29,7 +30,8 @@ UpstreamConnection::UpstreamConnection(UpstreamPool *pool, const QString &host, 
                                        const QString &unixSocket)
     : QObject(pool), m_pool(pool), m_host(host), m_port(port), m_unixSocket(unixSocket),
       m_socket(new QTcpSocket(this)),
-      m_hostLine("Host: " + host.toLatin1() + ':' + QByteArray::number(port) + "\r\n")
+      m_hostLine("Host: " + (host.isEmpty() ? QByteArrayLiteral("localhost") : host.toLatin1()) + ':' +
+                 QByteArray::number(port) + "\r\n")
 {
     connect(m_socket, &QTcpSocket::connected, this, [this] {
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -57,6 +59,19 @@ void UpstreamConnection::start(std::shared_ptr<UpstreamCall> call)
     m_deadline = UpstreamPool::now() + m_call->request.timeoutMs;
     if (!m_unixSocket.isEmpty() && connectUnix()) {
         send();
+        return;
+    }
+    if (m_host.isEmpty()) {
+        // Reachable through its socket only (an instance in a network namespace of its own):
+        // never fall back to a host port, where another program may listen.
+        QPointer<UpstreamConnection> self(this);
+        QMetaObject::invokeMethod(
+            this,
+            [self] {
+                if (self && self->m_call && self->m_phase == Phase::Connecting)
+                    self->fail(UpstreamFailure::Refused, QStringLiteral("refused the connection"));
+            },
+            Qt::QueuedConnection);
         return;
     }
     QHostAddress address;
