@@ -1,9 +1,11 @@
 #include "mainwindow.h"
 
 #include "panelfactory.h"
-#include "quickswitcher.h"
 #include "archive/statearchiveactions.h"
+#include "help/helpmenu.h"
+#include "palette/commandcatalog.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
@@ -14,7 +16,6 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
-#include <QShortcut>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
@@ -156,33 +157,45 @@ void MainWindow::buildUi()
         m_settings->setLastSection(m_panels[row]->id());
     });
 
-    for (int i = 1; i <= 9; ++i) {
-        auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + i)), this);
-        connect(shortcut, &QShortcut::activated, this, [this, i] {
-            if (i - 1 < m_panels.size())
-                m_sidebar->setCurrentRow(i - 1);
-        });
-    }
-    auto *quick = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_K), this);
-    connect(quick, &QShortcut::activated, this, &MainWindow::openQuickSwitcher);
-
     // File → Export state… / Import state… (the logic lives in StateArchiveActions).
     m_archives = new StateArchiveActions(
         m_host, this, [this] { return effectiveOptions(); }, [this] { startServer(); });
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->setObjectName(QStringLiteral("fileMenu"));
     m_archives->addToMenu(fileMenu);
+
+    m_commands = new CommandCatalog(
+        this, m_host, &m_api, [this] { return m_panels; },
+        [this](const QString &id) { showSection(id); });
+    connect(m_commands, &CommandCatalog::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    m_help = new HelpMenu(this, m_commands, m_host);
+}
+
+QKeySequence MainWindow::sectionKeys(int index)
+{
+    if (index < 9)
+        return QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index));
+    if (index == 9)
+        return QKeySequence(Qt::CTRL | Qt::Key_0);
+    return QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key(Qt::Key_1 + (index - 10) % 9));
 }
 
 void MainWindow::addPanel(Panel *panel)
 {
     m_panels.append(panel);
     m_stack->addWidget(panel);
-    const int index = m_panels.size();
+    const int index = int(m_panels.size()) - 1;
+    const QKeySequence keys = sectionKeys(index);
     auto *item = new QListWidgetItem(panel->icon(), panel->title(), m_sidebar);
-    item->setToolTip(index <= 9 ? tr("%1 (Ctrl+%2)").arg(panel->title()).arg(index)
-                                : panel->title());
+    item->setToolTip(tr("%1 (%2)").arg(panel->title(), keys.toString(QKeySequence::NativeText)));
     item->setData(Qt::UserRole, panel->id());
+    // A window action, so the palette and the shortcut sheet list it with its keys.
+    auto *go = new QAction(panel->title(), this);
+    go->setShortcut(keys);
+    go->setProperty("paletteGroup", tr("Go to"));
+    connect(go, &QAction::triggered, this, [this, index] { m_sidebar->setCurrentRow(index); });
+    addAction(go);
     connect(panel, &Panel::showSection, this, &MainWindow::showSection);
 }
 
@@ -286,13 +299,6 @@ void MainWindow::updateRate()
     while (!m_recentRequests.isEmpty() && m_recentRequests.first() < cutoff)
         m_recentRequests.removeFirst();
     m_rate->setText(tr("%1 req/s").arg(m_recentRequests.size()));
-}
-
-void MainWindow::openQuickSwitcher()
-{
-    QuickSwitcher switcher(m_panels, this);
-    if (switcher.exec() == QDialog::Accepted && !switcher.chosenId().isEmpty())
-        showSection(switcher.chosenId());
 }
 
 void MainWindow::saveWindowState()

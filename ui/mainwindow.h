@@ -18,6 +18,8 @@ class QToolButton;
 
 namespace edgedesk {
 
+class CommandCatalog;
+class HelpMenu;
 class StateArchiveActions;
 
 // The main window: a sidebar of sections, a header strip on every screen (server state, URL,
@@ -49,6 +51,12 @@ public:
     QListWidget *sidebar() const { return m_sidebar; }
     QLabel *requestsPerSecondLabel() const { return m_rate; }
     StateArchiveActions *stateArchiveActions() const { return m_archives; } // File menu
+    CommandCatalog *commandCatalog() const { return m_commands; }
+    HelpMenu *helpMenu() const { return m_help; }
+
+    // The keys of the section at `index` in the sidebar: Ctrl+1 … Ctrl+9, Ctrl+0 for the tenth,
+    // then Ctrl+Alt+1 … so that every section has one.
+    static QKeySequence sectionKeys(int index);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -57,7 +65,6 @@ private:
     void buildUi();
     void addPanel(Panel *panel);
     void onStateChanged(ServerHost::State state);
-    void openQuickSwitcher();
     void updateRate();
     void saveWindowState();
 
@@ -80,6 +87,8 @@ private:
     QList<qint64> m_recentRequests; // completion times (ms) in the last second
     bool m_quitting = false;
     StateArchiveActions *m_archives = nullptr; // File → Export/Import state
+    CommandCatalog *m_commands = nullptr;      // what Ctrl+K and Help → Keyboard shortcuts list
+    HelpMenu *m_help = nullptr;
 };
 
 } // namespace edgedesk

@@ -45,16 +45,26 @@ QIcon Panel::themedIcon(const QString &name)
 
 void Panel::addShortcut(const QKeySequence &keys, std::function<void()> action, QWidget *onlyIn)
 {
+    addShortcut(QString(), keys, std::move(action), onlyIn);
+}
+
+void Panel::addShortcut(const QString &description, const QKeySequence &keys,
+                        std::function<void()> action, QWidget *onlyIn)
+{
     auto *shortcut = new QShortcut(keys, onlyIn ? onlyIn : this);
     shortcut->setContext(onlyIn ? Qt::WidgetShortcut : Qt::WidgetWithChildrenShortcut);
+    shortcut->setWhatsThis(description);
     connect(shortcut, &QShortcut::activated, this, std::move(action));
 }
 
-void Panel::addRunShortcuts(std::function<void()> run, std::function<void()> stop)
+void Panel::addRunShortcuts(std::function<void()> run, std::function<void()> stop,
+                            const QString &runText, const QString &stopText)
 {
-    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), run);
-    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_Enter), std::move(run));
-    addShortcut(QKeySequence(Qt::Key_Escape), std::move(stop));
+    const QString runWhat = runText.isEmpty() ? tr("Run") : runText;
+    addShortcut(runWhat, QKeySequence(Qt::CTRL | Qt::Key_Return), run);
+    addShortcut(runWhat, QKeySequence(Qt::CTRL | Qt::Key_Enter), std::move(run));
+    addShortcut(stopText.isEmpty() ? tr("Stop or cancel") : stopText, QKeySequence(Qt::Key_Escape),
+                std::move(stop));
 }
 
 } // namespace edgedesk

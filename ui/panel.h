@@ -51,8 +51,12 @@ protected:
     // has it (Delete on a list deletes the list's selection, not text in a field).
     void addShortcut(const QKeySequence &keys, std::function<void()> action,
                      QWidget *onlyIn = nullptr);
+    // The same, saying what it does: the shortcut sheet and the command palette list it so.
+    void addShortcut(const QString &description, const QKeySequence &keys,
+                     std::function<void()> action, QWidget *onlyIn = nullptr);
     // Ctrl+Return and Ctrl+Enter run the panel's main action; Escape stops or cancels it.
-    void addRunShortcuts(std::function<void()> run, std::function<void()> stop);
+    void addRunShortcuts(std::function<void()> run, std::function<void()> stop,
+                         const QString &runText = {}, const QString &stopText = {});
 
 Q_SIGNALS:
     // Ask the main window to show another section (e.g. a "how to fix" link to Settings).

@@ -133,6 +133,8 @@ void HttpExchange::respond(HttpResponse response)
     }
     QByteArray out = responseHead(response.status, response.contentType, response.headers, framing,
                                   response.pagePolicy);
+    m_responseType = response.contentType;
+    m_responseHeaders = response.headers;
     if (!noBody)
         out += response.body;
     m_bytesOut = out.size();
@@ -147,6 +149,8 @@ bool HttpExchange::beginStream(int status, const QByteArray &contentType, const 
         return false;
     m_state = State::Streaming;
     m_status = status;
+    m_responseType = contentType;
+    m_responseHeaders = headers;
     const QByteArray out = responseHead(status, contentType, headers,
                                         QByteArrayLiteral("Transfer-Encoding: chunked\r\n"));
     m_bytesOut += out.size();

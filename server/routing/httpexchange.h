@@ -69,6 +69,14 @@ public:
     // The container instance (or upstream) that served the request, for the traffic record.
     void setInstance(const QString &instance) { m_instance = instance; }
     const QString &instance() const { return m_instance; }
+    // An upstream is being asked now (the first call counts): splits the traffic record's time
+    // into queue and upstream. -1 until then.
+    void markUpstreamStart()
+    {
+        if (m_upstreamStartUs < 0)
+            m_upstreamStartUs = elapsedUs();
+    }
+    qint64 upstreamStartUs() const { return m_upstreamStartUs; }
 
     // --- the answer
     bool isAnswered() const { return m_state == State::Done; }
@@ -82,6 +90,10 @@ public:
     bool isStreaming() const { return m_state == State::Streaming; }
     // Runs once if the client disconnects before the answer is complete (cancel upstream work).
     void onClientGone(std::function<void()> callback);
+    // The answer's type and the handler's headers (not the ones every answer gets), for the
+    // traffic record.
+    const QByteArray &responseContentType() const { return m_responseType; }
+    const HeaderList &responseHeaders() const { return m_responseHeaders; }
 
 private:
     enum class State
@@ -115,6 +127,9 @@ private:
     QByteArrayList m_allowed;
     mutable std::optional<QHash<QString, QString>> m_params; // captured on first use
     QString m_instance;
+    qint64 m_upstreamStartUs = -1;
+    QByteArray m_responseType;
+    HeaderList m_responseHeaders;
 
     State m_state = State::Open;
     int m_status = 0;

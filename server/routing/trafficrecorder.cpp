@@ -1,6 +1,7 @@
 #include "routing/trafficrecorder.h"
 
 #include "routing/route.h"
+#include "traffic/trafficheaders.h"
 #include "traffic/trafficlog.h"
 
 #include <QDateTime>
@@ -44,10 +45,14 @@ void TrafficRecorder::exchangeFinished(const HttpExchange &exchange, int status,
     }
     record.status = status;
     record.durationUs = exchange.elapsedUs();
+    record.queueUs = exchange.upstreamStartUs();
     record.bytesIn = exchange.bodySize();
     record.bytesOut = bytesOut;
     record.instance = exchange.instance();
     record.peer = exchange.peerText();
+    record.requestHeaders = TrafficHeaderCap::cap(exchange.headers());
+    record.responseHeaders =
+        TrafficHeaderCap::cap(exchange.responseHeaders(), exchange.responseContentType());
     m_log->record(std::move(record));
 }
 

@@ -26,6 +26,14 @@ int fineBucket(qint64 us)
     return qBound(0, i, kFineBuckets - 1);
 }
 
+QJsonArray headersJson(const TrafficHeaders &headers)
+{
+    QJsonArray out;
+    for (const auto &h : headers)
+        out.append(QJsonArray{QString::fromLatin1(h.first), QString::fromUtf8(h.second)});
+    return out;
+}
+
 QByteArray escapeLabel(const QString &v)
 {
     QByteArray out = v.toUtf8();
@@ -161,6 +169,17 @@ QByteArray TrafficLog::prometheus() const
     return out;
 }
 
+TrafficHeaders TrafficLog::headersFromJson(const QJsonValue &value)
+{
+    TrafficHeaders out;
+    for (const QJsonValue &pair : value.toArray()) {
+        const QJsonArray nameValue = pair.toArray();
+        if (nameValue.size() == 2)
+            out.append({nameValue[0].toString().toLatin1(), nameValue[1].toString().toUtf8()});
+    }
+    return out;
+}
+
 QJsonObject TrafficLog::toJson(const TrafficRecord &r)
 {
     return QJsonObject{
@@ -176,6 +195,12 @@ QJsonObject TrafficLog::toJson(const TrafficRecord &r)
         {QStringLiteral("bytes_in"), double(r.bytesIn)},
         {QStringLiteral("bytes_out"), double(r.bytesOut)},
         {QStringLiteral("instance"), r.instance},
+        {QStringLiteral("queue_ms"),
+         r.queueUs < 0 ? QJsonValue() : QJsonValue(double(r.queueUs) / 1000.0)},
+        {QStringLiteral("upstream_ms"),
+         r.queueUs < 0 ? QJsonValue() : QJsonValue(double(r.durationUs - r.queueUs) / 1000.0)},
+        {QStringLiteral("request_headers"), headersJson(r.requestHeaders)},
+        {QStringLiteral("response_headers"), headersJson(r.responseHeaders)},
     };
 }
 

@@ -35,7 +35,10 @@ public:
     // {"route": {"count":N,"p50_ms":..,"p95_ms":..,"p99_ms":..,"errors":N}, ...}
     QJsonObject routeStats() const;
 
+    // Headers are [name, value] pairs in order; queue_ms and upstream_ms are null when the server
+    // answered by itself.
     static QJsonObject toJson(const TrafficRecord &record);
+    static TrafficHeaders headersFromJson(const QJsonValue &value);
 
 Q_SIGNALS:
     void recorded(const QList<edgedesk::TrafficRecord> &batch);

@@ -1,9 +1,14 @@
 #pragma once
 
+#include <QByteArray>
+#include <QList>
 #include <QMetaType>
+#include <QPair>
 #include <QString>
 
 namespace edgedesk {
+
+using TrafficHeaders = QList<QPair<QByteArray, QByteArray>>;
 
 // One request as it went through the router: what the Traffic panel and /traffic show.
 struct TrafficRecord
@@ -16,10 +21,16 @@ struct TrafficRecord
     QString binding;
     int status = 0;
     qint64 durationUs = 0;
+    // Time before an upstream (container instance, remote URL) was asked; the rest of durationUs
+    // is the upstream's. -1: the server answered by itself.
+    qint64 queueUs = -1;
     qint64 bytesIn = 0;
     qint64 bytesOut = 0;
     QString instance;
     QString peer;
+    // Capped (see trafficheaders.h); credentials are never kept.
+    TrafficHeaders requestHeaders;
+    TrafficHeaders responseHeaders; // the handler's own, Content-Type first
 };
 
 } // namespace edgedesk

@@ -187,6 +187,7 @@ void HttpForwarder::forward(const ExchangePtr &ex, const QUrl &target, const Opt
 void HttpForwarder::forward(const ExchangePtr &ex, const QString &host, quint16 port,
                             const QByteArray &rawTarget, const Options &options, Done done)
 {
+    ex->markUpstreamStart();
     auto state = std::make_shared<ForwardState>();
     state->exchange = ex;
     state->options = options;
@@ -298,6 +299,7 @@ void HttpForwarder::fetch(const QByteArray &method, const QString &host, quint16
 void HttpForwarder::forwardWithNetworkAccess(const ExchangePtr &ex, const QUrl &target,
                                              const Options &options, Done done)
 {
+    ex->markUpstreamStart();
     if (!m_network) {
         m_network = new QNetworkAccessManager(this);
         m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);

@@ -49,6 +49,17 @@ bool GuiFixture::start(int timeoutMs)
     return QTest::qWaitForWindowActive(m_window.get());
 }
 
+bool GuiFixture::restartWindow(int timeoutMs)
+{
+    m_window.reset();
+    if (!m_host->stopAndWait(5000)) {
+        m_error = QStringLiteral("the server did not stop");
+        return false;
+    }
+    m_window = std::make_unique<MainWindow>(m_host.get(), m_settings.get(), m_options);
+    return start(timeoutMs);
+}
+
 bool GuiFixture::show(const QString &id)
 {
     m_window->showSection(id);

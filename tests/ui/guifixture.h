@@ -19,6 +19,9 @@ public:
     ~GuiFixture();
 
     bool start(int timeoutMs = 20000); // shows the window and waits until the server serves
+    // Closes the window and stops the server, then opens a new window on the same settings and
+    // data folder and starts again: what quitting and launching EdgeDesk does.
+    bool restartWindow(int timeoutMs = 20000);
     MainWindow *window() const { return m_window.get(); }
     ServerHost &host() { return *m_host; }
     AppSettings &settings() { return *m_settings; }

@@ -1,6 +1,7 @@
-// The main window's frame: sections, shortcuts, the header strip, the quick switcher, restart.
+// The main window's frame: sections, shortcuts, the header strip, the command palette, restart.
 #include "guifixture.h"
-#include "quickswitcher.h"
+#include "palette/commandcatalog.h"
+#include "palette/commandpalette.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -55,17 +56,18 @@ private Q_SLOTS:
         QTRY_COMPARE(w->currentSection(), w->panels().at(0)->id());
     }
 
-    void quickSwitcherFilters()
+    void paletteFiltersAndRuns()
     {
         MainWindow *w = m_gui->window();
         if (w->panels().isEmpty())
             QSKIP("no sections");
         Panel *last = w->panels().last();
-        QuickSwitcher switcher(w->panels(), w);
-        switcher.show();
-        QTest::keyClicks(switcher.input(), last->title().left(4));
-        QTest::keyClick(switcher.input(), Qt::Key_Return);
-        QCOMPARE(switcher.chosenId(), last->id());
+        CommandPalette palette(w->commandCatalog()->commands(), w);
+        palette.show();
+        QTest::keyClicks(palette.input(), QStringLiteral("go ") + last->title());
+        QCOMPARE(palette.currentLabel(), QStringLiteral("Go to: ") + last->title());
+        QTest::keyClick(palette.input(), Qt::Key_Return);
+        QTRY_COMPARE(w->currentSection(), last->id());
     }
 
     void restartKeepsServing()

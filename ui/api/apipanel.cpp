@@ -1,11 +1,16 @@
 #include "api/apipanel.h"
 
+#include "api/historyview.h"
 #include "api/responseview.h"
 #include "appsettings.h"
+#include "serverhost.h"
 #include "widgets/curlbar.h"
 #include "widgets/sectionheading.h"
 
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QJsonObject>
@@ -151,8 +156,32 @@ void ApiPanel::buildUi()
     splitter->setStretchFactor(1, 1);
     const int editorHeight = fontMetrics().lineSpacing() * 5 + 40;
     splitter->setSizes({editorHeight, editorHeight * 4});
-    layout->addWidget(splitter, 1);
 
+    // The history beside the builder, as request tools put it: it stays in view while answers
+    // come in.
+    auto *beside = new QSplitter(Qt::Horizontal, this);
+    beside->setObjectName(QStringLiteral("apiHistorySplitter"));
+    beside->setChildrenCollapsible(false);
+    m_historyView = new HistoryView(beside);
+    m_historyView->setHistory(&m_history);
+    beside->addWidget(m_historyView);
+    beside->addWidget(splitter);
+    beside->setStretchFactor(0, 0);
+    beside->setStretchFactor(1, 1);
+    beside->setSizes({fontMetrics().horizontalAdvance(QLatin1Char('0')) * 40, 1000});
+    layout->addWidget(beside, 1);
+
+    connect(m_historyView, &HistoryView::openRequested, this,
+            [this](RequestHistory::Entry e) { openRequest(e.method, e.path, e.headers, e.body); });
+    connect(m_historyView, &HistoryView::sendAgainRequested, this, [this](RequestHistory::Entry e) {
+        openRequest(e.method, e.path, e.headers, e.body);
+        send();
+    });
+    connect(m_historyView, &HistoryView::copyCurlRequested, this,
+            [this](const RequestHistory::Entry &e) {
+                QApplication::clipboard()->setText(
+                    context().api->curlCommand(e.method, e.path, e.headers, e.body));
+            });
     connect(m_preset, &QComboBox::activated, this, &ApiPanel::applyPreset);
     connect(m_n, &QSpinBox::valueChanged, this, [this](int n) {
         if (m_syncing || m_preset->currentIndex() != HeavyCompute)
@@ -187,7 +216,8 @@ void ApiPanel::buildUi()
                         }
                         if (isBursting())
                             stopBurst();
-                    });
+                    },
+                    tr("Send the request"), tr("Cancel the request or the burst"));
 }
 
 void ApiPanel::restoreInputs()
@@ -225,6 +255,56 @@ void ApiPanel::activated()
 void ApiPanel::serverReady()
 {
     updateCurl(); // the port may have changed
+    loadHistory();
+}
+
+void ApiPanel::loadHistory()
+{
+    const QString dataDir = context().host->dataDir();
+    if (dataDir.isEmpty())
+        return;
+    const QString path = RequestHistory::filePath(dataDir);
+    if (path == m_history.path())
+        return;
+    if (const Status loaded = m_history.load(path); !loaded)
+        m_response->showError(
+            tr("The request history could not be read: %1").arg(loaded.error().message));
+    m_historyView->refresh();
+}
+
+void ApiPanel::remember(const Request &request, const ApiResponse &response)
+{
+    RequestHistory::Entry entry;
+    entry.method = request.method;
+    entry.path = request.path;
+    entry.headers = request.headers;
+    entry.body = request.body;
+    entry.status = response.status;
+    entry.elapsedMs = response.elapsedMs;
+    entry.size = response.body.size();
+    entry.timeMs = QDateTime::currentMSecsSinceEpoch() - response.elapsedMs;
+    entry.instance = instanceOf(response);
+    if (const Status saved = m_history.add(std::move(entry)); !saved)
+        m_response->showError(
+            tr("The request history could not be saved: %1").arg(saved.error().message));
+    m_historyView->refresh();
+}
+
+void ApiPanel::openRequest(const QByteArray &method, const QString &path, const ApiHeaders &headers,
+                           const QByteArray &body)
+{
+    m_syncing = true;
+    m_method->setCurrentText(QString::fromLatin1(method));
+    m_path->setText(path);
+    QStringList lines;
+    for (const auto &h : headers)
+        lines.append(QString::fromLatin1(h.first) + QStringLiteral(": ") +
+                     QString::fromUtf8(h.second));
+    m_headersEdit->setPlainText(lines.join(QLatin1Char('\n')));
+    m_bodyEdit->setPlainText(QString::fromUtf8(body));
+    m_syncing = false;
+    syncPresetFromInputs();
+    updateCurl();
 }
 
 void ApiPanel::applyPreset(int preset)
@@ -359,10 +439,11 @@ void ApiPanel::send()
     m_response->showSending();
     const quint64 sequence = ++m_sequence;
     m_reply = context().api->call(r->method, r->path, r->body, r->headers, this,
-                                  [this, sequence](const ApiResponse &response) {
+                                  [this, sequence, sent = *r](const ApiResponse &response) {
                                       if (sequence != m_sequence)
                                           return; // superseded by a newer Send
                                       showResponse(response);
+                                      remember(sent, response);
                                   });
 }
 

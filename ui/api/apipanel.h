@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/requesthistory.h"
 #include "apiclient.h"
 #include "panel.h"
 #include "util/result.h"
@@ -20,6 +21,7 @@ class QTabWidget;
 namespace edgedesk {
 
 class CurlBar;
+class HistoryView;
 class ResponseView;
 
 // The API section: sends a request to the router (one of the BACKEND container's routes, or any
@@ -56,6 +58,12 @@ public:
     bool isBursting() const { return m_burstPending > 0; }
     const ApiResponse &lastResponse() const { return m_last; }
 
+    // Fills the builder with a request (from the history or the Traffic section).
+    void openRequest(const QByteArray &method, const QString &path, const ApiHeaders &headers,
+                     const QByteArray &body);
+    const RequestHistory &history() const { return m_history; }
+    HistoryView *historyView() const { return m_historyView; }
+
     // Instance that served a response: the router's X-EdgeDesk-Instance header, else the
     // "instance" field of a JSON body.
     static QString instanceOf(const ApiResponse &response);
@@ -77,6 +85,8 @@ private:
     void syncPresetFromInputs();
     void updateCurl();
     void showResponse(const ApiResponse &response);
+    void remember(const Request &request, const ApiResponse &response);
+    void loadHistory();
     void onBurstAnswer(const ApiResponse &response);
     void finishBurst(bool stopped);
     void setBurstButton(bool running);
@@ -95,6 +105,8 @@ private:
     QPlainTextEdit *m_bodyEdit = nullptr;
 
     ResponseView *m_response = nullptr;
+    HistoryView *m_historyView = nullptr;
+    RequestHistory m_history;
 
     QPointer<QNetworkReply> m_reply;
     quint64 m_sequence = 0;

@@ -1,15 +1,19 @@
 #include "traffic/trafficpanel.h"
 
+#include "api/apipanel.h"
 #include "apiclient.h"
 #include "appsettings.h"
 #include "serverhost.h"
+#include "traffic/requestinspector.h"
 #include "widgets/displayformat.h"
 #include "widgets/linechart.h"
 #include "widgets/sectionheading.h"
 #include "widgets/trafficfiltermodel.h"
 #include "widgets/trafficmodel.h"
 
+#include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,12 +21,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace edgedesk {
 
@@ -95,7 +102,11 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
     m_model = new TrafficModel(this);
     m_filter = new TrafficFilterModel(this);
     m_filter->setTrafficModel(m_model);
-    m_tableStack = new QStackedWidget(splitter);
+    // The table and, beside it, the inspector of the selected request.
+    auto *top = new QSplitter(Qt::Horizontal, splitter);
+    top->setObjectName(QStringLiteral("trafficInspectorSplitter"));
+    top->setChildrenCollapsible(false);
+    m_tableStack = new QStackedWidget(top);
     m_table = new QTableView(m_tableStack);
     m_table->setObjectName(QStringLiteral("trafficTable"));
     m_table->setModel(m_filter);
@@ -125,6 +136,14 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
     m_empty->setForegroundRole(QPalette::PlaceholderText);
     m_tableStack->addWidget(m_table);
     m_tableStack->addWidget(m_empty);
+    m_inspector = new RequestInspector(top);
+    m_inspector->setObjectName(QStringLiteral("trafficInspector"));
+    top->addWidget(m_tableStack);
+    top->addWidget(m_inspector);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    top->setSizes({ch * 120, ch * 60});
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
 
     auto *charts = new QWidget(splitter);
     auto *chartsLayout = new QHBoxLayout(charts);
@@ -153,7 +172,7 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
     chartsLayout->addWidget(m_rateChart, 4);
     chartsLayout->addWidget(m_latencyChart, 4);
 
-    splitter->addWidget(m_tableStack);
+    splitter->addWidget(top);
     splitter->addWidget(charts);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -196,6 +215,11 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
         refreshCharts();
         updateState();
     });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &TrafficPanel::inspectCurrent);
+    connect(m_table, &QTableView::customContextMenuRequested, this, &TrafficPanel::showRowMenu);
+    connect(m_inspector, &RequestInspector::openInApiRequested, this, &TrafficPanel::openInApi);
+    connect(m_inspector, &RequestInspector::copyCurlRequested, this, &TrafficPanel::copyCurl);
     connect(m_pause, &QToolButton::toggled, this, &TrafficPanel::setPaused);
     connect(m_clear, &QToolButton::clicked, this, &TrafficPanel::clear);
     connect(m_routes, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem *item) {
@@ -216,12 +240,14 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
                                                 splitter->saveState());
     });
 
-    addShortcut(QKeySequence::Find, [this] {
+    addShortcut(tr("Filter the requests"), QKeySequence::Find, [this] {
         m_text->setFocus();
         m_text->selectAll();
     });
-    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_P), [this] { m_pause->toggle(); });
-    addShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clear(); });
+    addShortcut(tr("Pause or resume the table"), QKeySequence(Qt::CTRL | Qt::Key_P),
+                [this] { m_pause->toggle(); });
+    addShortcut(tr("Clear the table and the charts"), QKeySequence(Qt::CTRL | Qt::Key_L),
+                [this] { clear(); });
 
     m_flushTimer.setInterval(150);
     connect(&m_flushTimer, &QTimer::timeout, this, &TrafficPanel::flush);
@@ -348,6 +374,7 @@ void TrafficPanel::setPaused(bool paused)
 
 void TrafficPanel::clear()
 {
+    m_inspector->clear();
     m_pending.clear();
     m_model->clear();
     m_series.clear();
@@ -429,9 +456,74 @@ void TrafficPanel::refreshCharts()
     m_rateChart->setTitle(tr("Requests/s — %1").arg(name));
     m_rateChart->setSeries({{tr("req/s"), QColor(0x3b, 0x6f, 0xd8), s.counts(end)},
                             {tr("errors/s"), QColor(0xd6, 0x45, 0x45), s.errors(end)}});
-    m_latencyChart->setTitle(tr("Latency — %1").arg(name));
-    m_latencyChart->setSeries({{tr("p50"), QColor(0x3b, 0x6f, 0xd8), s.percentiles(0.5, end)},
-                               {tr("p99"), QColor(0xd9, 0x82, 0x2b), s.percentiles(0.99, end)}});
+    // The title carries the same five-minute p50/p99 as the route table, in the same words; the
+    // legend gives the latest second's, in the axis unit.
+    m_latencyChart->setTitle(tr("Latency — %1 · 5 min p50 %2, p99 %3")
+                                 .arg(name, DisplayFormat::duration(s.percentile(0.5, now)),
+                                      DisplayFormat::duration(s.percentile(0.99, now))));
+    QList<double> p50 = s.percentiles(0.5, end);
+    QList<double> p99 = s.percentiles(0.99, end);
+    double maxMs = 0;
+    for (double v : std::as_const(p99)) {
+        if (std::isfinite(v))
+            maxMs = std::max(maxMs, v);
+    }
+    const bool seconds = latencyInSeconds(maxMs);
+    if (seconds) {
+        for (double &v : p50)
+            v /= 1000.0;
+        for (double &v : p99)
+            v /= 1000.0;
+    }
+    m_latencyChart->setUnit(seconds ? tr("s") : tr("ms"));
+    m_latencyChart->setSeries({{tr("p50 latest"), QColor(0x3b, 0x6f, 0xd8), p50},
+                               {tr("p99 latest"), QColor(0xd9, 0x82, 0x2b), p99}});
+}
+
+void TrafficPanel::inspectCurrent()
+{
+    const QModelIndex index = m_filter->mapToSource(m_table->currentIndex());
+    if (!index.isValid()) {
+        m_inspector->clear();
+        return;
+    }
+    m_inspector->showRecord(m_model->record(index.row()), &context().host->logHub());
+}
+
+void TrafficPanel::openInApi(const TrafficRecord &record)
+{
+    // Both sections live in the same window; the API section is found there rather than
+    // handed to every panel.
+    auto *api = window()->findChild<ApiPanel *>();
+    if (!api)
+        return;
+    api->openRequest(record.method.toLatin1(), record.path,
+                     RequestInspector::replayHeaders(record.requestHeaders), {});
+    Q_EMIT showSection(api->id());
+}
+
+void TrafficPanel::copyCurl(const TrafficRecord &record)
+{
+    const QString command =
+        context().api->curlCommand(record.method.toLatin1(), record.path,
+                                   RequestInspector::replayHeaders(record.requestHeaders));
+    QApplication::clipboard()->setText(command);
+    m_message->setText(tr("Copied: %1").arg(command));
+}
+
+void TrafficPanel::showRowMenu(const QPoint &pos)
+{
+    const QModelIndex index = m_table->indexAt(pos);
+    if (!index.isValid())
+        return;
+    m_table->setCurrentIndex(index);
+    const TrafficRecord record = m_model->record(m_filter->mapToSource(index).row());
+    QMenu menu(this);
+    menu.addAction(themedIcon(QStringLiteral("api")), tr("Open in API"), this,
+                   [this, record] { openInApi(record); });
+    menu.addAction(themedIcon(QStringLiteral("copy")), tr("Copy as curl"), this,
+                   [this, record] { copyCurl(record); });
+    menu.exec(m_table->viewport()->mapToGlobal(pos));
 }
 
 void TrafficPanel::updateState()

@@ -19,6 +19,7 @@ class QTreeWidget;
 namespace edgedesk {
 
 class LineChart;
+class RequestInspector;
 class TrafficFilterModel;
 class TrafficModel;
 
@@ -53,6 +54,11 @@ public:
     LineChart *rateChart() const { return m_rateChart; }
     LineChart *latencyChart() const { return m_latencyChart; }
     QTreeWidget *routeTable() const { return m_routes; }
+    RequestInspector *inspector() const { return m_inspector; }
+
+    // The latency chart's unit for values up to `maxMs`: milliseconds, or seconds from one
+    // second on, so that an axis never mixes "1.0k ms" with plain numbers.
+    static bool latencyInSeconds(double maxMs) { return maxMs >= 1000.0; }
 
 private:
     void load();
@@ -60,6 +66,10 @@ private:
     void addToSeries(const TrafficRecord &record);
     void flush();
     void updateState();
+    void inspectCurrent();
+    void openInApi(const TrafficRecord &record);
+    void copyCurl(const TrafficRecord &record);
+    void showRowMenu(const QPoint &pos);
 
     TrafficModel *m_model = nullptr;
     TrafficFilterModel *m_filter = nullptr;
@@ -76,6 +86,7 @@ private:
     QTreeWidget *m_routes = nullptr;
     LineChart *m_rateChart = nullptr;
     LineChart *m_latencyChart = nullptr;
+    RequestInspector *m_inspector = nullptr;
 
     QHash<QString, PerSecondSeries> m_series; // by route
     PerSecondSeries m_all;                    // every route but the control API

@@ -1,5 +1,6 @@
 #include "widgets/trafficmodel.h"
 
+#include "traffic/trafficlog.h"
 #include "widgets/displayformat.h"
 
 #include <QColor>
@@ -128,6 +129,10 @@ TrafficRecord TrafficModel::fromJson(const QJsonObject &json)
     r.bytesIn = qint64(json.value(QStringLiteral("bytes_in")).toDouble());
     r.bytesOut = qint64(json.value(QStringLiteral("bytes_out")).toDouble());
     r.instance = json.value(QStringLiteral("instance")).toString();
+    if (const QJsonValue queue = json.value(QStringLiteral("queue_ms")); queue.isDouble())
+        r.queueUs = qint64(queue.toDouble() * 1000.0 + 0.5);
+    r.requestHeaders = TrafficLog::headersFromJson(json.value(QStringLiteral("request_headers")));
+    r.responseHeaders = TrafficLog::headersFromJson(json.value(QStringLiteral("response_headers")));
     return r;
 }
 
