@@ -178,7 +178,7 @@ QKeySequence MainWindow::sectionKeys(int index)
         return QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index));
     if (index == 9)
         return QKeySequence(Qt::CTRL | Qt::Key_0);
-    return QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key(Qt::Key_1 + (index - 10) % 9));
+    return QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + (index - 10) % 9));
 }
 
 void MainWindow::addPanel(Panel *panel)

@@ -55,7 +55,7 @@ public:
     HelpMenu *helpMenu() const { return m_help; }
 
     // The keys of the section at `index` in the sidebar: Ctrl+1 … Ctrl+9, Ctrl+0 for the tenth,
-    // then Ctrl+Alt+1 … so that every section has one.
+    // then Alt+1 … so that every section has one (Ctrl+Alt is AltGr on many layouts: it types).
     static QKeySequence sectionKeys(int index);
 
 protected:

@@ -84,6 +84,10 @@ bool CommandPalette::eventFilter(QObject *watched, QEvent *event)
     // Up/Down move through the list while the cursor stays in the input.
     if (watched == m_input && event->type() == QEvent::KeyPress) {
         const auto *key = static_cast<QKeyEvent *>(event);
+        if (key->key() == Qt::Key_Escape) {
+            reject();
+            return true;
+        }
         if (key->key() == Qt::Key_Down || key->key() == Qt::Key_Up) {
             const int step = key->key() == Qt::Key_Down ? 1 : -1;
             int row = m_list->indexOfTopLevelItem(m_list->currentItem());

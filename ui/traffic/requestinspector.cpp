@@ -167,10 +167,13 @@ void RequestInspector::showRecord(const TrafficRecord &record, const LogHub *log
                                 record.route.toHtmlEscaped(), DisplayFormat::bytes(record.bytesIn),
                                 DisplayFormat::bytes(record.bytesOut)));
     m_timing->setText(timingText(record));
-    m_instance->setText(record.instance.isEmpty()
-                            ? tr("Served by EdgeDesk itself (%1)")
-                                  .arg(record.binding.isEmpty() ? tr("no binding") : record.binding)
-                            : tr("Instance: %1 of %2").arg(record.instance, record.binding));
+    const QString binding = record.binding.isEmpty() ? tr("no binding") : record.binding;
+    if (record.instance.isEmpty())
+        m_instance->setText(tr("Served by EdgeDesk itself (%1)").arg(binding));
+    else if (record.queueUs < 0)
+        m_instance->setText(tr("Served in process by %1 (%2)").arg(record.instance, binding));
+    else
+        m_instance->setText(tr("Instance: %1 of %2").arg(record.instance, binding));
     fillHeaders(m_requestHeaders, record.requestHeaders);
     fillHeaders(m_responseHeaders, record.responseHeaders);
     fillLog(logs);

@@ -463,12 +463,9 @@ void TrafficPanel::refreshCharts()
                                       DisplayFormat::duration(s.percentile(0.99, now))));
     QList<double> p50 = s.percentiles(0.5, end);
     QList<double> p99 = s.percentiles(0.99, end);
-    double maxMs = 0;
-    for (double v : std::as_const(p99)) {
-        if (std::isfinite(v))
-            maxMs = std::max(maxMs, v);
-    }
-    const bool seconds = latencyInSeconds(maxMs);
+    // One unit per axis: seconds once the axis would reach 1000 ms (never "1.0k ms").
+    m_latencyChart->setSeries({{QString(), {}, p50}, {QString(), {}, p99}});
+    const bool seconds = m_latencyChart->axisMaximum() >= 1000.0;
     if (seconds) {
         for (double &v : p50)
             v /= 1000.0;

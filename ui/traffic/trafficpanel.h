@@ -56,10 +56,6 @@ public:
     QTreeWidget *routeTable() const { return m_routes; }
     RequestInspector *inspector() const { return m_inspector; }
 
-    // The latency chart's unit for values up to `maxMs`: milliseconds, or seconds from one
-    // second on, so that an axis never mixes "1.0k ms" with plain numbers.
-    static bool latencyInSeconds(double maxMs) { return maxMs >= 1000.0; }
-
 private:
     void load();
     void onRecord(const TrafficRecord &record);
