@@ -461,20 +461,24 @@ void TrafficPanel::refreshCharts()
     m_latencyChart->setTitle(tr("Latency — %1 · 5 min p50 %2, p99 %3")
                                  .arg(name, DisplayFormat::duration(s.percentile(0.5, now)),
                                       DisplayFormat::duration(s.percentile(0.99, now))));
-    QList<double> p50 = s.percentiles(0.5, end);
-    QList<double> p99 = s.percentiles(0.99, end);
-    // One unit per axis: seconds once the axis would reach 1000 ms (never "1.0k ms").
-    m_latencyChart->setSeries({{QString(), {}, p50}, {QString(), {}, p99}});
-    const bool seconds = m_latencyChart->axisMaximum() >= 1000.0;
-    if (seconds) {
-        for (double &v : p50)
-            v /= 1000.0;
-        for (double &v : p99)
-            v /= 1000.0;
+    // One unit per axis, the smallest of µs, ms and s whose axis stays under 1000, as the route
+    // table writes such values (never "1.0k ms").
+    const QList<double> p50 = s.percentiles(0.5, end);
+    const QList<double> p99 = s.percentiles(0.99, end);
+    const QList<QPair<double, QString>> units{
+        {1000.0, tr("µs")}, {1.0, tr("ms")}, {0.001, tr("s")}};
+    for (const auto &[scale, unit] : units) {
+        auto scaled = [scale](QList<double> values) {
+            for (double &v : values)
+                v *= scale;
+            return values;
+        };
+        m_latencyChart->setUnit(unit);
+        m_latencyChart->setSeries({{tr("p50 latest"), QColor(0x3b, 0x6f, 0xd8), scaled(p50)},
+                                   {tr("p99 latest"), QColor(0xd9, 0x82, 0x2b), scaled(p99)}});
+        if (m_latencyChart->axisMaximum() < 1000.0)
+            break;
     }
-    m_latencyChart->setUnit(seconds ? tr("s") : tr("ms"));
-    m_latencyChart->setSeries({{tr("p50 latest"), QColor(0x3b, 0x6f, 0xd8), p50},
-                               {tr("p99 latest"), QColor(0xd9, 0x82, 0x2b), p99}});
 }
 
 void TrafficPanel::inspectCurrent()
