@@ -5,6 +5,9 @@
 
 #include <QAbstractButton>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QString>
 #include <QTest>
 #include <QWidget>
@@ -34,6 +37,25 @@ inline void click(QAbstractButton *button)
                           ? QPoint(button->height() / 2, button->height() / 2)
                           : button->rect().center();
     QTest::mouseClick(button, Qt::LeftButton, {}, at);
+}
+
+// Replaces the text of a line edit the way a user does: select all, type.
+inline void typeInto(QLineEdit *edit, const QString &text)
+{
+    edit->setFocus();
+    edit->selectAll();
+    QTest::keyClick(edit, Qt::Key_Backspace);
+    QTest::keyClicks(edit, text);
+}
+
+// Fills the API section's request builder: method, path (typed), headers and body.
+inline void setApiRequest(QWidget *apiPanel, const QString &method, const QString &path,
+                          const QString &headers = {}, const QString &body = {})
+{
+    child<QComboBox>(apiPanel, "apiMethod")->setCurrentText(method);
+    typeInto(child<QLineEdit>(apiPanel, "apiPath"), path);
+    child<QPlainTextEdit>(apiPanel, "apiHeadersEdit")->setPlainText(headers);
+    child<QPlainTextEdit>(apiPanel, "apiBodyEdit")->setPlainText(body);
 }
 
 } // namespace edgedesk::test

@@ -46,21 +46,10 @@ class TestApiHistory final : public QObject
     ApiPanel *panel() const { return m_gui->panel<ApiPanel>(QStringLiteral("api")); }
     QTreeWidget *list() const { return panel()->historyView()->list(); }
 
-    static void typeInto(QLineEdit *edit, const QString &text)
-    {
-        edit->setFocus();
-        edit->selectAll();
-        QTest::keyClick(edit, Qt::Key_Backspace);
-        QTest::keyClicks(edit, text);
-    }
-
     void setRequest(const QString &method, const QString &path, const QString &headers = {},
                     const QString &body = {})
     {
-        child<QComboBox>(panel(), "apiMethod")->setCurrentText(method);
-        typeInto(child<QLineEdit>(panel(), "apiPath"), path);
-        child<QPlainTextEdit>(panel(), "apiHeadersEdit")->setPlainText(headers);
-        child<QPlainTextEdit>(panel(), "apiBodyEdit")->setPlainText(body);
+        setApiRequest(panel(), method, path, headers, body);
     }
 
     bool sendAndWait()

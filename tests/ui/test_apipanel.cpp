@@ -2,6 +2,7 @@
 // status, time, size, instance and body, errors in the server's words, "Copy as curl" (run for
 // real), bursts spread over the instances, and inputs kept across a restart.
 #include "api/apipanel.h"
+#include "opsguihelpers.h"
 #include "sectiontest.h"
 #include "widgets/burstchart.h"
 #include "widgets/curlbar.h"
@@ -45,23 +46,10 @@ class TestApiPanel final : public QObject
         return widget;
     }
 
-    // Replaces the text of a line edit the way a user does: select all, type.
-    static void typeInto(QLineEdit *edit, const QString &text)
-    {
-        edit->setFocus();
-        edit->selectAll();
-        QTest::keyClick(edit, Qt::Key_Backspace);
-        QTest::keyClicks(edit, text);
-    }
-
     void setRequest(const QString &method, const QString &path, const QString &headers = {},
                     const QString &body = {})
     {
-        auto *methodBox = child<QComboBox>("apiMethod");
-        methodBox->setCurrentText(method);
-        typeInto(child<QLineEdit>("apiPath"), path);
-        child<QPlainTextEdit>("apiHeadersEdit")->setPlainText(headers);
-        child<QPlainTextEdit>("apiBodyEdit")->setPlainText(body);
+        setApiRequest(m_panel, method, path, headers, body);
     }
 
     bool sendAndWait(int timeoutMs = 30000)
