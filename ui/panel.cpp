@@ -60,11 +60,9 @@ void Panel::addShortcut(const QString &description, const QKeySequence &keys,
 void Panel::addRunShortcuts(std::function<void()> run, std::function<void()> stop,
                             const QString &runText, const QString &stopText)
 {
-    const QString runWhat = runText.isEmpty() ? tr("Run") : runText;
-    addShortcut(runWhat, QKeySequence(Qt::CTRL | Qt::Key_Return), run);
-    addShortcut(runWhat, QKeySequence(Qt::CTRL | Qt::Key_Enter), std::move(run));
-    addShortcut(stopText.isEmpty() ? tr("Stop or cancel") : stopText, QKeySequence(Qt::Key_Escape),
-                std::move(stop));
+    addShortcut(runText, QKeySequence(Qt::CTRL | Qt::Key_Return), run);
+    addShortcut(runText, QKeySequence(Qt::CTRL | Qt::Key_Enter), std::move(run));
+    addShortcut(stopText, QKeySequence(Qt::Key_Escape), std::move(stop));
 }
 
 } // namespace edgedesk

@@ -54,7 +54,8 @@ protected:
     // The same, saying what it does: the shortcut sheet and the command palette list it so.
     void addShortcut(const QString &description, const QKeySequence &keys,
                      std::function<void()> action, QWidget *onlyIn = nullptr);
-    // Ctrl+Return and Ctrl+Enter run the panel's main action; Escape stops or cancels it.
+    // Ctrl+Return and Ctrl+Enter run the panel's main action; Escape stops or cancels it. Without
+    // texts, the palette describes them from the tooltips that name those keys.
     void addRunShortcuts(std::function<void()> run, std::function<void()> stop,
                          const QString &runText = {}, const QString &stopText = {});
 

@@ -6,6 +6,7 @@
 #include "help/aboutdialog.h"
 #include "help/helpmenu.h"
 #include "help/shortcutsheet.h"
+#include "kv/valueeditor.h"
 #include "opsguihelpers.h"
 #include "palette/commandcatalog.h"
 #include "palette/commandpalette.h"
@@ -148,15 +149,31 @@ private Q_SLOTS:
                                   QStringLiteral("%1 instance-0 restarted").arg(className), 30000);
     }
 
+    void paletteStartsANewKvKey()
+    {
+        QVERIFY(m_gui->show(QStringLiteral("kv")));
+        auto *editor = window()->panel(QStringLiteral("kv"))->findChild<ValueEditor *>();
+        QVERIFY(editor);
+        QVERIFY(m_gui->show(QStringLiteral("overview")));
+        QString label;
+        QVERIFY(runFromPalette(QStringLiteral("kv add key"), &label));
+        QCOMPARE(label, QStringLiteral("KV: Add a key"));
+        QTRY_COMPARE(window()->currentSection(), QStringLiteral("kv"));
+        QTRY_VERIFY(editor->isNew());
+    }
+
     void paletteListsMenusAndSectionActions()
     {
         const QList<PaletteCommand> commands = window()->commandCatalog()->commands();
         QStringList labels;
         for (const PaletteCommand &c : commands)
             labels.append(c.label());
+        qInfo("%d commands: %s", int(labels.size()),
+              qPrintable(labels.join(QStringLiteral(" | "))));
         for (const QString &expected :
              {QStringLiteral("Help: Keyboard shortcuts"), QStringLiteral("Help: About EdgeDesk"),
               QStringLiteral("Traffic: Pause or resume the table"),
+              QStringLiteral("Logs: Save the lines shown to a file"),
               QStringLiteral("Go to: Settings")})
             QVERIFY2(labels.contains(expected), qPrintable(expected));
         // Every File menu item is there too, whoever added it.

@@ -34,12 +34,18 @@ QString CommandCatalog::describe(const QShortcut *shortcut, const QWidget *withi
     if (!shortcut->whatsThis().isEmpty())
         return shortcut->whatsThis();
     const QKeySequence keys = shortcut->key();
-    const QString marker =
-        QLatin1Char('(') + keys.toString(QKeySequence::NativeText) + QLatin1Char(')');
+    // Tooltips write both Ctrl+Return and Ctrl+Enter as "Ctrl+Enter".
+    const QKeySequence returnKeys(Qt::CTRL | Qt::Key_Return);
+    const QString named = (keys == returnKeys ? QKeySequence(Qt::CTRL | Qt::Key_Enter) : keys)
+                              .toString(QKeySequence::NativeText);
+    const QString marker = QLatin1Char('(') + named;
     for (const QWidget *w : within->findChildren<QWidget *>()) {
         const QString tip = w->toolTip();
-        if (tip.contains(marker))
-            return tip.left(tip.indexOf(marker)).trimmed();
+        const qsizetype at = tip.indexOf(marker);
+        const qsizetype next = at + marker.size();
+        const QChar after = at >= 0 && next < tip.size() ? tip.at(next) : QChar();
+        if (at > 0 && (after == QLatin1Char(')') || after == QLatin1Char(';')))
+            return tip.left(at).trimmed();
     }
     static const QList<QPair<QKeySequence::StandardKey, const char *>> standard{
         {QKeySequence::Refresh, QT_TR_NOOP("Refresh")},
@@ -47,11 +53,14 @@ QString CommandCatalog::describe(const QShortcut *shortcut, const QWidget *withi
         {QKeySequence::Find, QT_TR_NOOP("Find")},
         {QKeySequence::New, QT_TR_NOOP("New")},
         {QKeySequence::Delete, QT_TR_NOOP("Delete the selection")},
+        {QKeySequence::Cancel, QT_TR_NOOP("Stop or cancel")},
     };
     for (const auto &[key, name] : standard) {
         if (QKeySequence::keyBindings(key).contains(keys))
             return tr(name);
     }
+    if (keys == returnKeys || keys == QKeySequence(Qt::CTRL | Qt::Key_Enter))
+        return tr("Run");
     return tr("Shortcut %1").arg(keys.toString(QKeySequence::NativeText));
 }
 
