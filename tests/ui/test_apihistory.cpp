@@ -7,6 +7,7 @@
 #include "api/historyview.h"
 #include "api/requesthistory.h"
 #include "opsguihelpers.h"
+#include "sectiontest.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -85,8 +86,10 @@ class TestApiHistory final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        applyPaletteFromEnvironment();
         m_gui = std::make_unique<GuiFixture>();
         QVERIFY2(m_gui->start(), qPrintable(m_gui->lastError()));
+        applyWindowSize(*m_gui);
         QVERIFY(m_gui->show(QStringLiteral("api")));
         QVERIFY(panel());
     }
@@ -209,7 +212,7 @@ private Q_SLOTS:
         QCOMPARE(record()->bytesIn, kBody.size());
         QVERIFY(
             record()->requestHeaders.contains(qMakePair(QByteArray("X-Trace"), QByteArray("42"))));
-        QVERIFY(!m_gui->screenshot(QStringLiteral("api-history")).isEmpty());
+        QVERIFY(!m_gui->screenshot(screenshotName(QStringLiteral("api-history"))).isEmpty());
     }
 
     void copyAsCurlIsTheSameRequest()

@@ -73,8 +73,10 @@ class TestTrafficInspector final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        applyPaletteFromEnvironment();
         m_gui = std::make_unique<GuiFixture>(sectionServerOptions());
         QVERIFY2(m_gui->start(), qPrintable(m_gui->lastError()));
+        applyWindowSize(*m_gui);
         QVERIFY(m_gui->show(QStringLiteral("traffic")));
         m_panel = m_gui->panel<TrafficPanel>(QStringLiteral("traffic"));
         QVERIFY(m_panel);
@@ -120,7 +122,8 @@ private Q_SLOTS:
         QVERIFY(!r.instance.isEmpty()); // the service binding names its service
         QCOMPARE(m_inspector->instance()->text(),
                  QStringLiteral("Served in process by %1 (%2)").arg(r.instance, r.binding));
-        QVERIFY(!m_gui->screenshot(QStringLiteral("traffic-inspector-service")).isEmpty());
+        QVERIFY(!m_gui->screenshot(screenshotName(QStringLiteral("traffic-inspector-service")))
+                     .isEmpty());
 
         // The control API gives the same record, credentials hidden there too.
         const HttpReply traffic = request(m_gui->port(), "GET", "/__edgedesk/v1/traffic?limit=50");
@@ -206,7 +209,7 @@ private Q_SLOTS:
         m_inspector->showRecord(r, &m_gui->host().logHub());
         QVERIFY2(m_inspector->instanceLog()->toPlainText().contains(QStringLiteral("/api/api1")),
                  qPrintable(m_inspector->instanceLog()->toPlainText()));
-        QVERIFY(!m_gui->screenshot(QStringLiteral("traffic-inspector")).isEmpty());
+        QVERIFY(!m_gui->screenshot(screenshotName(QStringLiteral("traffic-inspector"))).isEmpty());
     }
 
     void routeTableAndChartAgree()

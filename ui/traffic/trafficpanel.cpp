@@ -168,6 +168,8 @@ TrafficPanel::TrafficPanel(const PanelContext &context, QWidget *parent)
     m_latencyChart->setObjectName(QStringLiteral("trafficLatencyChart"));
     m_latencyChart->setUnit(tr("ms"));
     m_latencyChart->setEmptyText(tr("Latency appears with the first request"));
+    m_latencyChart->setToolTip(tr("The title gives the five-minute p50 and p99 of the route "
+                                  "table; the legend, those of the latest second with requests"));
     chartsLayout->addWidget(m_routes, 3);
     chartsLayout->addWidget(m_rateChart, 4);
     chartsLayout->addWidget(m_latencyChart, 4);
@@ -458,7 +460,7 @@ void TrafficPanel::refreshCharts()
                             {tr("errors/s"), QColor(0xd6, 0x45, 0x45), s.errors(end)}});
     // The title carries the same five-minute p50/p99 as the route table, in the same words; the
     // legend gives the latest second's, in the axis unit.
-    m_latencyChart->setTitle(tr("Latency — %1 · 5 min p50 %2, p99 %3")
+    m_latencyChart->setTitle(tr("Latency — %1: p50 %2, p99 %3")
                                  .arg(name, DisplayFormat::duration(s.percentile(0.5, now)),
                                       DisplayFormat::duration(s.percentile(0.99, now))));
     // One unit per axis, the smallest of µs, ms and s whose axis stays under 1000, as the route
