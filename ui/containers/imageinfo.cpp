@@ -76,14 +76,14 @@ QString ImageInfo::details(const QJsonObject &cls)
     lines << tr("State: %1").arg(image.value(QStringLiteral("state")).toString());
     if (const QString digest = image.value(QStringLiteral("digest")).toString(); !digest.isEmpty())
         lines << tr("Digest: %1").arg(digest)
-              << tr("Size: %1").arg(
-                     DisplayFormat::bytes(qint64(image.value(QStringLiteral("size")).toDouble())));
+              << tr("Size: %1")
+                     .arg(DisplayFormat::bytes(
+                         qint64(image.value(QStringLiteral("size")).toDouble())));
     if (const QString when = created(image); !when.isEmpty())
         lines << tr("Created: %1").arg(when);
     if (const QString exposed = ports(image); !exposed.isEmpty())
         lines << tr("Exposed port: %1").arg(exposed);
-    const QStringList tags =
-        image.value(QStringLiteral("tags")).toVariant().toStringList();
+    const QStringList tags = image.value(QStringLiteral("tags")).toVariant().toStringList();
     if (!tags.isEmpty())
         lines << tr("Tags: %1").arg(tags.join(QStringLiteral(", ")));
     if (const QString error = image.value(QStringLiteral("error")).toString(); !error.isEmpty())
@@ -96,8 +96,9 @@ QString ImageInfo::limits(const QJsonObject &cls)
     const QJsonObject limits = cls.value(QStringLiteral("limits")).toObject();
     if (limits.isEmpty())
         return QString();
-    QString text = tr("limit %1").arg(
-        DisplayFormat::bytes(qint64(limits.value(QStringLiteral("memory_bytes")).toDouble())));
+    QString text = tr("limit %1")
+                       .arg(DisplayFormat::bytes(
+                           qint64(limits.value(QStringLiteral("memory_bytes")).toDouble())));
     if (limits.contains(QStringLiteral("cpu_millis")))
         text += tr(", %1 CPU").arg(limits.value(QStringLiteral("cpu_millis")).toInt() / 1000.0);
     return text;

@@ -154,16 +154,18 @@ void ImagesView::apply(const QJsonObject &listing)
         item->setText(ColDigest, ImageInfo::shortDigest(digest));
         item->setText(ColSize, DisplayFormat::bytes(size));
         const QString created = image.value(QStringLiteral("created")).toString();
-        item->setText(ColCreated, created.isEmpty() ? QString() : DisplayFormat::timestamp(created));
+        item->setText(ColCreated,
+                      created.isEmpty() ? QString() : DisplayFormat::timestamp(created));
         item->setText(ColPort, ports.join(QStringLiteral(", ")));
         item->setText(ColUse, inUse ? tr("in use") : tr("unused"));
         item->setData(ColName, DigestRole, digest);
         item->setData(ColName, InUseRole, inUse);
-        item->setToolTip(ColName, tr("%1\nFormat: %2\nFrom: %3\nLoaded: %4")
-                                      .arg(digest, image.value(QStringLiteral("format")).toString(),
-                                           image.value(QStringLiteral("source")).toString(),
-                                           DisplayFormat::timestamp(image.value(
-                                               QStringLiteral("loaded_at")).toString())));
+        item->setToolTip(ColName,
+                         tr("%1\nFormat: %2\nFrom: %3\nLoaded: %4")
+                             .arg(digest, image.value(QStringLiteral("format")).toString(),
+                                  image.value(QStringLiteral("source")).toString(),
+                                  DisplayFormat::timestamp(
+                                      image.value(QStringLiteral("loaded_at")).toString())));
         item->setToolTip(ColDigest, digest);
         const QJsonArray layers = image.value(QStringLiteral("layers")).toArray();
         for (int i = 0; i < layers.size(); ++i) {
@@ -174,11 +176,11 @@ void ImagesView::apply(const QJsonObject &listing)
                                .arg(i + 1)
                                .arg(qint64(layer.value(QStringLiteral("entries")).toDouble()))
                                .arg(layer.value(QStringLiteral("compression")).toString()));
-            child->setText(ColDigest,
-                           ImageInfo::shortDigest(layer.value(QStringLiteral("diff_id")).toString()));
+            child->setText(ColDigest, ImageInfo::shortDigest(
+                                          layer.value(QStringLiteral("diff_id")).toString()));
             child->setToolTip(ColDigest, layer.value(QStringLiteral("diff_id")).toString());
-            child->setText(ColSize,
-                           DisplayFormat::bytes(qint64(layer.value(QStringLiteral("size")).toDouble())));
+            child->setText(ColSize, DisplayFormat::bytes(
+                                        qint64(layer.value(QStringLiteral("size")).toDouble())));
         }
         if (digest == selected)
             item->setSelected(true);
@@ -188,13 +190,13 @@ void ImagesView::apply(const QJsonObject &listing)
     const QJsonArray layers = listing.value(QStringLiteral("layers")).toArray();
     for (const QJsonValue &layer : layers)
         cacheBytes += qint64(layer.toObject().value(QStringLiteral("size")).toDouble());
-    m_totals->setText(images.isEmpty()
-                          ? tr("No images in the cache")
-                          : tr("%1, %2 in %3")
-                                .arg(DisplayFormat::count(images.size(), tr("image"), tr("images")),
-                                     DisplayFormat::bytes(cacheBytes),
-                                     DisplayFormat::count(layers.size(), tr("layer"),
-                                                          tr("layers"))));
+    m_totals->setText(
+        images.isEmpty()
+            ? tr("No images in the cache")
+            : tr("%1, %2 in %3")
+                  .arg(DisplayFormat::count(images.size(), tr("image"), tr("images")),
+                       DisplayFormat::bytes(cacheBytes),
+                       DisplayFormat::count(layers.size(), tr("layer"), tr("layers"))));
     updateButtons();
 }
 
@@ -228,13 +230,13 @@ int ImagesView::imageCount() const
 void ImagesView::updateButtons()
 {
     const QList<QTreeWidgetItem *> selected = m_tree->selectedItems();
-    QTreeWidgetItem *top = selected.isEmpty()
-                               ? nullptr
-                               : (selected.first()->parent() ? selected.first()->parent()
-                                                             : selected.first());
+    QTreeWidgetItem *top =
+        selected.isEmpty()
+            ? nullptr
+            : (selected.first()->parent() ? selected.first()->parent() : selected.first());
     const bool inUse = top && top->data(ColName, InUseRole).toBool();
     m_remove->setEnabled(top && !m_upload);
-    m_remove->setToolTip(!top   ? tr("Select an image first")
+    m_remove->setToolTip(!top    ? tr("Select an image first")
                          : inUse ? tr("An instance runs this image: stop it first")
                                  : tr("Remove this image and the layers no other image uses"));
     m_load->setEnabled(!m_upload);
@@ -261,8 +263,7 @@ bool ImagesView::loadArchive(const QString &path)
         return false;
     }
     m_uploadName = QFileInfo(path).fileName();
-    QNetworkRequest request =
-        m_api->makeRequest(kImages, {{"Content-Type", contentTypeOf(path)}});
+    QNetworkRequest request = m_api->makeRequest(kImages, {{"Content-Type", contentTypeOf(path)}});
     request.setHeader(QNetworkRequest::ContentLengthHeader, file->size());
     m_upload = m_api->network()->post(request, file);
     file->setParent(m_upload);
@@ -285,9 +286,9 @@ void ImagesView::onUploadProgress(qint64 sent, qint64 total)
         return;
     if (sent < total) {
         m_progress->setValue(int(sent * 100 / total));
-        m_phase->setText(tr("Uploading %1: %2 of %3")
-                             .arg(m_uploadName, DisplayFormat::bytes(sent),
-                                  DisplayFormat::bytes(total)));
+        m_phase->setText(
+            tr("Uploading %1: %2 of %3")
+                .arg(m_uploadName, DisplayFormat::bytes(sent), DisplayFormat::bytes(total)));
         return;
     }
     // The server has it all; what follows is its work, whose length nobody knows beforehand.
@@ -318,8 +319,9 @@ void ImagesView::onUploadFinished()
                  ImageInfo::shortDigest(digest),
                  DisplayFormat::bytes(qint64(image.value(QStringLiteral("size")).toDouble()))));
     Q_EMIT loaded(image);
-    connect(this, &ImagesView::listed, this, [this, digest] { selectImage(digest); },
-            Qt::SingleShotConnection);
+    connect(
+        this, &ImagesView::listed, this, [this, digest] { selectImage(digest); },
+        Qt::SingleShotConnection);
     refresh();
 }
 
@@ -354,25 +356,25 @@ void ImagesView::endLoad()
 void ImagesView::removeImage(const QString &digest)
 {
     m_remove->setEnabled(false);
-    m_api->call("DELETE", kImages + QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(digest)), {}, {}, this,
-                [this, digest](const ApiResponse &r) {
-                    if (r.ok()) {
-                        m_message->showMessage(MessageBanner::Tone::Info,
-                                               tr("Removed %1.").arg(ImageInfo::shortDigest(digest)));
-                    } else if (r.status == 409) {
-                        m_message->showMessage(
-                            MessageBanner::Tone::Warning,
-                            tr("%1 is in use and was not removed: %2 Stop the instances that run "
-                               "it, then remove it.")
-                                .arg(ImageInfo::shortDigest(digest), r.describeError()));
-                    } else {
-                        m_message->showMessage(MessageBanner::Tone::Error,
-                                               tr("Could not remove %1: %2")
-                                                   .arg(ImageInfo::shortDigest(digest),
-                                                        r.describeError()));
-                    }
-                    refresh();
-                });
+    m_api->call(
+        "DELETE", kImages + QLatin1Char('/') + QString::fromUtf8(QUrl::toPercentEncoding(digest)),
+        {}, {}, this, [this, digest](const ApiResponse &r) {
+            if (r.ok()) {
+                m_message->showMessage(MessageBanner::Tone::Info,
+                                       tr("Removed %1.").arg(ImageInfo::shortDigest(digest)));
+            } else if (r.status == 409) {
+                m_message->showMessage(
+                    MessageBanner::Tone::Warning,
+                    tr("%1 is in use and was not removed: %2 Stop the instances that run "
+                       "it, then remove it.")
+                        .arg(ImageInfo::shortDigest(digest), r.describeError()));
+            } else {
+                m_message->showMessage(MessageBanner::Tone::Error,
+                                       tr("Could not remove %1: %2")
+                                           .arg(ImageInfo::shortDigest(digest), r.describeError()));
+            }
+            refresh();
+        });
 }
 
 } // namespace edgedesk

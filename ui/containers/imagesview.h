@@ -39,7 +39,7 @@ public:
     // DELETE the image with this digest.
     void removeImage(const QString &digest);
 
-    bool isLoading() const { return m_upload; }
+    bool isLoading() const { return !m_upload.isNull(); }
     QTreeWidget *tree() const { return m_tree; }
     MessageBanner *message() const { return m_message; }
     QProgressBar *progress() const { return m_progress; }

@@ -22,9 +22,8 @@ ProjectSwitcher::ProjectSwitcher(ServerHost *host, AppSettings *settings,
 
 Status ProjectSwitcher::refuse(const QString &folderOrFile, const Error &error)
 {
-    const QString message =
-        tr("Could not open %1: %2\nThe running project keeps serving.")
-            .arg(QDir::toNativeSeparators(folderOrFile), error.message);
+    const QString message = tr("Could not open %1: %2\nThe running project keeps serving.")
+                                .arg(QDir::toNativeSeparators(folderOrFile), error.message);
     Q_EMIT failed(message);
     return Error{error.code, message};
 }

@@ -57,7 +57,7 @@ private:
     Restart m_restart;
     RecentProjects m_recent;
     ProjectWatcher m_watcher;
-    QString m_pending;       // the project being opened
+    QString m_pending;        // the project being opened
     ServerOptions m_previous; // what ran before it
     bool m_reloading = false; // the same project again: the recent list stays as it is
 };
