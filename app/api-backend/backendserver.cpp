@@ -7,8 +7,6 @@
 #include <QTcpSocket>
 #include <QUrlQuery>
 
-#include <chrono>
-
 namespace edgedesk {
 
 namespace {
@@ -16,18 +14,6 @@ namespace {
 const QByteArray kJson = QByteArrayLiteral("application/json");
 const QByteArray kText = QByteArrayLiteral("text/plain; charset=utf-8");
 constexpr int kMaxFibonacci = 45;
-
-qint64 monotonicNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-double elapsedMs(qint64 startNs)
-{
-    return double(monotonicNs() - startNs) / 1e6;
-}
 
 // n as the demo accepts it: a plain decimal integer 1..45 (no sign, no spaces, no exponent).
 std::optional<int> parseFibonacciArgument(const QString &text)
@@ -47,7 +33,7 @@ std::optional<int> parseFibonacciArgument(const QString &text)
 } // namespace
 
 BackendServer::BackendServer(const QString &instanceId, QObject *parent)
-    : QAbstractHttpServer(parent),
+    : ProgramServer(parent),
       m_instanceJson(ProgramRuntime::jsonString(QStringView(instanceId))),
       m_cancelled(std::make_shared<std::atomic_bool>(false)),
       // Leave one core to the I/O thread so /ping keeps answering during a computation.
@@ -78,7 +64,7 @@ quint64 BackendServer::fibonacci(int n, const std::atomic_bool &cancelled)
 
 bool BackendServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const Exchange exchange{request.method(), request.url().path(), monotonicNs()};
+    const Exchange exchange = exchangeOf(request);
     QHttpServerResponder responder = makeResponder(request, socket);
 
     enum class Endpoint
@@ -103,8 +89,7 @@ bool BackendServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         endpoint = Endpoint::Echo;
 
     if (endpoint == Endpoint::None) {
-        respondError(responder, exchange, 404, QStringLiteral("not_found"),
-                     QStringLiteral("no route for %1").arg(exchange.path));
+        respondNotFound(responder, exchange);
         return true;
     }
     if (endpoint == Endpoint::Echo) {
@@ -146,52 +131,6 @@ bool BackendServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
     return true;
 }
 
-void BackendServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    // Unreachable while handleRequest() claims every request; kept honest all the same.
-    const Exchange exchange{request.method(), request.url().path(), monotonicNs()};
-    QHttpServerResponder responder = makeResponder(request, socket);
-    respondError(responder, exchange, 404, QStringLiteral("not_found"),
-                 QStringLiteral("no route for %1").arg(exchange.path));
-}
-
-void BackendServer::respond(QHttpServerResponder &responder, const Exchange &exchange, int status,
-                            const QByteArray &mimeType, const QByteArray &body)
-{
-    responder.write(body, mimeType, static_cast<QHttpServerResponder::StatusCode>(status));
-    sendNow(responder);
-    ProgramRuntime::logRequest(exchange.method, exchange.path, status, elapsedMs(exchange.startNs));
-}
-
-void BackendServer::sendNow(QHttpServerResponder &responder)
-{
-    // QTcpSocket buffers the answer and writes it once the event loop sees the socket writable:
-    // a second poll per pass, and the answer leaves later. An answer that fits the socket's send
-    // buffer (all of them but large echoes) goes out now; the rest still waits for the notifier.
-    if (QTcpSocket *socket = responder.socket())
-        socket->flush();
-}
-
-void BackendServer::respondError(QHttpServerResponder &responder, const Exchange &exchange,
-                                 int status, const QString &code, const QString &message)
-{
-    respond(responder, exchange, status, kJson, ProgramRuntime::errorBody(code, message));
-}
-
-void BackendServer::respondMethodNotAllowed(QHttpServerResponder &responder,
-                                            const Exchange &exchange, const QByteArray &allow)
-{
-    const QByteArray body = ProgramRuntime::errorBody(
-        QStringLiteral("method_not_allowed"),
-        QStringLiteral("%1 is not allowed on %2; use %3")
-            .arg(QString::fromLatin1(ProgramRuntime::methodName(exchange.method)), exchange.path,
-                 QString::fromLatin1(allow)));
-    responder.write(body, {{"Content-Type", kJson}, {"Allow", allow}},
-                    QHttpServerResponder::StatusCode::MethodNotAllowed);
-    sendNow(responder);
-    ProgramRuntime::logRequest(exchange.method, exchange.path, 405, elapsedMs(exchange.startNs));
-}
-
 void BackendServer::heavyCompute(const QHttpServerRequest &request,
                                  QHttpServerResponder &&responder, const Exchange &exchange)
 {
@@ -225,8 +164,7 @@ void BackendServer::heavyCompute(const QHttpServerRequest &request,
         },
         [this, shared, guard, exchange, argument](Outcome outcome) {
             if (!guard) {
-                ProgramRuntime::logRequest(exchange.method, exchange.path, 499,
-                                           elapsedMs(exchange.startNs));
+                logClientGone(exchange);
                 return;
             }
             respond(*shared, exchange, 200, kJson,

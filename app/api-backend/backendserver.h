@@ -1,10 +1,7 @@
 #pragma once
 
+#include "programserver.h"
 #include "util/workerpool.h"
-
-#include <QAbstractHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
 
 #include <atomic>
 #include <memory>
@@ -15,7 +12,7 @@ namespace edgedesk {
 // and POST /api/echo (ours: answers with the request body).
 // It dispatches on the exact path itself instead of using QHttpServer's regex router: the set of
 // paths is fixed, and this is the baseline the router's own overhead is benchmarked against.
-class BackendServer final : public QAbstractHttpServer
+class BackendServer final : public ProgramServer
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(BackendServer)
@@ -32,23 +29,8 @@ public:
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    struct Exchange
-    {
-        QHttpServerRequest::Method method;
-        QString path;
-        qint64 startNs;
-    };
-
-    void respond(QHttpServerResponder &responder, const Exchange &exchange, int status,
-                 const QByteArray &mimeType, const QByteArray &body);
-    static void sendNow(QHttpServerResponder &responder);
-    void respondError(QHttpServerResponder &responder, const Exchange &exchange, int status,
-                      const QString &code, const QString &message);
-    void respondMethodNotAllowed(QHttpServerResponder &responder, const Exchange &exchange,
-                                 const QByteArray &allow);
     void heavyCompute(const QHttpServerRequest &request, QHttpServerResponder &&responder,
                       const Exchange &exchange);
     QByteArray requestHeadersJson(const QHttpServerRequest &request) const;

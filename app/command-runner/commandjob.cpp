@@ -6,14 +6,14 @@
 
 namespace edgedesk {
 
-CommandJob::CommandJob(QString command, double timeoutSeconds, SandboxSpec spec, SandboxProbe probe,
+CommandJob::CommandJob(QString command, double timeoutSeconds, SandboxSpec spec, SandboxHost &host,
                        Sandbox::Mode mode, QObject *parent)
     : QObject(parent), m_timeoutSeconds(timeoutSeconds), m_process(this), m_timer(this)
 {
     m_result.command = std::move(command);
     spec.program = QStringLiteral("/bin/sh");
     spec.arguments = {QStringLiteral("-c"), m_result.command};
-    m_sandbox = std::make_unique<Sandbox>(std::move(spec), std::move(probe), mode);
+    m_sandbox = std::make_unique<Sandbox>(host, std::move(spec), mode);
 
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);

@@ -36,7 +36,7 @@ public:
     static constexpr qsizetype kOutputCap = 1024 * 1024;
     static constexpr int kTimeoutExitCode = 124; // what timeout(1) reports
 
-    CommandJob(QString command, double timeoutSeconds, SandboxSpec spec, SandboxProbe probe,
+    CommandJob(QString command, double timeoutSeconds, SandboxSpec spec, SandboxHost &host,
                Sandbox::Mode mode, QObject *parent = nullptr);
     ~CommandJob() override;
 

@@ -64,14 +64,15 @@ int main(int argc, char *argv[])
     }
     if (qgetenv("COMMAND_SANDBOX") == "none")
         settings.mode = edgedesk::Sandbox::Mode::Unsandboxed;
-    settings.probe = edgedesk::Sandbox::probe(settings.hostUidBase);
+    edgedesk::SandboxHost sandboxes;
+    const edgedesk::SandboxProbe &probe = sandboxes.runProbe(settings.hostUidBase);
 
     edgedesk::ProgramRuntime runtime;
     if (!runtime.watchTerminationSignals()) {
         std::fprintf(stderr, "command-runner: cannot watch SIGTERM\n");
         return 1;
     }
-    edgedesk::RunnerServer server(settings);
+    edgedesk::RunnerServer server(settings, sandboxes);
     QObject::connect(&runtime, &edgedesk::ProgramRuntime::terminationRequested, &app, [&server] {
         server.shutdown();
         QCoreApplication::quit();
@@ -96,11 +97,11 @@ int main(int argc, char *argv[])
             "error", QStringLiteral("sandbox unavailable, POST /run answers 503: %1").arg(reason));
     } else {
         edgedesk::ProgramRuntime::log(
-            "info", QStringLiteral("sandbox %1, process cap: %2, network %3%4")
-                        .arg(settings.probe.version, server.containmentDescription(),
+            "info", QStringLiteral("sandbox %1, limits: %2, network %3%4")
+                        .arg(probe.version, server.containmentDescription(),
                              settings.network ? QStringLiteral("shared with the host")
                                               : QStringLiteral("off"),
-                             settings.probe.hostUidWorks && settings.hostUidBase
+                             probe.hostUidWorks && settings.hostUidBase
                                  ? QStringLiteral(", host uids from %1").arg(*settings.hostUidBase)
                                  : QString()));
     }

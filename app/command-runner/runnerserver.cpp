@@ -6,28 +6,13 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QPointer>
 #include <QTcpSocket>
-
-#include <chrono>
 
 namespace edgedesk {
 
 namespace {
-
-const QByteArray kJson = QByteArrayLiteral("application/json");
-
-qint64 monotonicNs()
-{
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
-double elapsedMs(qint64 startNs)
-{
-    return double(monotonicNs() - startNs) / 1e6;
-}
 
 QByteArray unixSeconds(qint64 ms)
 {
@@ -52,8 +37,8 @@ QByteArray runBody(bool success, const QString &command, const QByteArray &outpu
 
 } // namespace
 
-RunnerServer::RunnerServer(RunnerSettings settings, QObject *parent)
-    : QAbstractHttpServer(parent), m_settings(std::move(settings))
+RunnerServer::RunnerServer(RunnerSettings settings, SandboxHost &host, QObject *parent)
+    : ProgramServer(parent), m_settings(std::move(settings)), m_host(host)
 {
     for (int i = 0; i < kMaxRunning; ++i) {
         auto *thread = new QThread;
@@ -76,7 +61,6 @@ void RunnerServer::shutdown()
     if (m_shutDown)
         return;
     m_shutDown = true;
-    m_shuttingDown = true;
     // Each job is stopped in its own thread; waiting there lets it report (its answer is
     // queued to this thread) before the event loop stops.
     for (int i = 0; i < kMaxRunning; ++i) {
@@ -115,15 +99,21 @@ void RunnerServer::shutdown()
 
 QString RunnerServer::unavailableReason() const
 {
-    if (m_settings.mode == Sandbox::Mode::Unsandboxed || m_settings.probe.usable)
+    if (m_settings.mode == Sandbox::Mode::Unsandboxed || m_host.probe().usable)
         return {};
-    return m_settings.probe.error;
+    return m_host.probe().error;
 }
 
 QString RunnerServer::containmentDescription() const
 {
     const SandboxSpec spec = specForSlot(0);
-    return m_settings.probe.describeContainment(spec.limits.maxProcesses, spec.hostUid);
+    return m_host.probe().describeLimits(spec.limits, spec.hostUid);
+}
+
+QJsonObject RunnerServer::limits() const
+{
+    const SandboxSpec spec = specForSlot(0);
+    return m_host.probe().limitsJson(spec.limits, spec.hostUid);
 }
 
 SandboxSpec RunnerServer::specForSlot(int slot) const
@@ -132,9 +122,11 @@ SandboxSpec RunnerServer::specForSlot(int slot) const
     spec.network = m_settings.network;
     spec.environment.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
     spec.environment.insert(QStringLiteral("TERM"), QStringLiteral("dumb"));
+    if (m_settings.mode == Sandbox::Mode::Unsandboxed)
+        spec.limits.tmpBytes = 0; // no private /tmp to size
     // A host uid per slot: with the rlimit fallback RLIMIT_NPROC then caps each command alone.
     const bool canSwitch =
-        m_settings.mode == Sandbox::Mode::Unsandboxed || m_settings.probe.hostUidWorks;
+        m_settings.mode == Sandbox::Mode::Unsandboxed || m_host.probe().hostUidWorks;
     if (m_settings.hostUidBase && canSwitch) {
         spec.hostUid = *m_settings.hostUidBase + quint32(slot);
         spec.hostGid = spec.hostUid;
@@ -144,62 +136,26 @@ SandboxSpec RunnerServer::specForSlot(int slot) const
 
 bool RunnerServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    const Exchange exchange{request.method(), request.url().path(), monotonicNs()};
+    const Exchange exchange = exchangeOf(request);
     QHttpServerResponder responder = makeResponder(request, socket);
     const bool get = exchange.method == QHttpServerRequest::Method::Get;
 
     if (exchange.path == QLatin1String("/")) {
         if (get)
-            respond(responder, exchange, 200, healthBody());
+            respondJson(responder, exchange, 200, healthBody());
         else
             respondMethodNotAllowed(responder, exchange, "GET");
     } else if (exchange.path == QLatin1String("/run")) {
         if (get)
-            respond(responder, exchange, 200, healthBody());
+            respondJson(responder, exchange, 200, healthBody());
         else if (exchange.method == QHttpServerRequest::Method::Post)
             runCommand(request, std::move(responder), exchange);
         else
             respondMethodNotAllowed(responder, exchange, "GET, POST");
     } else {
-        respondError(responder, exchange, 404, QStringLiteral("not_found"),
-                     QStringLiteral("no route for %1").arg(exchange.path));
+        respondNotFound(responder, exchange);
     }
     return true;
-}
-
-void RunnerServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    // Unreachable while handleRequest() claims every request.
-    const Exchange exchange{request.method(), request.url().path(), monotonicNs()};
-    QHttpServerResponder responder = makeResponder(request, socket);
-    respondError(responder, exchange, 404, QStringLiteral("not_found"),
-                 QStringLiteral("no route for %1").arg(exchange.path));
-}
-
-void RunnerServer::respond(QHttpServerResponder &responder, const Exchange &exchange, int status,
-                           const QByteArray &body)
-{
-    responder.write(body, kJson, static_cast<QHttpServerResponder::StatusCode>(status));
-    ProgramRuntime::logRequest(exchange.method, exchange.path, status, elapsedMs(exchange.startNs));
-}
-
-void RunnerServer::respondError(QHttpServerResponder &responder, const Exchange &exchange,
-                                int status, const QString &code, const QString &message)
-{
-    respond(responder, exchange, status, ProgramRuntime::errorBody(code, message));
-}
-
-void RunnerServer::respondMethodNotAllowed(QHttpServerResponder &responder,
-                                           const Exchange &exchange, const QByteArray &allow)
-{
-    const QByteArray body = ProgramRuntime::errorBody(
-        QStringLiteral("method_not_allowed"),
-        QStringLiteral("%1 is not allowed on %2; use %3")
-            .arg(QString::fromLatin1(ProgramRuntime::methodName(exchange.method)), exchange.path,
-                 QString::fromLatin1(allow)));
-    responder.write(body, {{"Content-Type", kJson}, {"Allow", allow}},
-                    QHttpServerResponder::StatusCode::MethodNotAllowed);
-    ProgramRuntime::logRequest(exchange.method, exchange.path, 405, elapsedMs(exchange.startNs));
 }
 
 QByteArray RunnerServer::healthBody() const
@@ -208,8 +164,8 @@ QByteArray RunnerServer::healthBody() const
     QString sandbox;
     if (m_settings.mode == Sandbox::Mode::Unsandboxed)
         sandbox = QStringLiteral("none (UNSANDBOXED)");
-    else if (!m_settings.probe.version.isEmpty())
-        sandbox = m_settings.probe.version;
+    else if (!m_host.probe().version.isEmpty())
+        sandbox = m_host.probe().version;
     else
         sandbox = QStringLiteral("unavailable");
     QByteArray body = R"({"status":)" +
@@ -218,6 +174,7 @@ QByteArray RunnerServer::healthBody() const
                       ProgramRuntime::jsonString(QStringView(sandbox)) + R"(,"containment":)" +
                       ProgramRuntime::jsonString(QStringView(containmentDescription())) +
                       R"(,"network":)" + QByteArray(m_settings.network ? "true" : "false") +
+                      R"(,"limits":)" + QJsonDocument(limits()).toJson(QJsonDocument::Compact) +
                       R"(,"timestamp":)" + QByteArray::number(QDateTime::currentSecsSinceEpoch());
     if (!reason.isEmpty())
         body += R"(,"reason":)" + ProgramRuntime::jsonString(QStringView(reason));
@@ -242,7 +199,7 @@ void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResp
     const CommandRequest &command = parsed.value();
 
     if (const std::optional<QString> reason = CommandFilter::blockedReason(command.command)) {
-        respond(responder, exchange, 403,
+        respondJson(responder, exchange, 403,
                 runBody(false, command.command, {}, "Command blocked: " + reason->toUtf8(), -1,
                         QDateTime::currentMSecsSinceEpoch(), false));
         return;
@@ -266,7 +223,7 @@ void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResp
     }
 
     auto job = new CommandJob(command.command, command.timeoutSeconds, specForSlot(slot),
-                              m_settings.probe, m_settings.mode);
+                              m_host, m_settings.mode);
     job->moveToThread(m_threads[size_t(slot)]);
     m_slots[size_t(slot)] = job;
     auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
@@ -282,8 +239,7 @@ void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResp
             m_slots[size_t(slot)] = nullptr;
             job->deleteLater();
             if (!guard) {
-                ProgramRuntime::logRequest(exchange.method, exchange.path, 499,
-                                           elapsedMs(exchange.startNs));
+                logClientGone(exchange);
                 return;
             }
             if (!result.startError.isEmpty()) {
@@ -293,11 +249,10 @@ void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResp
                 return;
             }
             const bool success = result.exitCode == 0 && !result.timedOut;
-            respond(*shared, exchange, 200,
-                    runBody(success, result.command, result.output, result.error, result.exitCode,
-                            result.finishedMs, result.truncated));
-            if (m_shuttingDown)
-                guard->flush(); // the event loop that would send it is about to stop
+            // Written at once: during shutdown the event loop that would send it is stopping.
+            respondJson(*shared, exchange, 200,
+                        runBody(success, result.command, result.output, result.error,
+                                result.exitCode, result.finishedMs, result.truncated));
         },
         Qt::QueuedConnection);
     QMetaObject::invokeMethod(job, &CommandJob::start, Qt::QueuedConnection);

@@ -1,34 +1,24 @@
 #include "containers/containerinstance.h"
 
-
 #include "containers/containerclass.h"
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
 #include "containers/containermanager.h"
-#include "storage/durable/durablestore.h"
-#include "containers/programlocator.h"
+#include "containers/instancelaunch.h"
 #include "containers/sandbox.h"
+#include "storage/durable/durablestore.h"
 #include "upstream/httpforwarder.h"
-#include "util/tempfolders.h"
 
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QPointer>
-#include <QProcessEnvironment>
 #include <QUrl>
 
 #include <chrono>
 #include <cmath>
-#include <cerrno>
-#include <cstdlib>
 #include <csignal>
 #include <limits>
-
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace edgedesk {
 
@@ -44,54 +34,6 @@ qint64 steadyMs()
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::steady_clock::now().time_since_epoch())
         .count();
-}
-
-QString jsonText(const QJsonValue &value)
-{
-    if (value.isString())
-        return value.toString();
-    if (value.isBool())
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    if (value.isDouble())
-        return QString::number(value.toDouble(), 'g', 17);
-    if (value.isNull() || value.isUndefined())
-        return QString();
-    return QString::fromUtf8(value.isArray()
-                                 ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
-                                 : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-}
-
-// A private folder (0700) for the instances' Unix-domain sockets, made on first use and removed
-// at exit (or, after a crash, by the next EdgeDesk); empty if it cannot be made (the instances
-// are then reached over TCP only).
-QString socketFolder()
-{
-    static const QString folder = [] {
-        removeTempFoldersOfGoneProcesses(QDir::tempPath(), QStringLiteral("edgedesk-sockets"));
-        const QString made = makeProcessTempFolder(QDir::tempPath(), QStringLiteral("edgedesk-sockets"));
-        if (!made.isEmpty()) {
-            static QString removeAtExit = made;
-            std::atexit([] { QDir(removeAtExit).removeRecursively(); });
-        }
-        return made;
-    }();
-    return folder;
-}
-
-// Parses "listening on 127.0.0.1:<port>", the line our programs print once they listen.
-std::optional<quint16> listeningPort(const QByteArray &line)
-{
-    static const QByteArray marker = QByteArrayLiteral("listening on ");
-    const qsizetype at = line.indexOf(marker);
-    if (at < 0)
-        return std::nullopt;
-    const QByteArray address = line.mid(at + marker.size()).trimmed();
-    const qsizetype colon = address.lastIndexOf(':');
-    bool ok = false;
-    const uint port = address.mid(colon + 1).toUInt(&ok);
-    if (colon < 0 || !ok || port == 0 || port > 65535)
-        return std::nullopt;
-    return quint16(port);
 }
 
 } // namespace
@@ -232,19 +174,7 @@ void ContainerInstance::launch()
 
 void ContainerInstance::launchProcess(const SandboxProbe *probe)
 {
-    const ContainerClassConfig &config = m_class->config();
     const ServerContext &context = m_manager->context();
-    const auto program = ProgramLocator::find(config.image, context.options.programDir);
-    if (!program) {
-        failStart(QStringLiteral("cannot start: %1").arg(program.error().message));
-        return;
-    }
-    if (probe && !probe->usable) {
-        failStart(QStringLiteral("cannot start: no sandbox is available (%1); set \"sandbox\": "
-                                 "\"none\" to run it unsandboxed")
-                      .arg(probe->error));
-        return;
-    }
     m_host = QStringLiteral("127.0.0.1");
     m_port = m_manager->allocatePort();
     if (m_port == 0) {
@@ -252,80 +182,26 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
         return;
     }
 
-    QMap<QString, QString> variables;
-    for (auto it = config.env.begin(); it != config.env.end(); ++it)
-        variables.insert(it.key(), jsonText(it.value()));
-    variables.insert(QStringLiteral("PORT"), QString::number(m_port));
-    variables.insert(QStringLiteral("INSTANCE_ID"), m_id);
-    // A program may also listen on a Unix-domain socket (api-backend does, and says so): the
-    // proxy reaches it there at a fraction of loopback TCP's cost. Each instance gets a folder
-    // of its own, which its sandbox (if any) sees at the same path.
-    m_unixSocket.clear();
+    const InstanceLaunch::Request request{.programDir = context.options.programDir,
+                                          .port = m_port,
+                                          .instanceId = m_id,
+                                          .logSource = m_logSource,
+                                          .socketFolder = m_manager->socketFolder(),
+                                          .probe = probe,
+                                          .hostUid = m_manager->hostUidFor(this),
+                                          .dataDir = context.dataDir};
     m_unixListening = false;
-    QString socketDir;
-    if (const QString folder = socketFolder(); !folder.isEmpty()) {
-        socketDir = folder + QLatin1Char('/') + QString(m_logSource).replace(QLatin1Char('/'),
-                                                                           QLatin1Char('-'));
-        const QByteArray native = QFile::encodeName(socketDir);
-        if (native.size() < 90 && (::mkdir(native.constData(), 0700) == 0 || errno == EEXIST)) {
-            m_unixSocket = socketDir + QStringLiteral("/http.sock");
-            variables.insert(QStringLiteral("LISTEN_UNIX"), m_unixSocket);
-        } else {
-            socketDir.clear();
-        }
+    auto launch = InstanceLaunch::prepare(*m_class, request, m_manager->sandboxHost(), this);
+    if (!launch) {
+        m_unixSocket.clear();
+        failStart(launch.error().message);
+        return;
     }
-
-    m_process = new QProcess(this);
-    if (probe) {
-        SandboxSpec spec;
-        spec.program = *program;
-        spec.network = true; // host network: the proxy reaches it on the loopback interface
-        spec.hostname = m_id;
-        spec.environment = variables;
-        spec.environment.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
-        spec.binds = {{*program, *program, false, false}};
-        if (!socketDir.isEmpty())
-            spec.binds.append({socketDir, socketDir, true, false});
-        spec.limits = ContainerClass::limitsFor(config.instanceType);
-        m_sandbox = std::make_unique<Sandbox>(spec, *probe);
-        if (const Status prepared = m_sandbox->prepare(); !prepared) {
-            delete m_process;
-            m_process = nullptr;
-            failStart(
-                QStringLiteral("cannot prepare its sandbox: %1").arg(prepared.error().message));
-            return;
-        }
-        m_sandbox->configure(*m_process);
-        m_class->setContainment(QStringLiteral("%1, %2").arg(
-            probe->version, probe->describeContainment(spec.limits.maxProcesses, std::nullopt)));
-    } else {
-        // command-runner sandboxes each command itself; other programs run here only when the
-        // class says "sandbox": "none".
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.remove(QStringLiteral("COMMAND_SANDBOX"));
-        environment.remove(QStringLiteral("COMMAND_NETWORK"));
-        environment.remove(QStringLiteral("COMMAND_HOST_UID"));
-        for (auto it = variables.cbegin(); it != variables.cend(); ++it)
-            environment.insert(it.key(), it.value());
-        if (m_class->kind() == ContainerClass::Kind::CommandRunner) {
-            environment.insert(QStringLiteral("COMMAND_NETWORK"), config.commandNetwork);
-            if (config.sandbox == QLatin1String("none"))
-                environment.insert(QStringLiteral("COMMAND_SANDBOX"), QStringLiteral("none"));
-        }
-        m_process->setProgram(*program);
-        m_process->setProcessEnvironment(environment);
-        m_process->setWorkingDirectory(context.dataDir);
-        m_process->setStandardInputFile(QProcess::nullDevice());
-        const pid_t parent = ::getpid();
-        m_process->setChildProcessModifier([parent] {
-            // Its own session: a Ctrl-C meant for EdgeDesk's terminal is not its to handle.
-            ::setsid();
-            // Dies with EdgeDesk, even on kill -9 (its commands' bwrap die with it in turn).
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent)
-                ::_exit(1); // EdgeDesk died before the line above took effect
-        });
-    }
+    m_process = launch->process;
+    m_sandbox = std::move(launch->sandbox);
+    m_unixSocket = launch->unixSocket;
+    if (!launch->containment.isEmpty())
+        m_class->setContainment(launch->containment);
     // Output goes into pipes the log sink reads in its own thread; the first lines come back
     // here while the instance starts, for "listening on".
     const quint64 generation = m_generation;
@@ -342,25 +218,17 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
         failStart(QStringLiteral("cannot start: %1").arg(pipes.error().message));
         return;
     }
-    m_process->setStandardOutputFile(QProcess::nullDevice());
-    m_process->setStandardErrorFile(QProcess::nullDevice());
     const ContainerLogSink::Pipes output = *pipes;
-    const auto setup = m_process->childProcessModifier();
-    m_process->setChildProcessModifier([output, setup] {
-        ::dup2(output.out, STDOUT_FILENO);
-        ::dup2(output.err, STDERR_FILENO);
-        if (setup)
-            setup();
-    });
+    InstanceLaunch::redirectOutput(*m_process, output.out, output.err);
     connect(m_process, &QProcess::finished, this, &ContainerInstance::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ContainerInstance::onProcessError);
 
-    qCInfo(lcContainers).noquote() << "starting" << m_logSource << "(" << *program << ") on port"
-                                   << m_port << (m_sandbox ? "in a sandbox" : "");
+    qCInfo(lcContainers).noquote() << "starting" << m_logSource << "(" << launch->program
+                                   << ") on port" << m_port << (m_sandbox ? "in a sandbox" : "");
     m_manager->logSink()->note(
         m_logSource, QStringLiteral("info"),
         QStringLiteral("starting %1 on 127.0.0.1:%2%3")
-            .arg(*program)
+            .arg(launch->program)
             .arg(m_port)
             .arg(m_sandbox ? QStringLiteral(" in a bubblewrap sandbox") : QString()));
     m_process->start();
@@ -376,15 +244,11 @@ void ContainerInstance::onStartupLine(const QByteArray &line)
 {
     if (m_listening || m_state != State::Starting || !m_process)
         return;
-    // "listening on unix:<path>" comes first, from programs that serve LISTEN_UNIX.
-    static const QByteArray unixMarker = QByteArrayLiteral("listening on unix:");
-    if (const qsizetype at = line.indexOf(unixMarker); at >= 0) {
-        m_unixListening = !m_unixSocket.isEmpty() &&
-                          QFile::decodeName(line.mid(at + unixMarker.size()).trimmed()) ==
-                              m_unixSocket;
+    if (const auto socket = InstanceLaunch::listeningSocket(line)) {
+        m_unixListening = !m_unixSocket.isEmpty() && *socket == m_unixSocket;
         return;
     }
-    const auto port = listeningPort(line);
+    const auto port = InstanceLaunch::listeningPort(line);
     if (!port)
         return;
     m_listening = true;
@@ -422,7 +286,8 @@ void ContainerInstance::checkHealth()
             if (self->m_state == State::Starting)
                 self->setState(State::Running);
             self->becomeHealthy();
-        });
+        },
+        unixSocket());
 }
 
 void ContainerInstance::becomeHealthy()

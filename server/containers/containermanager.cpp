@@ -7,6 +7,7 @@
 #include "containers/processstats.h"
 #include "storage/storeset.h"
 #include "upstream/httpforwarder.h"
+#include "util/tempfolders.h"
 #include "util/workerpool.h"
 
 #include <QDeadlineTimer>
@@ -14,34 +15,14 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QRegularExpression>
 #include <QTcpServer>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace edgedesk {
 
 namespace {
-
-// Per-sandbox cgroups are named edgedesk-<pid>-<n> after the process that made them. One that
-// was kill -9'd (EdgeDesk itself, or a command-runner dying with it) could not remove its own:
-// the empty ones whose process is gone are removed here, so they do not pile up across runs.
-int removeStaleCgroups(const QString &parent)
-{
-    static const QRegularExpression name(QStringLiteral("^edgedesk-(\\d+)-\\d+$"));
-    int removed = 0;
-    const QStringList entries =
-        QDir(parent).entryList({QStringLiteral("edgedesk-*")}, QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &entry : entries) {
-        const auto match = name.match(entry);
-        if (!match.hasMatch() || QFileInfo::exists(QStringLiteral("/proc/") + match.captured(1)))
-            continue;
-        // rmdir refuses a cgroup that still has processes: only empty ones go.
-        if (::rmdir(QFile::encodeName(parent + QLatin1Char('/') + entry).constData()) == 0)
-            ++removed;
-    }
-    return removed;
-}
 
 quint16 freeLoopbackPort()
 {
@@ -56,7 +37,8 @@ quint16 freeLoopbackPort()
 ContainerManager::ContainerManager(const ServerContext &context, const StoreSet &stores,
                                    LogHub &logs, QObject *parent)
     : QObject(parent), m_context(context), m_stores(stores), m_forwarder(new HttpForwarder(this)),
-      m_logSink(std::make_unique<ContainerLogSink>(logs))
+      m_logSink(std::make_unique<ContainerLogSink>(logs)),
+      m_sandboxHost(std::make_shared<SandboxHost>())
 {
     for (const ContainerClassConfig &config : context.config.containers)
         m_classes.push_back(std::make_unique<ContainerClass>(this, config));
@@ -69,6 +51,38 @@ ContainerManager::~ContainerManager()
 {
     shutdown();
     m_classes.clear(); // before the log sink and the forwarder they use
+    if (m_socketFolder && !m_socketFolder->isEmpty())
+        QDir(*m_socketFolder).removeRecursively();
+}
+
+QString ContainerManager::socketFolder()
+{
+    if (!m_socketFolder) {
+        const QString prefix = QStringLiteral("edgedesk-sockets");
+        removeTempFoldersOfGoneProcesses(QDir::tempPath(), prefix);
+        m_socketFolder = makeProcessTempFolder(QDir::tempPath(), prefix);
+        // Searchable, not listable: an instance whose sandbox runs as a host uid of its own
+        // reaches its own folder (0700, handed to that uid) through it.
+        if (!m_socketFolder->isEmpty())
+            ::chmod(QFile::encodeName(*m_socketFolder).constData(), 0711);
+    }
+    return *m_socketFolder;
+}
+
+std::optional<quint32> ContainerManager::hostUidFor(const ContainerInstance *instance) const
+{
+    if (::geteuid() != 0 || !m_probed || !m_sandboxHost->probe().hostUidWorks)
+        return std::nullopt;
+    quint32 ordinal = 0;
+    for (const auto &c : m_classes) {
+        if (c.get() == instance->containerClass())
+            break;
+        ordinal += quint32(c->instances().size());
+    }
+    ordinal += quint32(instance->index());
+    if (ordinal >= kInstanceHostUids)
+        return std::nullopt;
+    return kInstanceHostUidBase + ordinal;
 }
 
 OpenedStore<DurableStore> ContainerManager::durableStore(const QString &className, int index) const
@@ -88,8 +102,8 @@ ContainerClass *ContainerManager::findClass(const QString &nameOrBinding) const
 void ContainerManager::withSandboxProbe(QObject *receiver,
                                         std::function<void(const SandboxProbe &)> callback)
 {
-    if (m_probe) {
-        callback(*m_probe);
+    if (m_probed) {
+        callback(m_sandboxHost->probe());
         return;
     }
     m_probeWaiters.append({QPointer<QObject>(receiver), std::move(callback)});
@@ -98,17 +112,11 @@ void ContainerManager::withSandboxProbe(QObject *receiver,
     m_probing = true;
     m_context.pool->run(
         this,
-        [] {
-            SandboxProbe probe = Sandbox::probe();
-            if (!probe.cgroupParent.isEmpty()) {
-                if (const int removed = removeStaleCgroups(probe.cgroupParent))
-                    qCInfo(lcContainers) << "removed" << removed << "stale sandbox cgroups";
-            }
-            return probe;
-        },
-        [this](const SandboxProbe &probe) {
+        [host = m_sandboxHost] { host->runProbe(kInstanceHostUidBase); },
+        [this] {
             m_probing = false;
-            m_probe = probe;
+            m_probed = true;
+            const SandboxProbe &probe = m_sandboxHost->probe();
             if (probe.usable)
                 qCInfo(lcContainers).noquote()
                     << "sandbox:" << probe.version << "-" << probe.describeContainment(128, {});

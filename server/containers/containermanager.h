@@ -53,8 +53,19 @@ public:
 
     // The bubblewrap probe, run once on the worker pool the first time a sandboxed instance
     // starts (it takes a moment and starts processes). callback runs in the server thread
-    // unless receiver is gone by then.
+    // unless receiver is gone by then; sandboxes are then made with sandboxHost().
     void withSandboxProbe(QObject *receiver, std::function<void(const SandboxProbe &)> callback);
+    SandboxHost &sandboxHost() { return *m_sandboxHost; }
+    // The host uid bwrap runs a sandboxed instance as when EdgeDesk is root: one per instance,
+    // used by nothing else (command-runner's commands use 3999000 and up), so that no instance
+    // is root-owned on the host. Empty when not root or when bwrap cannot switch to it.
+    static constexpr quint32 kInstanceHostUidBase = 3998000;
+    static constexpr quint32 kInstanceHostUids = 1000;
+    std::optional<quint32> hostUidFor(const ContainerInstance *instance) const;
+    // A private folder (0700) for the instances' Unix-domain sockets, made on first use and
+    // removed with the manager (or, after a crash, by the next one); empty if it cannot be made
+    // (the instances are then reached over TCP only).
+    QString socketFolder();
     // A free loopback port for a new instance (not one handed out recently).
     quint16 allocatePort();
 
@@ -81,10 +92,13 @@ private:
     HttpForwarder *m_forwarder;
     std::unique_ptr<ContainerLogSink> m_logSink;
 
-    std::optional<SandboxProbe> m_probe;
+    // Shared with the probe's pool thread, which may outlive the manager.
+    std::shared_ptr<SandboxHost> m_sandboxHost;
+    bool m_probed = false;
     bool m_probing = false;
     QList<QPair<QPointer<QObject>, std::function<void(const SandboxProbe &)>>> m_probeWaiters;
 
+    std::optional<QString> m_socketFolder;
     QList<quint16> m_recentPorts;
     QTimer m_sampleTimer;
     bool m_sampling = false;

@@ -270,7 +270,8 @@ void HttpForwarder::forward(const ExchangePtr &ex, const QString &host, quint16 
 
 void HttpForwarder::fetch(const QByteArray &method, const QString &host, quint16 port,
                           const QByteArray &rawTarget, int timeoutMs,
-                          std::function<void(const Result<Reply> &reply)> done)
+                          std::function<void(const Result<Reply> &reply)> done,
+                          const QString &unixSocket)
 {
     auto reply = std::make_shared<Reply>();
     UpstreamRequest request;
@@ -289,7 +290,7 @@ void HttpForwarder::fetch(const QByteArray &method, const QString &host, quint16
                                                            : QStringLiteral("bad_gateway"),
                        detail));
     };
-    pool(host, port)->send(std::move(request), std::move(callbacks));
+    pool(host, port, unixSocket)->send(std::move(request), std::move(callbacks));
 }
 
 void HttpForwarder::forwardWithNetworkAccess(const ExchangePtr &ex, const QUrl &target,

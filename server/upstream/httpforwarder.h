@@ -49,7 +49,8 @@ public:
     void forward(const ExchangePtr &exchange, const QString &host, quint16 port,
                  const QByteArray &rawTarget, const Options &options, Done done = {});
 
-    // A request of our own to a plain-HTTP upstream (health checks), through the same pool.
+    // A request of our own to a plain-HTTP upstream (health checks), through the same pool;
+    // through unixSocket when given (an instance without network reached there only).
     struct Reply
     {
         int status = 0;
@@ -58,7 +59,8 @@ public:
     };
     void fetch(const QByteArray &method, const QString &host, quint16 port,
                const QByteArray &rawTarget, int timeoutMs,
-               std::function<void(const Result<Reply> &reply)> done);
+               std::function<void(const Result<Reply> &reply)> done,
+               const QString &unixSocket = QString());
 
     // Closes every kept-alive connection to host:port, and to the Unix-domain sockets used in
     // its stead (an instance that stops or restarts);

@@ -1,8 +1,13 @@
 // Image transform benchmark: the sample photo (1600x1200 JPEG) through transformImage() with the
-// JPEG shrink-on-load hint on and off, per output format, and from the cache. Prints one line per
-// case (median and p95 over the runs) and, with --json FILE, writes the same numbers as JSON.
+// JPEG shrink-on-load hint on and off, per output format, and from the cache; then the cold
+// random-size boxes of image_wrk_bench.py one after another, as CPU time per transform, for the
+// naive Magick++ pipeline and transformImage() without and with a decoded-source cache. Prints one
+// line per case and, with --json FILE, writes the same numbers as JSON.
 // Not a test: it asserts nothing about timings, it measures them.
 //   image_bench [--runs N] [--json FILE]
+#include "image_naive.h"
+
+#include "bindings/images/decodedimagecache.h"
 #include "bindings/images/imagecache.h"
 #include "bindings/images/imageoptions.h"
 #include "bindings/images/imagetransform.h"
@@ -18,6 +23,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
+#include <functional>
+#include <utility>
 
 using namespace edgedesk;
 
@@ -130,6 +138,47 @@ int main(int argc, char **argv)
                                    {QStringLiteral("median_ms"), percentile(samples, 0.5)},
                                    {QStringLiteral("p95_ms"), percentile(samples, 0.95)},
                                    {QStringLiteral("runs"), runs * 100}});
+    }
+
+    // Cold random sizes: CPU time (this process's, so a busy machine hardly matters) per transform.
+    // ImageMagick runs one thread per operation here, the naive pipeline included.
+    {
+        const Magick::Blob blob(source.constData(), size_t(source.size()));
+        const int count = runs * 5;
+        auto options = [](int width, int height) {
+            return *parseImageOptions(
+                QUrlQuery(QStringLiteral("width=%1&height=%2").arg(width).arg(height)), {});
+        };
+        DecodedImageCache decoded;
+        const std::pair<const char *, std::function<bool(int, int)>> pipelines[] = {
+            {"cold random sizes: naive Magick++",
+             [&](int w, int h) { return !naiveImageTransform(blob, w, h).empty(); }},
+            {"cold random sizes: transformImage",
+             [&](int w, int h) { return transformImage(source, options(w, h)).ok(); }},
+            {"cold random sizes: + decoded cache",
+             [&](int w, int h) {
+                 return transformImage(source, options(w, h), &decoded, QStringLiteral("etag"))
+                     .ok();
+             }},
+        };
+        for (const auto &[name, transformOne] : pipelines) {
+            const std::clock_t start = std::clock();
+            for (long k = 1; k <= count; ++k) {
+                int width = 0;
+                int height = 0;
+                coldImageBox(k, &width, &height);
+                if (!transformOne(width, height)) {
+                    std::fprintf(stderr, "%s: %dx%d failed\n", name, width, height);
+                    return 1;
+                }
+            }
+            const double cpuMs = double(std::clock() - start) * 1000.0 / CLOCKS_PER_SEC / count;
+            std::printf("%-36s %10.2f %10s %8s  (CPU ms per transform, %d boxes)\n", name, cpuMs,
+                        "", "", count);
+            results.append(QJsonObject{{QStringLiteral("case"), QString::fromLatin1(name)},
+                                       {QStringLiteral("cpu_ms_per_transform"), cpuMs},
+                                       {QStringLiteral("runs"), count}});
+        }
     }
 
     // Refusals: a decompression-bomb header and a non-image, turned away before any decoder runs.

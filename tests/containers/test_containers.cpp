@@ -15,6 +15,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <unistd.h>
 #include <memory>
 
 using namespace edgedesk;
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void cleanup();
 
     void startsOnDemand();
+    void backendInstancesHaveNoHostNetworkNorRoot();
     void concurrentColdRequestsAllSucceed();
     void spreadsRequestsAcrossInstances();
     void sleepAfterStopsAnIdleInstance();
@@ -140,6 +142,23 @@ QByteArray readFile(const QString &path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// The namespace of kind ("net", "pid"...) process pid is in, e.g. "net:[4026531992]".
+QByteArray namespaceOf(qint64 pid, const char *kind)
+{
+    char target[128] = {};
+    const QByteArray link = QStringLiteral("/proc/%1/ns/%2").arg(pid).arg(QLatin1String(kind)).toLocal8Bit();
+    const ssize_t length = ::readlink(link.constData(), target, sizeof target - 1);
+    return length > 0 ? QByteArray(target, length) : QByteArray();
+}
+
+// The real host uid of process pid.
+qint64 hostUidOf(qint64 pid)
+{
+    const QByteArray status = readFile(QStringLiteral("/proc/%1/status").arg(pid));
+    const QByteArray line = status.mid(status.indexOf("\nUid:") + 5);
+    return line.left(line.indexOf('\n')).simplified().split(' ').value(0).toLongLong();
 }
 
 QList<ProcessInfo> containerProcesses()
@@ -282,13 +301,11 @@ void TestContainers::startsOnDemand()
         instance(QStringLiteral("BACKEND"), served).value(QLatin1String("rss_bytes")).toDouble() >
         1024 * 1024);
 
-    // In its own pid namespace (bubblewrap), answering on the port it was given.
+    // In its own pid namespace (bubblewrap).
     const qint64 pid = o.value(QLatin1String("pid")).toInteger();
     const QByteArray status = readFile(QStringLiteral("/proc/%1/status").arg(pid));
     const QByteArray nspid = status.mid(status.indexOf("NSpid:"));
     QCOMPARE(nspid.left(nspid.indexOf('\n')).simplified().split(' ').size(), 3);
-    QCOMPARE(request(o.value(QLatin1String("port")).toInt(), "GET", "/ping").body,
-             QByteArray("pong"));
     QVERIFY(containers()
                 .value(QLatin1String("classes"))
                 .toArray()
@@ -321,6 +338,49 @@ void TestContainers::startsOnDemand()
         }
     }
     QVERIFY(found);
+}
+
+// Like every /run sandbox, every api-backend instance has a network namespace of its own (the
+// proxy reaches it through its Unix socket) and, when EdgeDesk runs as root, a host uid of its
+// own instead of root.
+void TestContainers::backendInstancesHaveNoHostNetworkNorRoot()
+{
+    QVERIFY(start({{QStringLiteral("BACKEND"), backendClass(2)}}));
+    QSet<qint64> uids;
+    for (const QString &id : {QStringLiteral("instance-0"), QStringLiteral("instance-1")}) {
+        QCOMPARE(post("/__edgedesk/v1/containers/BACKEND/" + id.toLatin1() + "/start")
+                     .value(QLatin1String("instance"))
+                     .toObject()
+                     .value(QLatin1String("state"))
+                     .toString(),
+                 QStringLiteral("healthy"));
+        QJsonObject o;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (o = instance(QStringLiteral("BACKEND"), id),
+             processInfo(o.value(QLatin1String("pid")).toInteger()).comm == "api-backend"),
+            5000);
+        const qint64 pid = o.value(QLatin1String("pid")).toInteger();
+        const QByteArray net = namespaceOf(pid, "net");
+        QVERIFY(!net.isEmpty());
+        QVERIFY2(net != namespaceOf(QCoreApplication::applicationPid(), "net"), net.constData());
+        const qint64 uid = hostUidOf(pid);
+        if (::geteuid() == 0)
+            QVERIFY2(uid >= 3998000 && uid < 3999000, qPrintable(QString::number(uid)));
+        else
+            QCOMPARE(uid, qint64(::getuid()));
+        uids.insert(uid);
+        // The port it listens on exists only in its own namespace.
+        QCOMPARE(request(o.value(QLatin1String("port")).toInt(), "GET", "/ping", {}, {}, 2000).status,
+                 0);
+    }
+    if (::geteuid() == 0)
+        QCOMPARE(uids.size(), 2);
+    for (int i = 0; i < 6; ++i) {
+        const HttpReply reply = request(port(), "GET", "/api/api1", {}, {}, 30000);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().value(QLatin1String("instance")).toString(),
+                 QString::fromUtf8(reply.header("x-edgedesk-instance")));
+    }
 }
 
 void TestContainers::concurrentColdRequestsAllSucceed()

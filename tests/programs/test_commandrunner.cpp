@@ -1,18 +1,26 @@
 #include "asyncrequest.h"
+#include "containers/sandboxhost.h"
 #include "programprocess.h"
 #include "testsupport.h"
 
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
+
+#include <cerrno>
+#include <csignal>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace edgedesk::test;
 
@@ -42,6 +50,7 @@ private Q_SLOTS:
     void timeoutKillsTheWholeSandbox();
     void timeoutKeepsEarlierStderr();
     void outputIsCappedAt1MiB();
+    void tmpHasASize();
     void containment_data();
     void containment();
     void networkIsOffByDefault();
@@ -49,6 +58,7 @@ private Q_SLOTS:
     void processCapHolds();
     void forkBombIsContained();
     void sigtermExitsCleanly();
+    void emptyCgroupsOfGoneRunnersAreRemovedAtStart();
     void missingPortExits2();
     void failsClosedWithoutBwrap();
     void unsandboxedModeSaysSoLoudly();
@@ -151,9 +161,10 @@ void TestCommandRunner::health()
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     const QJsonObject json = reply.json();
     QCOMPARE(sortedKeys(json),
-             (QStringList{QStringLiteral("containment"), QStringLiteral("network"),
-                          QStringLiteral("sandbox"), QStringLiteral("service"),
-                          QStringLiteral("status"), QStringLiteral("timestamp")}));
+             (QStringList{QStringLiteral("containment"), QStringLiteral("limits"),
+                          QStringLiteral("network"), QStringLiteral("sandbox"),
+                          QStringLiteral("service"), QStringLiteral("status"),
+                          QStringLiteral("timestamp")}));
     QCOMPARE(json.value(QLatin1String("status")).toString(), QStringLiteral("healthy"));
     QCOMPARE(json.value(QLatin1String("service")).toString(),
              QStringLiteral("linux-command-container"));
@@ -164,6 +175,34 @@ void TestCommandRunner::health()
                  containment.startsWith(QLatin1String("rlimit-nproc")),
              qPrintable(containment));
     QCOMPARE(json.value(QLatin1String("network")), QJsonValue(false));
+
+    // The limits in force, for the Linux command panel: what every command runs under.
+    const QJsonObject limits = json.value(QLatin1String("limits")).toObject();
+    QCOMPARE(sortedKeys(limits),
+             (QStringList{"address_space_bytes", "cpu_seconds", "file_size_bytes",
+                          "max_processes", "memory_by", "memory_bytes", "open_files",
+                          "processes_by", "tmp_bytes"}));
+    QCOMPARE(limits.value(QLatin1String("cpu_seconds")), QJsonValue(30));
+    QCOMPARE(limits.value(QLatin1String("address_space_bytes")), QJsonValue(512 << 20));
+    QCOMPARE(limits.value(QLatin1String("file_size_bytes")), QJsonValue(16 << 20));
+    QCOMPARE(limits.value(QLatin1String("open_files")), QJsonValue(256));
+    QCOMPARE(limits.value(QLatin1String("max_processes")), QJsonValue(64));
+    QCOMPARE(limits.value(QLatin1String("tmp_bytes")), QJsonValue(64 << 20));
+    QVERIFY(containment.contains(QLatin1String("/tmp 64 MiB")));
+    const QString memoryBy = limits.value(QLatin1String("memory_by")).toString();
+    QVERIFY2(memoryBy == QLatin1String("cgroup-v2 memory.max") ||
+                 memoryBy == QLatin1String("cgroup-v1 memory.limit_in_bytes") ||
+                 memoryBy == QLatin1String("rlimit-as (per process)"),
+             qPrintable(memoryBy));
+    if (memoryBy.startsWith(QLatin1String("cgroup"))) {
+        QCOMPARE(limits.value(QLatin1String("memory_bytes")), QJsonValue(512 << 20));
+        QVERIFY(containment.contains(QLatin1String("=512 MiB")));
+    } else {
+        QVERIFY(limits.value(QLatin1String("memory_bytes")).isNull());
+    }
+    QVERIFY2(containment.startsWith(
+                 limits.value(QLatin1String("processes_by")).toString().section(' ', 0, 0)),
+             qPrintable(containment));
     const qint64 timestamp = json.value(QLatin1String("timestamp")).toInteger(-1);
     QVERIFY(timestamp >= before && timestamp <= QDateTime::currentSecsSinceEpoch());
 }
@@ -434,6 +473,28 @@ void TestCommandRunner::outputIsCappedAt1MiB()
     QCOMPARE(stderrFlood.value(QLatin1String("truncated")), QJsonValue(true));
 }
 
+void TestCommandRunner::tmpHasASize()
+{
+    // A command filling /tmp (a tmpfs: host memory) stops at its size, 64 MiB, instead of
+    // taking the host's RAM: the sixth 10 MB file does not fit.
+    const QJsonObject json = runCommand(QStringLiteral(
+        "df -k /tmp | tail -1 | tr -s ' ' | cut -d' ' -f2; i=0; while [ $i -lt 10 ]; do "
+        "head -c 10000000 /dev/zero > /tmp/f$i || break; i=$((i+1)); done; echo $i; "
+        "du -sk /tmp | cut -f1"));
+    const QStringList lines = json.value(QLatin1String("output")).toString().split(
+        QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 3);
+    QCOMPARE(lines[0], QStringLiteral("65536"));
+    QCOMPARE(lines[1], QStringLiteral("6"));
+    QVERIFY2(lines[2].toInt() <= 65536, qPrintable(lines[2]));
+    QVERIFY2(json.value(QLatin1String("error")).toString().contains(
+                 QLatin1String("No space left on device")),
+             qPrintable(json.value(QLatin1String("error")).toString()));
+    // The next command gets a fresh, empty /tmp.
+    QCOMPARE(runCommand(QStringLiteral("ls /tmp | wc -l")).value(QLatin1String("output")).toString(),
+             QStringLiteral("0\n"));
+}
+
 void TestCommandRunner::containment_data()
 {
     QTest::addColumn<QString>("command");
@@ -480,6 +541,9 @@ void TestCommandRunner::containment_data()
                                 << QStringLiteral("Mem:\n") << QString() << QString();
     QTest::addRow("open files limited")
         << QStringLiteral("ulimit -n") << true << QStringLiteral("256\n") << QString() << QString();
+    QTest::addRow("pid 1 names no host path")
+        << QStringLiteral("tr '\\0' ' ' < /proc/1/cmdline") << true << QString()
+        << QStringLiteral("edgedesk-sandbox") << QString();
     QTest::addRow("awk through /etc/alternatives")
         << QStringLiteral("awk 'BEGIN { print 6 * 7 }'") << true << QStringLiteral("42\n")
         << QString() << QString();
@@ -610,6 +674,48 @@ void TestCommandRunner::sigtermExitsCleanly()
     const QJsonObject json = QJsonDocument::fromJson(call.body()).object();
     QCOMPARE(json.value(QLatin1String("success")), QJsonValue(false));
     QVERIFY(json.value(QLatin1String("error")).toString().contains(QLatin1String("shutting down")));
+}
+
+// A runner killed with commands in flight (or restarted before its cgroups were gone) leaves
+// empty per-command cgroups behind: the next runner removes those of processes that are gone,
+// and nothing else.
+void TestCommandRunner::emptyCgroupsOfGoneRunnersAreRemovedAtStart()
+{
+    edgedesk::SandboxHost host;
+    const edgedesk::SandboxProbe &probe = host.runProbe();
+    QStringList parents;
+    for (const QString &parent : {probe.cgroupParent, probe.memoryCgroupParent}) {
+        if (!parent.isEmpty() && !parents.contains(parent))
+            parents << parent;
+    }
+    if (parents.isEmpty())
+        QSKIP("no cgroup the sandboxes could use here");
+    qint64 gone = 4000000; // a pid no process has
+    while (::kill(pid_t(gone), 0) == 0 || errno != ESRCH)
+        --gone;
+    const qint64 alive = QCoreApplication::applicationPid();
+    QStringList stale, kept;
+    for (const QString &parent : std::as_const(parents)) {
+        stale << parent + QStringLiteral("/edgedesk-%1-7").arg(gone)
+              << parent + QStringLiteral("/edgedesk-%1-123456789").arg(gone);
+        kept << parent + QStringLiteral("/edgedesk-%1-7").arg(alive)
+             << parent + QStringLiteral("/unrelated-%1-7").arg(gone);
+    }
+    const auto cleanup = qScopeGuard([&] {
+        for (const QString &path : std::as_const(stale) + std::as_const(kept))
+            ::rmdir(QFile::encodeName(path).constData());
+    });
+    for (const QString &path : std::as_const(stale) + std::as_const(kept))
+        QVERIFY2(::mkdir(QFile::encodeName(path).constData(), 0755) == 0, qPrintable(path));
+
+    ProgramProcess runner(QStringLiteral("command-runner"),
+                          {{QStringLiteral("COMMAND_SANDBOX"), QString()}});
+    QVERIFY2(runner.start(), qPrintable(runner.error()));
+    for (const QString &path : std::as_const(stale))
+        QVERIFY2(!QFileInfo::exists(path), qPrintable(path));
+    for (const QString &path : std::as_const(kept))
+        QVERIFY2(QFileInfo(path).isDir(), qPrintable(path));
+    QCOMPARE(runner.terminate(), 0);
 }
 
 void TestCommandRunner::missingPortExits2()

@@ -1,4 +1,5 @@
 #include "containers/sandbox.h"
+#include "containers/sandboxarguments.h"
 #include "programprocess.h"
 #include "testsupport.h"
 
@@ -9,7 +10,6 @@
 #include <QThread>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QScopeGuard>
 #include <QTest>
 
 #include <cerrno>
@@ -40,8 +40,13 @@ private Q_SLOTS:
     void runsApiBackendInItsOwnSandbox();
     void killAllEndsTheSandbox();
     void rlimitFallbackCapsProcesses();
+    void memoryCgroupBoundsTheSandbox();
+    void tmpfsGetsItsSize();
+    void pidOneShowsNoHostPath();
+    void runsInAnImageRoot();
 
 private:
+    SandboxHost m_host;
     SandboxProbe m_probe;
 };
 
@@ -54,6 +59,65 @@ QStringList valuesAfter(const QStringList &args, const QString &option, int coun
     if (at < 0 || at + count >= args.size())
         return {};
     return args.mid(at + 1, count);
+}
+
+// A probe with the bwrap options given, for the command line alone.
+SandboxProbe bwrapWith(bool disableUserns)
+{
+    SandboxProbe probe;
+    probe.disableUserns = disableUserns;
+    return probe;
+}
+
+// Whether this process's cgroup in the usual v1 memory hierarchy is one it may make children
+// in: looked at without the sandbox's own code.
+bool v1MemoryControllerWritable()
+{
+    QFile cgroups(QStringLiteral("/proc/self/cgroup"));
+    if (!cgroups.open(QIODevice::ReadOnly))
+        return false;
+    for (const QByteArray &line : cgroups.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.split(':');
+        if (fields.size() != 3 || fields[0] == "0" || !fields[1].split(',').contains("memory"))
+            continue;
+        const QString dir = QStringLiteral("/sys/fs/cgroup/memory") + QString::fromUtf8(fields[2]);
+        return QFileInfo::exists(dir + QStringLiteral("/memory.limit_in_bytes")) &&
+               ::access(QFile::encodeName(dir).constData(), W_OK) == 0;
+    }
+    return false;
+}
+
+// A program run to its end in a sandbox.
+struct SandboxRun
+{
+    bool prepared = false;
+    bool finished = false;
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+SandboxRun runToEnd(SandboxHost &host, const SandboxSpec &spec, int timeoutMs = 10000)
+{
+    SandboxRun run;
+    Sandbox sandbox(host, spec);
+    run.prepared = sandbox.prepare().ok();
+    if (!run.prepared)
+        return run;
+    QProcess process;
+    sandbox.configure(process);
+    process.start();
+    run.finished = process.waitForFinished(timeoutMs);
+    run.exitCode = process.exitCode();
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll().trimmed() : QByteArray("<missing>");
 }
 
 bool containsSequence(const QStringList &args, const QStringList &sequence)
@@ -70,7 +134,7 @@ bool containsSequence(const QStringList &args, const QStringList &sequence)
 void TestSandbox::initTestCase()
 {
     // As root, also try bwrap as an unprivileged host uid (what command-runner does).
-    m_probe = Sandbox::probe(::geteuid() == 0 ? std::optional<quint32>(3999990) : std::nullopt);
+    m_probe = m_host.runProbe(::geteuid() == 0 ? std::optional<quint32>(3999990) : std::nullopt);
 }
 
 void TestSandbox::argumentsIsolateByDefault()
@@ -78,7 +142,7 @@ void TestSandbox::argumentsIsolateByDefault()
     SandboxSpec spec;
     spec.program = QStringLiteral("/bin/sh");
     spec.arguments = {QStringLiteral("-c"), QStringLiteral("echo hi")};
-    const QStringList args = Sandbox::bwrapArguments(spec, QStringLiteral("/staging"), true);
+    const QStringList args = SandboxArguments::bwrap(spec, QStringLiteral("/staging"), bwrapWith(true));
 
     for (const char *flag : {"--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                              "--unshare-cgroup-try", "--unshare-net", "--disable-userns",
@@ -128,7 +192,7 @@ void TestSandbox::argumentsWithNetworkAndBinds()
                    QStringLiteral("/opt/edgedesk/api-backend"), false, false},
                   {QStringLiteral("/var/lib/x"), QStringLiteral("/data"), true, false},
                   {QStringLiteral("/maybe"), QStringLiteral("/maybe"), false, true}};
-    const QStringList args = Sandbox::bwrapArguments(spec, QStringLiteral("/staging"), false);
+    const QStringList args = SandboxArguments::bwrap(spec, QStringLiteral("/staging"), bwrapWith(false));
     QVERIFY(!args.contains(QStringLiteral("--unshare-net")));
     QVERIFY(!args.contains(QStringLiteral("--disable-userns")));
     QVERIFY(containsSequence(
@@ -153,7 +217,7 @@ void TestSandbox::stagedFilesNameTheSandboxUser()
 {
     SandboxSpec spec;
     spec.files.insert(QStringLiteral("/etc/edgedesk.conf"), "x=1\n");
-    QList<Sandbox::StagedFile> files = Sandbox::stagedFiles(spec);
+    QList<SandboxEtc::StagedFile> files = SandboxEtc::stagedFiles(spec);
     QMap<QString, QByteArray> byDestination;
     for (const auto &file : files)
         byDestination.insert(file.destination, file.content);
@@ -165,7 +229,7 @@ void TestSandbox::stagedFilesNameTheSandboxUser()
     QVERIFY(!byDestination.contains(QStringLiteral("/etc/resolv.conf")));
 
     spec.network = true;
-    files = Sandbox::stagedFiles(spec);
+    files = SandboxEtc::stagedFiles(spec);
     bool resolv = false;
     for (const auto &file : files)
         resolv = resolv || file.destination == QLatin1String("/etc/resolv.conf");
@@ -176,9 +240,9 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
 {
     // A stand-in for the host's /etc, changed the way dpkg, update-alternatives and ldconfig
     // change theirs.
-    QTemporaryDir host;
-    QVERIFY(host.isValid());
-    const QString etc = host.path();
+    QTemporaryDir hostEtc;
+    QVERIFY(hostEtc.isValid());
+    const QString etc = hostEtc.path();
     QVERIFY(QDir(etc).mkdir(QStringLiteral("alternatives")));
     QVERIFY(QFile::link(QStringLiteral("/usr/bin/mawk"), etc + QStringLiteral("/alternatives/awk")));
     QVERIFY(QFile::link(QStringLiteral("/usr/share/zoneinfo/Etc/UTC"),
@@ -196,11 +260,13 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
     // Copies of entries changed within the last seconds are not reused (coarse file times):
     // let these settle so that reuse can be checked.
     QThread::sleep(3);
-    Sandbox::setHostEtcDirectory(etc);
-    const auto cleanup = qScopeGuard([] { Sandbox::setHostEtcDirectory(QString()); });
+    SandboxHost host({QDir::tempPath(), etc});
     SandboxProbe probe = m_probe;
     probe.bwrapPath = QStringLiteral("/usr/bin/bwrap"); // prepare() only checks it is set
     probe.containment = Containment::SharedUid;         // no cgroup needed here
+    probe.cgroupParent.clear();
+    probe.memoryCgroupParent.clear();
+    host.setProbe(probe);
     SandboxSpec spec;
     spec.files.insert(QStringLiteral("/etc/edgedesk.conf"), "x=1\n");
     spec.files.insert(QStringLiteral("/opt/data/conf"), "y=2\n");
@@ -209,7 +275,7 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
         return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<missing>");
     };
 
-    Sandbox first(spec, probe);
+    Sandbox first(host, spec);
     QVERIFY(first.prepare().ok());
     const QString staged = first.stagingPath() + QStringLiteral("/etc");
     QCOMPARE(QFileInfo(staged + QStringLiteral("/alternatives/awk")).symLinkTarget(),
@@ -235,12 +301,11 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
                  (QFileDevice::WriteGroup | QFileDevice::WriteOther),
              QFileDevice::Permissions());
     // A file meant outside /etc keeps a bind of its own.
-    const QStringList args =
-        Sandbox::bwrapArguments(spec, first.stagingPath(), m_probe.disableUserns);
+    const QStringList args = SandboxArguments::bwrap(spec, first.stagingPath(), m_probe);
     QVERIFY(args.contains(QStringLiteral("/opt/data/conf")));
 
     // Unchanged host: the same staged folder is reused.
-    Sandbox same(spec, probe);
+    Sandbox same(host, spec);
     QVERIFY(same.prepare().ok());
     QCOMPARE(same.stagingPath(), first.stagingPath());
 
@@ -251,11 +316,11 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
     QVERIFY(QFile::remove(etc + QStringLiteral("/localtime")));
     QVERIFY(QFile::link(QStringLiteral("/usr/share/zoneinfo/Europe/Paris"),
                         etc + QStringLiteral("/localtime")));
-    Sandbox refreshed(spec, probe);
+    Sandbox refreshed(host, spec);
     QVERIFY(refreshed.prepare().ok());
     QVERIFY(refreshed.stagingPath() != first.stagingPath());
     // Changed just now: this copy is not reused, the next sandbox copies again.
-    Sandbox again(spec, probe);
+    Sandbox again(host, spec);
     QVERIFY(again.prepare().ok());
     QVERIFY(again.stagingPath() != refreshed.stagingPath());
     const QString fresh = refreshed.stagingPath() + QStringLiteral("/etc");
@@ -268,7 +333,7 @@ void TestSandbox::stagedEtcCopiesAndFollowsTheHost()
 
     // A removed entry disappears from the next copy.
     QVERIFY(QFile::remove(etc + QStringLiteral("/alternatives/awk")));
-    Sandbox removed(spec, probe);
+    Sandbox removed(host, spec);
     QVERIFY(removed.prepare().ok());
     QVERIFY(!QFileInfo(removed.stagingPath() + QStringLiteral("/etc/alternatives/awk")).isSymLink());
     QVERIFY(QFileInfo(removed.stagingPath() + QStringLiteral("/etc/alternatives/vi")).isSymLink());
@@ -285,14 +350,10 @@ void TestSandbox::sandboxSeesTheStagedEtc()
         QStringLiteral("ls /etc; awk 'BEGIN { print 6 * 7 }'; id -un; touch /etc/x 2>/dev/null "
                        "&& echo writable; cat /etc/shadow 2>/dev/null; readlink /etc/localtime "
                        ">/dev/null && echo localtime")};
-    Sandbox sandbox(spec, m_probe);
-    QVERIFY(sandbox.prepare().ok());
-    QProcess process;
-    sandbox.configure(process);
-    process.start();
-    QVERIFY(process.waitForFinished(10000));
-    const QByteArray output = process.readAllStandardOutput();
-    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    const SandboxRun run = runToEnd(m_host, spec);
+    QVERIFY(run.prepared && run.finished);
+    const QByteArray output = run.out;
+    QVERIFY2(run.exitCode == 0, run.err.constData());
     QStringList expected = {QStringLiteral("alternatives"), QStringLiteral("group"),
                             QStringLiteral("hosts")};
     if (QFileInfo::exists(QStringLiteral("/etc/ld.so.cache")))
@@ -339,7 +400,7 @@ void TestSandbox::runsApiBackendInItsOwnSandbox()
 
     QString cgroup;
     {
-        Sandbox sandbox(spec, m_probe);
+        Sandbox sandbox(m_host, spec);
         const Status prepared = sandbox.prepare();
         QVERIFY2(prepared.ok(), prepared.ok() ? "" : qPrintable(prepared.error().message));
         cgroup = sandbox.cgroupPath();
@@ -392,7 +453,7 @@ void TestSandbox::killAllEndsTheSandbox()
     SandboxSpec spec;
     spec.program = QStringLiteral("/bin/sh");
     spec.arguments = {QStringLiteral("-c"), QStringLiteral("sleep 200.5 & sleep 200.25")};
-    Sandbox sandbox(spec, m_probe);
+    Sandbox sandbox(m_host, spec);
     QVERIFY(sandbox.prepare().ok());
     QProcess process;
     sandbox.configure(process);
@@ -414,6 +475,7 @@ void TestSandbox::rlimitFallbackCapsProcesses()
     SandboxProbe withoutCgroup = m_probe;
     withoutCgroup.containment = Containment::DedicatedUid;
     withoutCgroup.cgroupParent.clear();
+    withoutCgroup.memoryCgroupParent.clear();
     SandboxSpec spec;
     spec.hostUid = 3999990;
     spec.hostGid = 3999990;
@@ -426,16 +488,168 @@ void TestSandbox::rlimitFallbackCapsProcesses()
                                      "os._exit(0)\n    n += 1\nprint(n)\n")};
     QCOMPARE(withoutCgroup.describeContainment(32, spec.hostUid),
              QStringLiteral("rlimit-nproc=32 (dedicated uid 3999990)"));
-    Sandbox sandbox(spec, withoutCgroup);
+    SandboxHost fallback;
+    fallback.setProbe(withoutCgroup);
+    {
+        Sandbox prepared(fallback, spec); // no cgroup: the rlimit is all there is
+        QVERIFY(prepared.prepare().ok());
+        QVERIFY(prepared.cgroupPath().isEmpty());
+    }
+    const SandboxRun run = runToEnd(fallback, spec, 20000);
+    QVERIFY(run.prepared && run.finished);
+    QCOMPARE(run.exitCode, 0);
+    const int forks = run.out.trimmed().toInt();
+    QVERIFY2(forks > 4 && forks < 32, qPrintable(QString::number(forks)));
+}
+
+// Processes that each stay under the address-space rlimit but together exceed the memory bound
+// are stopped by the sandbox's memory cgroup (the kernel's OOM killer, inside the sandbox).
+void TestSandbox::memoryCgroupBoundsTheSandbox()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    if (v1MemoryControllerWritable())
+        QVERIFY2(m_probe.memoryCgroup() && m_probe.memoryCgroupV1,
+                 "the v1 memory controller is writable here, but the probe does not use it");
+    if (!m_probe.memoryCgroup())
+        QSKIP("no memory cgroup can be made here");
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/usr/bin/python3");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("a = [bytearray(10**7) for i in range(30)]\nprint('allocated')")};
+    spec.limits.memoryBytes = qint64(64) << 20;
+    spec.limits.addressSpaceBytes = qint64(1) << 30; // only the cgroup can stop it
+    Sandbox sandbox(m_host, spec);
     QVERIFY(sandbox.prepare().ok());
-    QVERIFY(sandbox.cgroupPath().isEmpty());
+    const QString memory = sandbox.memoryCgroupPath();
+    QVERIFY(QFileInfo(memory).isDir());
+    QCOMPARE(readAll(memory + (m_probe.memoryCgroupV1 ? QStringLiteral("/memory.limit_in_bytes")
+                                                     : QStringLiteral("/memory.max"))),
+             QByteArray::number(qint64(64) << 20));
     QProcess process;
     sandbox.configure(process);
     process.start();
     QVERIFY(process.waitForFinished(20000));
-    QCOMPARE(process.exitCode(), 0);
-    const int forks = process.readAllStandardOutput().trimmed().toInt();
-    QVERIFY2(forks > 4 && forks < 32, qPrintable(QString::number(forks)));
+    QVERIFY(!process.readAllStandardOutput().contains("allocated"));
+    QCOMPARE(process.exitCode(), 128 + SIGKILL); // bwrap's report of an OOM-killed program
+
+    // The same program with room enough runs to its end.
+    spec.limits.memoryBytes = qint64(512) << 20;
+    const SandboxRun roomy = runToEnd(m_host, spec, 20000);
+    QVERIFY(roomy.prepared && roomy.finished);
+    QCOMPARE(roomy.out, QByteArray("allocated\n"));
+}
+
+void TestSandbox::tmpfsGetsItsSize()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    QVERIFY(m_probe.tmpfsSize); // bubblewrap 0.5.0 and later
+    SandboxSpec spec;
+    spec.limits.tmpBytes = qint64(8) << 20;
+    const QStringList args = SandboxArguments::bwrap(spec, QStringLiteral("/staging"), m_probe);
+    QVERIFY(containsSequence(args, {QStringLiteral("--size"), QStringLiteral("8388608"),
+                                    QStringLiteral("--tmpfs"), QStringLiteral("/tmp")}));
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"), QStringLiteral("df -k /tmp | tail -1 | tr -s ' ' | "
+                                                           "cut -d' ' -f2; head -c 9000000 "
+                                                           "/dev/zero > /tmp/f && echo fits")};
+    const SandboxRun run = runToEnd(m_host, spec);
+    QVERIFY(run.prepared && run.finished);
+    QCOMPARE(run.out, QByteArray("8192\n"));
+    QVERIFY(run.err.contains("No space left on device"));
+    QVERIFY(run.exitCode != 0);
+}
+
+// bwrap stays the sandbox's pid 1, whose command line everyone inside can read: it names no
+// host path (the staging folder, the binds), only the descriptor its arguments came from.
+void TestSandbox::pidOneShowsNoHostPath()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    QVERIFY(m_probe.argsFromFd);
+    const QString binary = QFileInfo(program(QStringLiteral("api-backend"))).canonicalFilePath();
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("tr '\\0' ' ' < /proc/1/cmdline; echo; test -x %1 && echo bound")
+                          .arg(binary)};
+    spec.binds = {{binary, binary, false, false}};
+    Sandbox sandbox(m_host, spec);
+    QVERIFY(sandbox.prepare().ok());
+    QProcess process;
+    sandbox.configure(process);
+    // The options go through the descriptor; the command, as the sandbox sees it, stays.
+    const QStringList command = QStringList{QStringLiteral("--"), spec.program} + spec.arguments;
+    QCOMPARE(process.arguments().mid(2), command);
+    QCOMPARE(process.arguments().first(), QStringLiteral("--args"));
+    process.start();
+    QVERIFY(process.waitForFinished(10000));
+    const QByteArray output = process.readAllStandardOutput();
+    QVERIFY2(process.exitCode() == 0, process.readAllStandardError().constData());
+    const QList<QByteArray> lines = output.split('\n');
+    QCOMPARE(lines.value(0).trimmed(),
+             (QStringList{m_probe.bwrapPath, QStringLiteral("--args"), process.arguments().at(1)} +
+              command)
+                 .join(QLatin1Char(' '))
+                 .toUtf8());
+    QVERIFY(!output.contains(sandbox.stagingPath().toUtf8()));
+    QCOMPARE(lines.value(1), QByteArray("bound"));
+}
+
+// An unpacked image as the whole root: its own files and user database, read-only, with the
+// sandbox's /proc, /dev, /tmp and generated /etc/hosts over it.
+void TestSandbox::runsInAnImageRoot()
+{
+    if (!m_probe.usable)
+        QSKIP("no usable bubblewrap here");
+    QTemporaryDir image;
+    QVERIFY(image.isValid());
+    const QDir root(image.path());
+    for (const char *folder : {"usr", "etc", "proc", "dev", "tmp", "srv"})
+        QVERIFY(root.mkpath(QLatin1String(folder)));
+    // The image's programs are the host's /usr, bound in: a shell without building one.
+    for (const char *link : {"bin", "lib", "lib64", "sbin"}) {
+        if (QFileInfo(QLatin1Char('/') + QLatin1String(link)).isSymLink())
+            QVERIFY(QFile::link(QStringLiteral("usr/") + QLatin1String(link),
+                                root.filePath(QLatin1String(link))));
+    }
+    const auto write = [&root](const QString &name, const QByteArray &content) {
+        QFile file(root.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+    };
+    QVERIFY(write(QStringLiteral("srv/marker"), "from the image\n"));
+    QVERIFY(write(QStringLiteral("etc/passwd"), "imageuser:x:1000:1000::/srv:/bin/sh\n"));
+    QVERIFY(write(QStringLiteral("etc/group"), "imagegroup:x:1000:\n"));
+    QVERIFY(write(QStringLiteral("etc/hosts"), "10.9.9.9\timage-host\n"));
+
+    SandboxSpec spec;
+    spec.rootFilesystem = image.path();
+    spec.binds = {{QStringLiteral("/usr"), QStringLiteral("/usr"), false, false}};
+    spec.workingDirectory = QStringLiteral("/srv");
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"),
+                      QStringLiteral("cat marker; id -un; id -gn; pwd; head -1 /etc/hosts; "
+                                     "touch /srv/x 2>/dev/null && echo root-writable; "
+                                     "touch /tmp/x && echo tmp-writable; ls /home 2>&1 | head -1")};
+    const QStringList args = SandboxArguments::bwrap(spec, QStringLiteral("/staging"), m_probe);
+    QVERIFY(containsSequence(args, {QStringLiteral("--bind"), image.path(), QStringLiteral("/")}));
+    QVERIFY(!args.contains(QStringLiteral("/staging/etc")));
+    QVERIFY(containsSequence(args, {QStringLiteral("--remount-ro"), QStringLiteral("/")}));
+    const SandboxRun run = runToEnd(m_host, spec);
+    QVERIFY(run.prepared && run.finished);
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QStringList lines = QString::fromUtf8(run.out).split(QLatin1Char('\n'));
+    QCOMPARE(lines.mid(0, 7),
+             (QStringList{QStringLiteral("from the image"), QStringLiteral("imageuser"),
+                          QStringLiteral("imagegroup"), QStringLiteral("/srv"),
+                          QStringLiteral("127.0.0.1\tlocalhost"), QStringLiteral("tmp-writable"),
+                          QStringLiteral("ls: cannot access '/home': No such file or directory")}));
+    // The image folder itself is untouched.
+    QVERIFY(!QFileInfo::exists(root.filePath(QStringLiteral("srv/x"))));
+    QFile hosts(root.filePath(QStringLiteral("etc/hosts")));
+    QVERIFY(hosts.open(QIODevice::ReadOnly));
+    QCOMPARE(hosts.readAll(), QByteArray("10.9.9.9\timage-host\n"));
 }
 
 // A kill -9 leaves the staging folders of the killed process behind; the next process removes
@@ -462,7 +676,7 @@ void TestSandbox::staleStagingFoldersAreRemoved()
         QFile file(dir.filePath(name + QStringLiteral("/etc/passwd")));
         QVERIFY(file.open(QIODevice::WriteOnly));
     }
-    QCOMPARE(Sandbox::removeStaleStagingDirs(temp.path()), 1);
+    QCOMPARE(SandboxEtc::removeStale(temp.path()), 1);
     QVERIFY(!dir.exists(names[0]));
     for (qsizetype i = 1; i < names.size(); ++i)
         QVERIFY2(dir.exists(names[i]), qPrintable(names[i]));
@@ -472,7 +686,7 @@ void TestSandbox::staleStagingFoldersAreRemoved()
     const time_t twoHoursAgo = ::time(nullptr) - 7200;
     const struct utimbuf times = {twoHoursAgo, twoHoursAgo};
     QVERIFY(::utime(oldPath.constData(), &times) == 0);
-    QCOMPARE(Sandbox::removeStaleStagingDirs(temp.path()), 1);
+    QCOMPARE(SandboxEtc::removeStale(temp.path()), 1);
     QVERIFY(!dir.exists(names[3]));
     QVERIFY(dir.exists(names[1]) && dir.exists(names[2]) && dir.exists(names[4]));
 }

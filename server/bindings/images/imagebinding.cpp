@@ -1,6 +1,7 @@
 #include "bindings/images/imagebinding.h"
 
 #include "bindings/bucket/bucketbinding.h"
+#include "bindings/images/decodedimagecache.h"
 #include "bindings/images/imagelog.h"
 #include "bindings/images/imageoptions.h"
 #include "bindings/images/imagetransform.h"
@@ -96,6 +97,7 @@ struct ImageBinding::State
     QString defaultKey;
     bool shrinkOnLoad = true;
     ImageCache cache{kImageCacheBytes};
+    DecodedImageCache decoded; // sources decoded at a shrink-on-load scale, for other sizes
 
     struct Waiter
     {
@@ -144,7 +146,7 @@ TransformOutcome ImageBinding::State::transform(const QString &key, qint64 sourc
 
     QElapsedTimer timer;
     timer.start();
-    auto result = transformImage(source->bytes, options);
+    auto result = transformImage(source->bytes, options, &decoded, source->object.etag);
     out.transformMs = double(timer.nsecsElapsed()) / 1e6;
     if (!result) {
         out.error = result.error();
@@ -207,6 +209,7 @@ void ImageBinding::shutdown()
     // Transforms still running finish on the pool; their answers find no one waiting.
     m_state->inflight.clear();
     m_state->cache.clear();
+    m_state->decoded.clear();
 }
 
 ImageCacheStats ImageBinding::cacheStats() const

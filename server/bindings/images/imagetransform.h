@@ -4,8 +4,11 @@
 #include "util/result.h"
 
 #include <QByteArray>
+#include <QString>
 
 namespace edgedesk {
+
+class DecodedImageCache;
 
 // Limits for sources. A source over them is refused with `payload_too_large` from its header
 // alone, before any decoder runs.
@@ -57,6 +60,11 @@ void initImageMagick();
 // unsupported_media_type (not an image format we decode), payload_too_large (over the source
 // limits), unprocessable (corrupt, truncated, or over options.timeoutMs), internal_error (an
 // encoder failed for another reason).
-Result<ImageResult> transformImage(const QByteArray &source, const ImageOptions &options);
+// With a cache and the source's etag, the decoded source is taken from the cache when an earlier
+// transform decoded it at the same scale, and kept there otherwise; the output is the same either
+// way.
+Result<ImageResult> transformImage(const QByteArray &source, const ImageOptions &options,
+                                   DecodedImageCache *decodedCache = nullptr,
+                                   const QString &sourceEtag = QString());
 
 } // namespace edgedesk

@@ -1,7 +1,8 @@
+#include "bindings/images/decodedimagecache.h"
 #include "bindings/images/imagecache.h"
-#include "util/imageheader.h"
 #include "bindings/images/imageoptions.h"
 #include "bindings/images/imagetransform.h"
+#include "util/imageheader.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -13,6 +14,8 @@
 #include <Magick++.h>
 
 #include <atomic>
+#include <cmath>
+#include <vector>
 
 using namespace edgedesk;
 
@@ -61,6 +64,54 @@ QByteArray encode(Magick::Image image, const char *format)
     Magick::Blob blob;
     image.write(&blob);
     return toBytes(blob);
+}
+
+// Peak signal-to-noise ratio of two images of one size over their 8-bit RGB samples, in dB
+// (infinite for identical pixels).
+double psnr(Magick::Image a, Magick::Image b)
+{
+    const size_t width = a.columns();
+    const size_t height = a.rows();
+    if (b.columns() != width || b.rows() != height)
+        return -1.0;
+    std::vector<quint8> pa(width * height * 3);
+    std::vector<quint8> pb(pa.size());
+    a.write(0, 0, width, height, "RGB", Magick::CharPixel, pa.data());
+    b.write(0, 0, width, height, "RGB", Magick::CharPixel, pb.data());
+    double squares = 0;
+    for (size_t i = 0; i < pa.size(); ++i) {
+        const double d = double(pa[i]) - double(pb[i]);
+        squares += d * d;
+    }
+    const double mse = squares / double(pa.size());
+    return mse == 0 ? INFINITY : 10.0 * std::log10(255.0 * 255.0 / mse);
+}
+
+// The worst case for shrink-on-load: a 1600x1200 zone plate (concentric rings whose frequency grows
+// to the pixel pitch at the edges), where any aliasing shows as false rings. In colour: ImageMagick
+// decodes a grey JPEG as a palette image and resizes those with another filter (Mitchell).
+QByteArray zonePlate()
+{
+    static const QByteArray bytes = [] {
+        constexpr int width = 1600;
+        constexpr int height = 1200;
+        std::vector<quint8> pixels(size_t(width) * height * 3);
+        for (int y = 0; y < height; ++y) {
+            for (int x = 0; x < width; ++x) {
+                const double r2 = double(x - width / 2) * (x - width / 2) +
+                                  double(y - height / 2) * (y - height / 2);
+                const auto v = quint8(std::lround(127.5 + 127.5 * std::sin(r2 / 1200.0)));
+                quint8 *p = &pixels[(size_t(y) * width + x) * 3];
+                p[0] = v;
+                p[1] = quint8(255 - v);
+                p[2] = quint8(64 + v / 2);
+            }
+        }
+        Magick::Image image(width, height, "RGB", Magick::CharPixel, pixels.data());
+        image.quality(92);
+        return encode(image, "JPEG");
+    }();
+    return bytes;
 }
 
 bool isRed(const Magick::ColorRGB &c)
@@ -553,6 +604,198 @@ private Q_SLOTS:
         }
         pool.waitForDone();
         QCOMPARE(mismatches.load(), 0);
+    }
+
+    // Shrink-on-load changes pixels only within a small bound: a cold result (decoded at a
+    // reduced JPEG scale, then resized) against the reference, a full decode resized straight to
+    // the same size by ImageMagick's default (Lanczos) filter. PNG out, so that only the resampling
+    // differs. The boxes sit on both sides of each decode scale's limit (1/8 up to 133x100, 1/4 up
+    // to 266x200, 3/8 up to 355x266, 1/2 up to 533x400), where the resize after the decode has the
+    // least room; the zone plate is where aliasing would show first.
+    void coldResultIsCloseToTheFullDecode_data()
+    {
+        QTest::addColumn<bool>("zone");
+        QTest::addColumn<QSize>("box");
+        QTest::addColumn<QSize>("size");
+        const std::pair<QSize, QSize> boxes[] = {
+            {QSize(64, 64), QSize(64, 48)},     {QSize(100, 75), QSize(100, 75)},
+            {QSize(133, 100), QSize(133, 100)}, {QSize(134, 101), QSize(134, 101)},
+            {QSize(200, 150), QSize(200, 150)}, {QSize(266, 200), QSize(266, 200)},
+            {QSize(267, 200), QSize(267, 200)}, {QSize(355, 266), QSize(355, 266)},
+            {QSize(356, 267), QSize(356, 267)}, {QSize(400, 300), QSize(400, 300)},
+            {QSize(533, 400), QSize(533, 400)}, {QSize(640, 480), QSize(640, 480)},
+        };
+        for (const bool zone : {false, true}) {
+            for (const auto &[box, size] : boxes)
+                QTest::addRow("%s %dx%d", zone ? "zone plate" : "photo", box.width(),
+                              box.height())
+                    << zone << box << size;
+        }
+    }
+
+    void coldResultIsCloseToTheFullDecode()
+    {
+        QFETCH(bool, zone);
+        QFETCH(QSize, box);
+        QFETCH(QSize, size);
+        const QByteArray source = zone ? zonePlate() : sample();
+        auto cold = transformImage(source, options(QStringLiteral("width=%1&height=%2&format=png")
+                                                       .arg(box.width())
+                                                       .arg(box.height())));
+        QVERIFY(cold.ok());
+        QCOMPARE(QSize(cold->width, cold->height), size);
+        Magick::Image reference = decode(source);
+        Magick::Geometry exact(size_t(size.width()), size_t(size.height()));
+        exact.aspect(true);
+        reference.resize(exact);
+        const double db = psnr(decode(cold->bytes), reference);
+        QVERIFY2(db > 30.0, qPrintable(QStringLiteral("PSNR %1 dB").arg(db)));
+    }
+
+    // The decoded-source cache changes no output byte: the same options give the same bytes
+    // without the cache, when they fill it and when they are served from it, including after
+    // transforms that write into pixels they got from it (rotation, padding, effects, alpha).
+    void decodedCacheGivesTheSameBytes()
+    {
+        const QString queries[] = {
+            QStringLiteral("width=120&height=80&fit=cover"),
+            QStringLiteral("width=300&height=200&format=png"),
+            QStringLiteral("width=640&height=480&format=webp"),
+            QStringLiteral("width=200&rotate=90&format=baseline-jpeg"),
+            QStringLiteral("width=300&height=300&fit=pad&background=transparent&format=png"),
+            QStringLiteral("width=250&sharpen=5&blur=3"),
+            QStringLiteral("width=128&height=128&fit=squeeze&format=png"),
+        };
+        DecodedImageCache cache;
+        for (int pass = 0; pass < 2; ++pass) {
+            for (const QString &query : queries) {
+                const ImageOptions opts = options(query);
+                auto plain = transformImage(sample(), opts);
+                auto cached = transformImage(sample(), opts, &cache, QStringLiteral("etag1"));
+                QVERIFY2(plain.ok() && cached.ok(), qPrintable(query));
+                QVERIFY2(cached->bytes == plain->bytes, qPrintable(query));
+                QCOMPARE(cached->mimeType, plain->mimeType);
+                QCOMPARE(QSize(cached->width, cached->height),
+                         QSize(plain->width, plain->height));
+            }
+        }
+        // The second pass found every decode of the first.
+        const ImageCacheStats stats = cache.stats();
+        QCOMPARE(stats.misses, stats.entries);
+        QCOMPARE(stats.hits, qint64(std::size(queries)) * 2 - stats.entries);
+    }
+
+    // One entry per object version and decode scale: boxes that decode at the same scale share
+    // it, another scale or another etag is another entry, and a PNG decodes at full size.
+    void decodedCacheKeysByEtagAndScale()
+    {
+        DecodedImageCache cache;
+        auto run = [&](const QString &query, const QByteArray &source, const QString &etag) {
+            return transformImage(source, options(query), &cache, etag).ok();
+        };
+        QVERIFY(run(QStringLiteral("width=100"), sample(), QStringLiteral("a")));
+        QVERIFY(run(QStringLiteral("width=90&height=60"), sample(), QStringLiteral("a")));
+        QCOMPARE(cache.stats().entries, 1);
+        QCOMPARE(cache.stats().hits, 1);
+        QVERIFY(run(QStringLiteral("width=400"), sample(), QStringLiteral("a")));
+        QVERIFY(run(QStringLiteral("width=100"), sample(), QStringLiteral("b")));
+        QVERIFY(run(QStringLiteral("width=1000"), sample(), QStringLiteral("a")));
+        Magick::Image green(Magick::Geometry(64, 48), Magick::Color("green"));
+        QVERIFY(run(QStringLiteral("width=10"), encode(green, "PNG"), QStringLiteral("png")));
+        QCOMPARE(cache.stats().entries, 5);
+        QCOMPARE(cache.stats().hits, 1);
+
+        // The entries hold the oriented source at libjpeg's scales: 1/8, 1/2, full.
+        const std::pair<QString, QSize> expected[] = {
+            {DecodedImageCache::makeKey(QStringLiteral("a"), 8), QSize(200, 150)},
+            {DecodedImageCache::makeKey(QStringLiteral("b"), 8), QSize(200, 150)},
+            {DecodedImageCache::makeKey(QStringLiteral("a"), 2), QSize(800, 600)},
+            {DecodedImageCache::makeKey(QStringLiteral("a"), 1), QSize(1600, 1200)},
+            {DecodedImageCache::makeKey(QStringLiteral("png"), 1), QSize(64, 48)},
+        };
+        for (const auto &[key, size] : expected) {
+            const std::optional<Magick::Image> entry = cache.get(key);
+            QVERIFY2(entry.has_value(), qPrintable(key));
+            QCOMPARE(QSize(int(entry->columns()), int(entry->rows())), size);
+        }
+        QVERIFY(!cache.get(DecodedImageCache::makeKey(QStringLiteral("a"), 4)));
+        // Without an etag nothing is kept.
+        QVERIFY(run(QStringLiteral("width=300"), sample(), QString()));
+        QCOMPARE(cache.stats().entries, 5);
+    }
+
+    void decodedCacheEvictsByPixelBytes()
+    {
+        // Room for one 200x150 decode (8 bytes a pixel) and its bookkeeping, not two.
+        DecodedImageCache cache(200 * 150 * 8 + 4096);
+        auto run = [&](const QString &query, const QString &etag) {
+            return transformImage(sample(), options(query), &cache, etag).ok();
+        };
+        QVERIFY(run(QStringLiteral("width=100"), QStringLiteral("a")));
+        QCOMPARE(cache.stats().entries, 1);
+        QVERIFY(cache.stats().bytes >= 200 * 150 * 8);
+        QVERIFY(run(QStringLiteral("width=100"), QStringLiteral("b")));
+        QCOMPARE(cache.stats().entries, 1);
+        QVERIFY(!cache.get(DecodedImageCache::makeKey(QStringLiteral("a"), 8)));
+        QVERIFY(cache.get(DecodedImageCache::makeKey(QStringLiteral("b"), 8)));
+        // An 800x600 decode is larger than the whole cache: not kept, and nothing else goes.
+        QVERIFY(run(QStringLiteral("width=400"), QStringLiteral("b")));
+        QVERIFY(!cache.get(DecodedImageCache::makeKey(QStringLiteral("b"), 2)));
+        QVERIFY(cache.get(DecodedImageCache::makeKey(QStringLiteral("b"), 8)));
+        QVERIFY(cache.stats().bytes <= cache.stats().capacityBytes);
+        cache.clear();
+        QCOMPARE(cache.stats().entries, 0);
+        QCOMPARE(cache.stats().bytes, 0);
+    }
+
+    // A decode cut short by the deadline leaves partial pixels: refused, and never cached.
+    void timedOutDecodeIsNotCached()
+    {
+        DecodedImageCache cache;
+        ImageOptions opts = options(QStringLiteral("width=400"));
+        opts.timeoutMs = 0;
+        auto late = transformImage(sample(), opts, &cache, QStringLiteral("etag"));
+        QVERIFY(!late.ok());
+        QCOMPARE(late.error().code, QStringLiteral("unprocessable"));
+        QCOMPARE(cache.stats().entries, 0);
+        opts.timeoutMs = 10000;
+        auto onTime = transformImage(sample(), opts, &cache, QStringLiteral("etag"));
+        QVERIFY(onTime.ok());
+        QCOMPARE(cache.stats().entries, 1);
+        QCOMPARE(onTime->bytes, transformImage(sample(), opts)->bytes);
+    }
+
+    // Concurrent transforms of many sizes read one cached decode at a time and each still gets
+    // exactly its own uncached output.
+    void concurrentTransformsShareTheDecodedSource()
+    {
+        std::vector<ImageOptions> all;
+        std::vector<QByteArray> expected;
+        for (int k = 1; k <= 16; ++k) {
+            all.push_back(options(QStringLiteral("width=%1&height=%2")
+                                      .arg(64 + (k * 7919) % 577)
+                                      .arg(64 + (k * 104729) % 417)));
+            auto plain = transformImage(sample(), all.back());
+            QVERIFY(plain.ok());
+            expected.push_back(plain->bytes);
+        }
+        DecodedImageCache cache;
+        QThreadPool pool;
+        pool.setMaxThreadCount(4);
+        std::atomic<int> mismatches{0};
+        for (int round = 0; round < 2; ++round) {
+            for (size_t i = 0; i < all.size(); ++i) {
+                pool.start([&, i] {
+                    auto result = transformImage(sample(), all[i], &cache, QStringLiteral("e"));
+                    if (!result.ok() || result->bytes != expected[i])
+                        ++mismatches;
+                });
+            }
+        }
+        pool.waitForDone();
+        QCOMPARE(mismatches.load(), 0);
+        QVERIFY(cache.stats().entries >= 2);
+        QVERIFY(cache.stats().hits >= 32 - 2 * cache.stats().entries);
     }
 
     void cacheReturnsIdenticalBytes()
