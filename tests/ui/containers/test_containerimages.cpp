@@ -77,6 +77,7 @@ private Q_SLOTS:
         writeFile(m_dir.filePath(QStringLiteral("wrangler.jsonc")), kConfig);
         ServerOptions options;
         options.configPath = m_dir.filePath(QStringLiteral("wrangler.jsonc"));
+        options.programDir = qEnvironmentVariable("EDGEDESK_BIN_DIR"); // edgedesk-image-init
         m_gui = std::make_unique<GuiFixture>(options);
         QVERIFY2(m_gui->start(), qPrintable(m_gui->lastError()));
         QVERIFY(m_gui->show(QStringLiteral("containers")));
@@ -86,7 +87,7 @@ private Q_SLOTS:
 
     void theClassShowsItsImageBeforeItsFirstStart()
     {
-        QTRY_VERIFY(classRowText().contains(QStringLiteral("./server.tar")));
+        QTRY_VERIFY(classRowText().contains(QStringLiteral("/server.tar")));
         QVERIFY2(classRowText().contains(QStringLiteral("loaded on the first start")),
                  qPrintable(classRowText()));
         QVERIFY(classRowText().contains(QStringLiteral("limit 1 GiB")));
