@@ -9,6 +9,7 @@
 
 #include <QJsonArray>
 #include <QProgressBar>
+#include <QRegularExpression>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -90,7 +91,9 @@ private Q_SLOTS:
         QTRY_VERIFY(classRowText().contains(QStringLiteral("/server.tar")));
         QVERIFY2(classRowText().contains(QStringLiteral("loaded on the first start")),
                  qPrintable(classRowText()));
-        QVERIFY(classRowText().contains(QStringLiteral("limit 1 GiB")));
+        // The instance type's memory limit, as the class row shows it.
+        QVERIFY(classRowText().contains(
+            QRegularExpression(QStringLiteral("limit [0-9.]+ (MiB|GiB)"))));
     }
 
     void aStartedInstanceShowsDigestSizeAndPort()
