@@ -194,9 +194,9 @@ void ImagesView::apply(const QJsonObject &listing)
         images.isEmpty()
             ? tr("No images in the cache")
             : tr("%1, %2 in %3")
-                  .arg(DisplayFormat::count(images.size(), tr("image"), tr("images")),
+                  .arg(DisplayFormat::count(images.size(), tr("1 image"), tr("%1 images")),
                        DisplayFormat::bytes(cacheBytes),
-                       DisplayFormat::count(layers.size(), tr("layer"), tr("layers"))));
+                       DisplayFormat::count(layers.size(), tr("1 layer"), tr("%1 layers"))));
     updateButtons();
 }
 
