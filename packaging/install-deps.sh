@@ -9,7 +9,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev
   qt6-webengine-dev qt6-image-formats-plugins libgl-dev
   libquazip1-qt6-dev libmagick++-6.q16-dev libmagickcore-6.q16-6-extra
-  libsodium-dev libcurl4-openssl-dev libsqlite3-dev
+  libsodium-dev libcurl4-openssl-dev libsqlite3-dev libcpptoml-dev
   # run: the sandbox and the demo's tool set for commands
   bubblewrap bash coreutils procps curl wget git jq python3 vim htop
   # tests and benchmarks

@@ -48,8 +48,7 @@ ServerCore::~ServerCore()
 void ServerCore::start()
 {
     m_context.startedAtMs = QDateTime::currentMSecsSinceEpoch();
-    m_context.dataDir = m_context.options.dataDir.isEmpty() ? ServerOptions::defaultDataDir()
-                                                            : m_context.options.dataDir;
+    m_context.dataDir = m_context.options.effectiveDataDir();
     if (!QDir().mkpath(m_context.dataDir)) {
         Q_EMIT failed(QStringLiteral("cannot create the data folder %1").arg(m_context.dataDir));
         return;

@@ -76,19 +76,28 @@ void ServerHost::start(const ServerOptions &options)
             },
             Qt::QueuedConnection);
     };
-    if (const QString invalid = options.validate(); !invalid.isEmpty()) {
+    if (const QString invalid = m_options.validate(); !invalid.isEmpty()) {
         fail(invalid);
         return;
     }
-    auto config = ConfigLoader::load(options.configPath);
+    if (m_options.configPath.isEmpty() && !m_options.projectDir.isEmpty()) {
+        auto located = ServerOptions::forProject(m_options, m_options.projectDir);
+        if (!located) {
+            fail(located.error().message);
+            return;
+        }
+        m_options = *located;
+    }
+    auto config = ConfigLoader::load(m_options.configPath);
     if (!config) {
         fail(config.error().message);
         return;
     }
+    m_config = *config;
 
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("edgedesk-server"));
-    auto *core = new ServerCore(options, std::move(*config), *m_logs);
+    auto *core = new ServerCore(m_options, std::move(*config), *m_logs);
     core->moveToThread(m_thread);
     m_core = core;
 

@@ -1,5 +1,7 @@
 #include "serveroptions.h"
 
+#include "config/project.h"
+
 #include <QStandardPaths>
 
 namespace edgedesk {
@@ -7,6 +9,25 @@ namespace edgedesk {
 QString ServerOptions::defaultDataDir()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+QString ServerOptions::effectiveDataDir() const
+{
+    if (!dataDir.isEmpty())
+        return dataDir;
+    if (!projectDir.isEmpty())
+        return Project::dataDirOf(projectDir);
+    return defaultDataDir();
+}
+
+Result<ServerOptions> ServerOptions::forProject(ServerOptions base, const QString &folderOrFile)
+{
+    auto project = Project::locate(folderOrFile);
+    if (!project)
+        return project.error();
+    base.projectDir = project->folder();
+    base.configPath = project->configPath();
+    return base;
 }
 
 QString ServerOptions::validate() const

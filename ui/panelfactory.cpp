@@ -20,18 +20,10 @@ QList<Panel *> createPanels(const PanelContext &c, QWidget *parent)
 {
     // Sidebar order; the first nine get Ctrl+1 … Ctrl+9.
     return {
-        new OverviewPanel(c, parent),
-        new ApiPanel(c, parent),
-        new ImagePanel(c, parent),
-        new AiPanel(c, parent),
-        new CommandPanel(c, parent),
-        new ContainersPanel(c, parent),
-        new LogsPanel(c, parent),
-        new KvPanel(c, parent),
-        new BucketPanel(c, parent),
-        new SecretsPanel(c, parent),
-        new TrafficPanel(c, parent),
-        new WebPanel(c, parent),
+        new OverviewPanel(c, parent), new ApiPanel(c, parent),     new ImagePanel(c, parent),
+        new AiPanel(c, parent),       new CommandPanel(c, parent), new ContainersPanel(c, parent),
+        new LogsPanel(c, parent),     new KvPanel(c, parent),      new BucketPanel(c, parent),
+        new SecretsPanel(c, parent),  new TrafficPanel(c, parent), new WebPanel(c, parent),
         new SettingsPanel(c, parent),
     };
 }

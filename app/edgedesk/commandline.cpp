@@ -34,12 +34,15 @@ CommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("Access token for /run, the control API and state-changing requests "
                        "(also EDGEDESK_TOKEN)."),
         QStringLiteral("token"));
-    const QCommandLineOption config(QStringLiteral("config"),
-                                    QStringLiteral("A wrangler.jsonc-style configuration file."),
-                                    QStringLiteral("file"));
+    const QCommandLineOption config(
+        QStringLiteral("config"),
+        QStringLiteral("The project's configuration file (wrangler.jsonc, wrangler.json or "
+                       "wrangler.toml); the same as giving it as PROJECT."),
+        QStringLiteral("file"));
     const QCommandLineOption persist(
         {QStringLiteral("persist-to"), QStringLiteral("data-dir")},
-        QStringLiteral("Folder for state (KV, bucket, secrets, logs). Default: %1")
+        QStringLiteral("Folder for state (KV, bucket, secrets, logs). Default: "
+                       "PROJECT/.wrangler/state/edgedesk, or %1 for the built-in demo")
             .arg(ServerOptions::defaultDataDir()),
         QStringLiteral("folder"));
     const QCommandLineOption logLevel(
@@ -68,15 +71,25 @@ CommandLine parseCommandLine(const QStringList &arguments)
                        "the archive can then read every secret."));
     parser.addOptions({help, version, headless, port, bind, token, config, persist, logLevel,
                        allowHost, exportState, importState, includeSecretKey});
+    parser.addPositionalArgument(
+        QStringLiteral("PROJECT"),
+        QStringLiteral("A project folder (holding wrangler.json, wrangler.jsonc or "
+                       "wrangler.toml) or its configuration file. Without one: the built-in "
+                       "demo."),
+        QStringLiteral("[PROJECT]"));
     cl.helpText = parser.helpText();
 
     if (!parser.parse(arguments)) {
         cl.error = parser.errorText();
         return cl;
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        cl.error =
-            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first());
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        cl.error = QStringLiteral("unexpected argument '%1'").arg(positional.at(1));
+        return cl;
+    }
+    if (!positional.isEmpty() && parser.isSet(config)) {
+        cl.error = QStringLiteral("give the project or --config, not both");
         return cl;
     }
     cl.help = parser.isSet(help);
@@ -107,7 +120,15 @@ CommandLine parseCommandLine(const QStringList &arguments)
         parser.isSet(token)
             ? parser.value(token)
             : QProcessEnvironment::systemEnvironment().value(QStringLiteral("EDGEDESK_TOKEN"));
-    cl.server.configPath = parser.value(config);
+    const QString project = positional.isEmpty() ? parser.value(config) : positional.first();
+    if (!project.isEmpty()) {
+        auto opened = ServerOptions::forProject(cl.server, project);
+        if (!opened) {
+            cl.error = opened.error().message;
+            return cl;
+        }
+        cl.server = *opened;
+    }
     cl.server.dataDir = parser.value(persist);
     cl.server.allowedHosts = parser.values(allowHost);
     cl.logLevel = parser.value(logLevel);

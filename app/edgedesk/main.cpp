@@ -88,8 +88,7 @@ int runStateArchive(int argc, char **argv, const CommandLine &cl)
     QCoreApplication app(argc, argv);
     // What went wrong is printed below, once; the log lines would only repeat it.
     LogHub::installMessageHandler(QStringLiteral("error"));
-    const QString dataDir =
-        cl.server.dataDir.isEmpty() ? ServerOptions::defaultDataDir() : cl.server.dataDir;
+    const QString dataDir = cl.server.effectiveDataDir();
     const bool tty = ::isatty(STDERR_FILENO);
     int lastPercent = -1;
     const ArchiveProgress progress = [&](qint64 done, qint64 total, const QString &) {

@@ -36,27 +36,14 @@ export function initApi() {
     setInstance('');
     body.textContent = '';
     setBusy(true);
-    const t0 = performance.now();
-    try {
-      const res = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
-      const text = await res.text();
-      const ms = performance.now() - t0;
-      const parsed = tryParseJson(text);
-      panel.setStatus(res.status);
-      panel.setTime(ms);
+    const answer = await panel.getJson(path, body);
+    if (answer) {
+      const { res, text, parsed } = answer;
       setInstance(instanceOf(res, parsed.value));
-      renderBody(body, parsed.ok ? parsed.value : undefined, text);
-      if (res.ok) {
-        panel.finish('done');
-      } else {
-        panel.showError(errorFromBody(res.status, parsed.value, text));
-        panel.finish('error');
-      }
-    } catch (err) {
-      panel.failNetwork(err, performance.now() - t0);
-    } finally {
-      setBusy(false);
+      if (res.ok) panel.finish('done');
+      else panel.failWith(res.status, parsed.value, text);
     }
+    setBusy(false);
   }
 
   function renderBurst(counts, total) {

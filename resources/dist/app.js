@@ -11,8 +11,9 @@
  * Status badges (`*-result-status`) read "200 OK" and carry data-status="200";
  * durations (`*-result-time`) read "12 ms" and carry data-ms="12".
  *
- * Forms (submit = the section's primary action): api-heavy-form, image-form, ai-form, cmd-form.
- * Sections: api, image, ai, cmd (anchors for the top nav; each has a <prefix>-result-summary
+ * Forms (submit = the section's primary action): api-heavy-form, image-form, ai-form, cmd-form,
+ * kv-form.
+ * Sections: api, image, ai, cmd, kv (anchors for the top nav; each has a <prefix>-result-summary
  * live region).
  *
  * API      api-api1-btn, api-heavy-n (input, default 30), api-heavy-btn, api-headers-btn,
@@ -35,12 +36,17 @@
  *          cmd-result-status, cmd-result-time, cmd-exit-code (the bare number, data-exit-code),
  *          cmd-output, cmd-stderr (the answer's `error`), cmd-truncated, cmd-result-error,
  *          cmd-curl, cmd-curl-copy; cmd-health (data-state, e.g. "sandboxed · network off").
+ * KV       kv-key (default "demo-key"), kv-read-btn; kv-result (data-state), kv-result-status,
+ *          kv-result-time, kv-value-kind ("json", "text" or "null", also as data-kind),
+ *          kv-result-error, kv-result-body (the answer), kv-value (the value, parsed once more
+ *          when it is JSON), kv-curl, kv-curl-copy.
  */
 import { $, wireCopy } from './lib.js';
 import { initApi } from './api.js';
 import { initImage } from './image.js';
 import { initAi } from './ai.js';
 import { initCmd } from './cmd.js';
+import { initKv } from './kv.js';
 
 function initNav() {
   const links = [...document.querySelectorAll('.nav a[href^="#"]')];
@@ -83,12 +89,13 @@ function initNav() {
 
 function init() {
   $('server-origin').textContent = location.host || location.origin;
-  for (const prefix of ['api', 'image', 'ai', 'cmd']) wireCopy(`${prefix}-curl-copy`, `${prefix}-curl`);
+  for (const prefix of ['api', 'image', 'ai', 'cmd', 'kv']) wireCopy(`${prefix}-curl-copy`, `${prefix}-curl`);
   initNav();
   initApi();
   initImage();
   initAi();
   initCmd();
+  initKv();
   document.documentElement.dataset.ready = 'true';
 }
 

@@ -221,6 +221,31 @@ export class ResultPanel {
     this.root.removeAttribute('aria-busy');
   }
 
+  // A non-2xx answer (or one of the wrong shape): the server's message in the banner.
+  failWith(status, json, text) {
+    this.showError(errorFromBody(status, json, text));
+    this.finish('error');
+  }
+
+  // GETs `path` as JSON and shows its status, time and body (in `bodyEl`). Returns
+  // { res, text, parsed } for the caller to finish the panel with, or nothing when the server
+  // could not be reached (the panel then says so).
+  async getJson(path, bodyEl) {
+    const t0 = performance.now();
+    try {
+      const res = await fetch(path, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+      const text = await res.text();
+      const parsed = tryParseJson(text);
+      this.setStatus(res.status);
+      this.setTime(performance.now() - t0);
+      renderBody(bodyEl, parsed.ok ? parsed.value : undefined, text);
+      return { res, text, parsed };
+    } catch (err) {
+      this.failNetwork(err, performance.now() - t0);
+      return undefined;
+    }
+  }
+
   failNetwork(err, ms) {
     this.status.textContent = 'No response';
     this.status.className = 'badge badge-err';

@@ -1,8 +1,11 @@
 #include "config/edgeconfig.h"
 
 #include "config/jsonc.h"
+#include "config/toml.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QRegularExpression>
 
@@ -43,6 +46,10 @@ const QStringList kContainerKeys{
     QStringLiteral("sandbox"),       QStringLiteral("name"),
     QStringLiteral("proxy_timeout"),
 };
+
+const QStringList kAssetKeys{QStringLiteral("directory"), QStringLiteral("binding"),
+                             QStringLiteral("html_handling"), QStringLiteral("not_found_handling"),
+                             QStringLiteral("run_worker_first")};
 
 void warnUnknown(const QJsonObject &object, const QStringList &known, const QString &where,
                  QStringList *warnings)
@@ -127,6 +134,7 @@ QJsonObject EdgeConfig::toJson() const
              {QStringLiteral("binding"), secrets.binding},
              {QStringLiteral("store_id"), secrets.storeId},
              {QStringLiteral("secret_names"), QJsonArray::fromStringList(secrets.secretNames)}}},
+        {QStringLiteral("assets"), assets.toJson()},
         {QStringLiteral("allowed_hosts"), QJsonArray::fromStringList(allowedHosts)},
         {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)},
     };
@@ -140,10 +148,62 @@ QString ConfigLoader::builtinPath()
 Result<EdgeConfig> ConfigLoader::load(const QString &path)
 {
     const QString source = path.isEmpty() ? builtinPath() : path;
-    QFile file(source);
+    auto root = readTree(source);
+    if (!root)
+        return root.error();
+    return fromTree(*root, source);
+}
+
+Result<QJsonObject> ConfigLoader::readTree(const QString &path)
+{
+    QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return configError(QStringLiteral("cannot read %1: %2").arg(source, file.errorString()));
-    return parse(file.readAll(), source);
+        return configError(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+    return parseTree(file.readAll(), path);
+}
+
+Result<QJsonObject> ConfigLoader::parseTree(const QByteArray &text, const QString &sourcePath)
+{
+    QJsonObject root;
+    if (sourcePath.endsWith(QLatin1String(".toml"), Qt::CaseInsensitive)) {
+        auto parsed = Toml::parse(text);
+        if (!parsed)
+            return configError(QStringLiteral("%1: %2").arg(sourcePath, parsed.error().message));
+        root = *parsed;
+    } else {
+        auto doc = Jsonc::parse(text);
+        if (!doc)
+            return configError(QStringLiteral("%1: %2").arg(sourcePath, doc.error().message));
+        root = doc->object();
+    }
+    return resolvePaths(root, QFileInfo(sourcePath).absolutePath());
+}
+
+QJsonObject ConfigLoader::resolvePaths(QJsonObject root, const QString &folder)
+{
+    const QDir base(folder);
+    auto absolute = [&](const QString &path) {
+        return QDir::cleanPath(base.absoluteFilePath(path));
+    };
+    QJsonObject assets = root.value(QStringLiteral("assets")).toObject();
+    const QString directory = assets.value(QStringLiteral("directory")).toString();
+    if (!directory.isEmpty() && QDir::isRelativePath(directory)) {
+        assets.insert(QStringLiteral("directory"), absolute(directory));
+        root.insert(QStringLiteral("assets"), assets);
+    }
+    QJsonArray containers = root.value(QStringLiteral("containers")).toArray();
+    for (qsizetype i = 0; i < containers.size(); ++i) {
+        QJsonObject c = containers[i].toObject();
+        const QString image = c.value(QStringLiteral("image")).toString();
+        // A bare name ("api-backend") is one of EdgeDesk's programs, not a path.
+        if (image.contains(QLatin1Char('/')) && QDir::isRelativePath(image)) {
+            c.insert(QStringLiteral("image"), absolute(image));
+            containers[i] = c;
+        }
+    }
+    if (!containers.isEmpty())
+        root.insert(QStringLiteral("containers"), containers);
+    return root;
 }
 
 Result<qint64> ConfigLoader::parseDuration(const QJsonValue &value)
@@ -175,15 +235,30 @@ Result<qint64> ConfigLoader::parseDuration(const QJsonValue &value)
 
 Result<EdgeConfig> ConfigLoader::parse(const QByteArray &text, const QString &sourcePath)
 {
-    auto doc = Jsonc::parse(text);
-    if (!doc)
-        return configError(QStringLiteral("%1: %2").arg(sourcePath, doc.error().message));
-    const QJsonObject root = doc->object();
+    auto root = parseTree(text, sourcePath);
+    if (!root)
+        return root.error();
+    return fromTree(*root, sourcePath);
+}
+
+Result<EdgeConfig> ConfigLoader::fromTree(const QJsonObject &root, const QString &sourcePath)
+{
     EdgeConfig config;
     config.raw = root;
     config.sourcePath = sourcePath;
     config.name = root.value(QStringLiteral("name")).toString(QStringLiteral("edgedesk"));
+    config.compatibilityDate = root.value(QStringLiteral("compatibility_date")).toString();
     warnUnknown(root, kTopLevelKeys, QString(), &config.warnings);
+
+    warnUnknown(root.value(QStringLiteral("assets")).toObject(), kAssetKeys,
+                QStringLiteral("assets."), &config.warnings);
+    auto assets = AssetsConfig::fromConfig(root);
+    if (!assets)
+        return configError(QStringLiteral("%1: %2").arg(sourcePath, assets.error().message));
+    if (!validBindingName(assets->binding))
+        return configError(QStringLiteral("%1: assets.binding: invalid binding '%2'")
+                               .arg(sourcePath, assets->binding));
+    config.assets = *assets;
 
     // durable_objects.bindings name the container classes' bindings.
     QHash<QString, QString> bindingOfClass;

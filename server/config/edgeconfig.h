@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/assetsconfig.h"
 #include "util/result.h"
 
 #include <QJsonObject>
@@ -55,7 +56,8 @@ struct EdgeConfig
 {
     QString name;
     QString sourcePath; // ":/edgedesk/wrangler.jsonc" for the built-in one
-    QString assetsBinding = QStringLiteral("ASSETS");
+    QString compatibilityDate;
+    AssetsConfig assets;
     QList<ContainerClassConfig> containers;
     QList<KvNamespaceConfig> kvNamespaces;
     QList<BucketConfig> buckets;
@@ -63,7 +65,7 @@ struct EdgeConfig
     QList<ServiceConfig> services;
     SecretsStoreConfig secrets;
     QStringList allowedHosts; // EdgeDesk key "allowed_hosts"
-    QString kvDemoKey = QStringLiteral("greeting");
+    QString kvDemoKey = QStringLiteral("demo-key"); // what GET /kv reads, as the demo's Worker
     QStringList warnings; // keys EdgeDesk does not support, never silently dropped
     QJsonObject raw;
 
@@ -71,11 +73,22 @@ struct EdgeConfig
     QJsonObject toJson() const; // effective bindings, for GET /__edgedesk/v1/config
 };
 
+// Configurations are read in two steps: the file (wrangler.jsonc, wrangler.json or
+// wrangler.toml) into a JSON tree whose relative paths are made absolute against the file's
+// folder, then that tree into an EdgeConfig by one mapping, whatever the file's syntax.
 namespace ConfigLoader {
 QString builtinPath();
 // An empty path loads the built-in default.
 Result<EdgeConfig> load(const QString &path);
+// `sourcePath` names the syntax (".toml": TOML, else JSONC) and the folder paths resolve against.
 Result<EdgeConfig> parse(const QByteArray &text, const QString &sourcePath);
+// The file's tree, paths resolved; syntax errors as "<path>: line N, column M: ...".
+Result<QJsonObject> readTree(const QString &path);
+Result<QJsonObject> parseTree(const QByteArray &text, const QString &sourcePath);
+Result<EdgeConfig> fromTree(const QJsonObject &root, const QString &sourcePath);
+// assets.directory and program paths given as containers[].image, made absolute against
+// `folder` (a copy of a configuration saved elsewhere keeps pointing at the same files).
+QJsonObject resolvePaths(QJsonObject root, const QString &folder);
 // "10m", "30s", "1h", "500ms" or a number of seconds.
 Result<qint64> parseDuration(const QJsonValue &value);
 } // namespace ConfigLoader

@@ -111,8 +111,8 @@ bool HttpExchange::isClientConnected() const
 }
 
 QByteArray HttpExchange::statusAndHeaders(int status, const QByteArray &contentType,
-                                          const HeaderList &headers,
-                                          const QByteArray &framing) const
+                                          const HeaderList &headers, const QByteArray &framing,
+                                          bool pagePolicy) const
 {
     QByteArray out;
     out.reserve(384);
@@ -136,8 +136,9 @@ QByteArray HttpExchange::statusAndHeaders(int status, const QByteArray &contentT
     if (!m_keepAlive)
         out += "Connection: close\r\n";
     out += SecurityHeaders::common();
-    // A handler's own policy (stored user content: a sandbox) replaces the frontend's.
-    if (contentType.startsWith("text/html") &&
+    // A handler's own policy (stored user content: a sandbox) replaces the frontend's; a
+    // project's pages get none.
+    if (pagePolicy && contentType.startsWith("text/html") &&
         std::none_of(headers.cbegin(), headers.cend(), [](const auto &h) {
             return h.first.compare("Content-Security-Policy", Qt::CaseInsensitive) == 0;
         }))
@@ -161,8 +162,8 @@ void HttpExchange::respond(HttpResponse response)
                                   : response.body.size();
         framing = "Content-Length: " + QByteArray::number(length) + "\r\n";
     }
-    QByteArray out =
-        statusAndHeaders(response.status, response.contentType, response.headers, framing);
+    QByteArray out = statusAndHeaders(response.status, response.contentType, response.headers,
+                                      framing, response.pagePolicy);
     if (!noBody)
         out += response.body;
     m_bytesOut = out.size();

@@ -80,7 +80,8 @@ private:
         Done
     };
     QByteArray statusAndHeaders(int status, const QByteArray &contentType,
-                                const HeaderList &headers, const QByteArray &framing) const;
+                                const HeaderList &headers, const QByteArray &framing,
+                                bool pagePolicy = true) const;
     void finish(int status);
     void clientGone();
 

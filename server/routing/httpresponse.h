@@ -24,6 +24,9 @@ struct HttpResponse
     bool omitBody = false;
     // A HEAD answer built without reading its body: the Content-Length the GET would send.
     qint64 headLength = -1;
+    // HTML answers carry EdgeDesk's strict Content-Security-Policy, written for its own pages; a
+    // project's pages get none, as on the platform (they may load scripts from a CDN).
+    bool pagePolicy = true;
 
     HttpResponse &header(QByteArray name, QByteArray value)
     {

@@ -117,6 +117,8 @@ void Router::add(Route route)
     m_lastMatch = nullptr; // an earlier route may now win
     const CompiledRoute *r = m_routes.back().get();
     m_compiled.insert(&r->route, r);
+    if (r->route.claims)
+        m_claimants.push_back(r);
     if (r->route.fallback)
         m_fallbacks.push_back(r);
     else if (!r->segments.empty() && r->segments.front().kind == CompiledRoute::Segment::Literal)
@@ -239,6 +241,14 @@ void Router::dispatch(const ExchangePtr &exchange)
 {
     QByteArrayList allowed;
     const CompiledRoute *r = match(exchange->rawPath(), exchange->method(), &allowed);
+    if (!r || !r->route.fallback) {
+        for (const CompiledRoute *claimant : m_claimants) {
+            if (claimant->route.claims(*exchange)) {
+                run(exchange, claimant->route);
+                return;
+            }
+        }
+    }
     if (!r) {
         if (!allowed.isEmpty()) {
             if (allowed.contains("GET") && !allowed.contains("HEAD"))
@@ -259,14 +269,19 @@ void Router::dispatch(const ExchangePtr &exchange)
         }
         return;
     }
-    exchange->setRoute(&r->route);
+    run(exchange, r->route);
+}
+
+void Router::run(const ExchangePtr &exchange, const Route &route)
+{
+    exchange->setRoute(&route);
     try {
-        r->route.handler(exchange);
+        route.handler(exchange);
     } catch (const std::exception &e) {
-        qCCritical(lcHttp) << "route" << r->route.name << "threw:" << e.what();
+        qCCritical(lcHttp) << "route" << route.name << "threw:" << e.what();
         exchange->respond(
             HttpResponse::error(QStringLiteral("internal_error"),
-                                QStringLiteral("internal error in route %1").arg(r->route.name)));
+                                QStringLiteral("internal error in route %1").arg(route.name)));
     }
 }
 

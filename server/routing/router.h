@@ -32,6 +32,10 @@ struct Route
     // A fallback (the static assets) runs only when no other route matches the path, so that a
     // wrong method on a real route still gets 405 and not the fallback's 404.
     bool fallback = false;
+    // Asked, when set, before a request goes to another route that matches its path: a route
+    // that claims the request serves it instead. A project's static assets run ahead of its
+    // Worker's routes this way, as on the platform (assets.run_worker_first).
+    std::function<bool(const HttpExchange &)> claims = nullptr;
 
     bool allows(const QByteArray &method) const;
 };
@@ -82,6 +86,7 @@ private:
                                QByteArrayList *allowed) const;
     const CompiledRoute *matchUncached(const QByteArray &rawPath, const QByteArray &method,
                                        QByteArrayList *allowed) const;
+    void run(const ExchangePtr &exchange, const Route &route);
 
     TrafficLog *m_traffic;
     SecurityPolicy m_policy;
@@ -91,6 +96,7 @@ private:
     // with a literal one (matching then skips the rest of the table); else empty.
     QHash<QByteArray, std::vector<const CompiledRoute *>> m_byFirstSegment;
     std::vector<const CompiledRoute *> m_fallbacks;
+    std::vector<const CompiledRoute *> m_claimants; // routes with a `claims` test
     bool m_indexed = true;
     // The last successful match: the transport guard asks for a request's body limit right
     // before the same request is dispatched, so each request is matched once.

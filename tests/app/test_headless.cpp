@@ -92,7 +92,7 @@ private Q_SLOTS:
             run(QStringLiteral("curl"),
                 {QStringLiteral("-s"), QStringLiteral("-o"), QStringLiteral("/dev/null"),
                  QStringLiteral("-w"), QStringLiteral("%{size_download}"),
-                 url(edgedesk.port(), QStringLiteral("/kv?key=five"))});
+                 url(edgedesk.port(), QStringLiteral("/__edgedesk/v1/kv/MY_KV/keys/five"))});
         QCOMPARE(size.out, QByteArray::number(5 * 1024 * 1024));
     }
 

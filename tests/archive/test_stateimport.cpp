@@ -90,7 +90,7 @@ private Q_SLOTS:
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QVERIFY(summary.warnings.isEmpty());
         const QJsonObject c = summary.manifest.counts;
-        QCOMPARE(c.value(QStringLiteral("kv_pairs")).toInt(), m_state.kv.size() + 1); // +greeting
+        QCOMPARE(c.value(QStringLiteral("kv_pairs")).toInt(), m_state.kv.size() + 1); // +demo-key
         QCOMPARE(c.value(QStringLiteral("objects")).toInt(), m_state.objects.size() + 1);
         QCOMPARE(c.value(QStringLiteral("secrets")).toInt(), m_state.secrets.size());
         QCOMPARE(c.value(QStringLiteral("durable_values")).toInt(), 3);

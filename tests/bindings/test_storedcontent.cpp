@@ -1,6 +1,7 @@
 // Stored user data (KV values, bucket objects) is served with its stored type but never as an
 // active document of EdgeDesk's origin: every such answer carries the sandbox policy and nosniff,
-// whatever the type, while the frontend keeps its own policy and the demo's /kv its contract.
+// whatever the type, while the frontend keeps its own policy and the demo's /kv its contract (a
+// JSON answer, never the value's own type).
 #include "bindings/kv/kvbinding.h"
 #include "bindings/storedcontent.h"
 #include "middleware/securityheaders.h"
@@ -69,21 +70,29 @@ private Q_SLOTS:
     }
     void cleanupTestCase() { m_server.reset(); }
 
-    // The attack: a text/html value that loads another value as a script, opened at /kv.
+    // The attack: a text/html value that loads another value as a script, opened where values
+    // are served with their own type.
     void kvPageLoadingKvScriptIsInert()
     {
-        const QByteArray page = R"(<script src="/kv?key=p.js"></script>)";
+        const QByteArray page = "<script src=\"" + kKv + "p.js\"></script>";
         QCOMPARE(put(kKv + "p.js", "application/javascript", kScript).status, 200);
         QCOMPARE(put(kKv + "p.html", "text/html", page).status, 200);
 
         QByteArray why;
-        const HttpReply html = request(port(), "GET", "/kv?key=p.html");
+        const HttpReply html = request(port(), "GET", kKv + "p.html");
         QCOMPARE(html.status, 200);
         QCOMPARE(html.header("content-type"), QByteArray("text/html"));
         QCOMPARE(html.body, page);
         QVERIFY2(isSandboxed(html, &why), why.constData());
 
-        const HttpReply script = request(port(), "GET", "/kv?key=p.js");
+        // The demo's /kv never answers with the value's type: the page is a JSON string there.
+        const HttpReply viaDemo = request(port(), "GET", "/kv?key=p.html");
+        QCOMPARE(viaDemo.status, 200);
+        QCOMPARE(viaDemo.header("content-type"), QByteArray("application/json"));
+        QCOMPARE(viaDemo.json().value(QStringLiteral("value")).toString(), QString::fromUtf8(page));
+        QVERIFY2(isSandboxed(viaDemo, &why), why.constData());
+
+        const HttpReply script = request(port(), "GET", kKv + "p.js");
         QCOMPARE(script.status, 200);
         QCOMPARE(script.header("content-type"), QByteArray("application/javascript"));
         QCOMPARE(script.body, kScript);
@@ -100,8 +109,6 @@ private Q_SLOTS:
             "text/javascript",          "TEXT/HTML",     "application/octet-stream"};
         for (const QByteArray &type : types) {
             const QByteArray key = "active-" + QByteArray::number(qHash(type));
-            QTest::addRow("/kv %s", type.constData())
-                << QByteArray("GET") << "/kv?key=" + key << type;
             QTest::addRow("control GET %s", type.constData())
                 << QByteArray("GET") << kKv + key << type;
             QTest::addRow("control HEAD %s", type.constData())
@@ -160,13 +167,15 @@ private Q_SLOTS:
         QVERIFY2(isSandboxed(r, &why), why.constData());
     }
 
-    // The demo's /kv answers as before: the seeded greeting, as text.
+    // The demo's /kv answers as the demo's Worker does: the key and its value as text.
     void demoKvValueKeepsItsContract()
     {
         const HttpReply r = request(port(), "GET", "/kv");
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.header("content-type"), QByteArray("text/plain; charset=utf-8"));
-        QCOMPARE(r.body, KvBinding::demoValue().toUtf8());
+        QCOMPARE(r.header("content-type"), QByteArray("application/json"));
+        QCOMPARE(r.json().value(QStringLiteral("key")).toString(), QStringLiteral("demo-key"));
+        QCOMPARE(r.json().value(QStringLiteral("value")).toString().toUtf8(),
+                 KvBinding::demoValue());
         QByteArray why;
         QVERIFY2(isSandboxed(r, &why), why.constData());
     }
@@ -180,15 +189,19 @@ private Q_SLOTS:
                  QList<QByteArray>{SecurityHeaders::contentSecurityPolicy()});
     }
 
-    // A missing value is a JSON error, not stored content, and nothing else changed.
+    // A missing value is a JSON error (null at the demo's /kv), not stored content, and nothing
+    // else changed.
     void missingValueIsAJsonError()
     {
-        const HttpReply r = request(port(), "GET", "/kv?key=no-such-key");
+        const HttpReply r = request(port(), "GET", kKv + "no-such-key");
         QCOMPARE(r.status, 404);
         QCOMPARE(r.header("content-type"), QByteArray("application/json"));
         QCOMPARE(r.json().value("error").toObject().value("code").toString(),
                  QStringLiteral("not_found"));
-        QCOMPARE(request(port(), "GET", "/kv").body, KvBinding::demoValue().toUtf8());
+        QCOMPARE(request(port(), "GET", "/kv?key=no-such-key").json().value(QStringLiteral("value")),
+                 QJsonValue(QJsonValue::Null));
+        QCOMPARE(request(port(), "GET", "/kv").json().value(QStringLiteral("value")).toString().toUtf8(),
+                 KvBinding::demoValue());
     }
 };
 

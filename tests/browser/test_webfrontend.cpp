@@ -1,20 +1,19 @@
 // The demo page at "/" in Qt WebEngine over a real server: API (status and instance), Image
 // (dimensions of the decoded image), AI (text streamed from a real OpenAI-compatible upstream),
-// Linux command (echo hi), and no horizontal scrolling at 400 px. The page's ids and its
-// data-state protocol are documented at the top of resources/dist/app.js.
+// Linux command (echo hi), KV (the demo Worker's /kv answer), and no horizontal scrolling at
+// 400 px. The page's ids and its data-state protocol are documented at the top of
+// resources/dist/app.js.
 #include "aiupstreamserver.h"
+#include "pagedriver.h"
 #include "sectiontest.h"
-#include "webscript.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QImageReader>
-#include <QSignalSpy>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QWebEnginePage>
-#include <QWebEngineProfile>
-#include <QWebEngineView>
 
 using namespace edgedesk;
 using namespace edgedesk::test;
@@ -26,55 +25,17 @@ class TestWebFrontend final : public QObject
     QTemporaryDir m_dir;
     AiUpstreamServer m_upstream;
     std::unique_ptr<TestServer> m_server;
-    QWebEngineProfile *m_profile = nullptr;
-    QWebEngineView *m_view = nullptr;
+    std::unique_ptr<PageDriver> m_page;
 
-    QWebEnginePage *page() const { return m_view->page(); }
-    QVariant js(const QString &script) { return runScript(page(), script); }
-    static QString quoted(const QString &text)
-    {
-        QString q = text;
-        q.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
-        q.replace(QLatin1Char('\''), QStringLiteral("\\'"));
-        q.replace(QLatin1Char('\n'), QStringLiteral("\\n"));
-        return QLatin1Char('\'') + q + QLatin1Char('\'');
-    }
-    QString text(const QString &id)
-    {
-        return js(QStringLiteral("document.getElementById(%1).textContent").arg(quoted(id)))
-            .toString();
-    }
-    QString data(const QString &id, const QString &key)
-    {
-        return js(QStringLiteral("document.getElementById(%1).dataset[%2] ?? ''")
-                      .arg(quoted(id), quoted(key)))
-            .toString();
-    }
-    void setValue(const QString &id, const QString &value)
-    {
-        QVERIFY(js(QStringLiteral("(() => { const e = document.getElementById(%1); e.value = %2; "
-                                  "e.dispatchEvent(new Event('input', {bubbles: true})); "
-                                  "e.dispatchEvent(new Event('change', {bubbles: true})); "
-                                  "return e.value; })()")
-                       .arg(quoted(id), quoted(value)))
-                    .toString() == value);
-    }
-    void click(const QString &id)
-    {
-        QVERIFY(js(QStringLiteral("(() => { const e = document.getElementById(%1); "
-                                  "e.scrollIntoView(); e.click(); return true; })()")
-                       .arg(quoted(id)))
-                    .toBool());
-    }
-    // Waits until a result container is "done" or "error" and returns which.
+    QWebEnginePage *page() const { return m_page->page(); }
+    QVariant js(const QString &script) { return m_page->js(script); }
+    QString text(const QString &id) { return m_page->text(id); }
+    QString data(const QString &id, const QString &key) { return m_page->data(id, key); }
+    void setValue(const QString &id, const QString &value) { QVERIFY(m_page->setValue(id, value)); }
+    void click(const QString &id) { QVERIFY(m_page->click(id)); }
     QString waitForResult(const QString &id, int timeoutMs = 30000)
     {
-        waitForScript(page(),
-                      QStringLiteral("['done','error'].includes(document.getElementById(%1)"
-                                     ".dataset.state)")
-                          .arg(quoted(id)),
-                      timeoutMs);
-        return data(id, QStringLiteral("state"));
+        return m_page->waitForState(id, timeoutMs);
     }
 
 private Q_SLOTS:
@@ -93,24 +54,16 @@ private Q_SLOTS:
         m_server = std::make_unique<TestServer>(options);
         QVERIFY2(m_server->start(), qPrintable(m_server->lastError()));
 
-        m_profile = new QWebEngineProfile(this); // off the record: no cache between runs
-        m_view = new QWebEngineView;
-        m_view->setPage(new QWebEnginePage(m_profile, m_view));
-        m_view->resize(1280, 900);
-        m_view->show();
-        QVERIFY(QTest::qWaitForWindowExposed(m_view));
-        QSignalSpy loaded(m_view, &QWebEngineView::loadFinished);
-        m_view->setUrl(m_server->url(QStringLiteral("/")));
-        QVERIFY(loaded.wait(30000));
-        QCOMPARE(loaded.first().first().toBool(), true);
+        m_page = std::make_unique<PageDriver>(QSize(1280, 900));
+        QVERIFY(m_page->exposed());
+        QVERIFY(m_page->open(m_server->url(QStringLiteral("/"))));
         QVERIFY(waitForScript(page(), QStringLiteral("document.documentElement.dataset.ready "
                                                      "=== 'true'")));
-        QCOMPARE(m_view->title(), QStringLiteral("EdgeDesk"));
+        QCOMPARE(m_page->view()->title(), QStringLiteral("EdgeDesk"));
     }
     void cleanupTestCase()
     {
-        delete m_view; // before its profile
-        m_view = nullptr;
+        m_page.reset();
         m_server.reset();
     }
 
@@ -187,9 +140,37 @@ private Q_SLOTS:
                  QStringLiteral("0"));
     }
 
+    void kvSectionReadsTheWorkerContract()
+    {
+        click(QStringLiteral("kv-read-btn"));
+        QCOMPARE(waitForResult(QStringLiteral("kv-result")), QStringLiteral("done"));
+        QCOMPARE(data(QStringLiteral("kv-result-status"), QStringLiteral("status")),
+                 QStringLiteral("200"));
+        QCOMPARE(data(QStringLiteral("kv-value-kind"), QStringLiteral("kind")),
+                 QStringLiteral("json"));
+        // The answer, then its value parsed once more.
+        const QJsonObject answer =
+            QJsonDocument::fromJson(text(QStringLiteral("kv-result-body")).toUtf8()).object();
+        QCOMPARE(answer.value(QStringLiteral("key")).toString(), QStringLiteral("demo-key"));
+        const QJsonObject value =
+            QJsonDocument::fromJson(text(QStringLiteral("kv-value")).toUtf8()).object();
+        QCOMPARE(value.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("Hello from the MY_KV namespace"));
+        QVERIFY(text(QStringLiteral("kv-curl")).endsWith(QStringLiteral("/kv")));
+
+        setValue(QStringLiteral("kv-key"), QStringLiteral("no such key"));
+        click(QStringLiteral("kv-read-btn"));
+        QVERIFY(waitForScript(page(), QStringLiteral("document.getElementById('kv-value-kind')"
+                                                     ".dataset.kind === 'null'")));
+        QCOMPARE(waitForResult(QStringLiteral("kv-result")), QStringLiteral("done"));
+        QVERIFY(
+            text(QStringLiteral("kv-curl")).contains(QStringLiteral("/kv?key=no%20such%20key")));
+        QCOMPARE(js(QStringLiteral("document.getElementById('kv-value').hidden")).toBool(), true);
+    }
+
     void noHorizontalScrollAt400Pixels()
     {
-        m_view->resize(400, 800);
+        m_page->view()->resize(400, 800);
         QVERIFY(waitForScript(page(), QStringLiteral("window.innerWidth <= 400")));
         QTest::qWait(200); // layout settles after the resize
         const int inner = js(QStringLiteral("window.innerWidth")).toInt();
@@ -199,8 +180,8 @@ private Q_SLOTS:
             qPrintable(QStringLiteral("scrollWidth %1 > innerWidth %2").arg(scroll).arg(inner)));
         const QString dir = qEnvironmentVariable("EDGEDESK_SCREENSHOT_DIR");
         if (!dir.isEmpty() && QDir().mkpath(dir))
-            QVERIFY(
-                m_view->grab().save(QDir(dir).filePath(QStringLiteral("web-frontend-400.png"))));
+            QVERIFY(m_page->view()->grab().save(
+                QDir(dir).filePath(QStringLiteral("web-frontend-400.png"))));
         const int body = js(QStringLiteral("document.body.scrollWidth")).toInt();
         QVERIFY2(body <= inner,
                  qPrintable(QStringLiteral("body scrollWidth %1 > %2").arg(body).arg(inner)));

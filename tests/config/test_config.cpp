@@ -1,9 +1,13 @@
 // wrangler.jsonc parsing: comments, trailing commas, errors with line and column, the built-in
-// default, warnings for unsupported keys.
+// default, warnings for unsupported keys, the `assets` block and paths resolved against the
+// configuration's folder.
 #include "config/edgeconfig.h"
 #include "config/jsonc.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace edgedesk;
@@ -96,6 +100,120 @@ private Q_SLOTS:
                  QStringLiteral("cloudflare-containers-go-service-worker"));
         QCOMPARE(config->secrets.binding, QStringLiteral("SECRET_STORE"));
         QCOMPARE(config->secrets.secretNames, QStringList{QStringLiteral("ACCOUNT_API_KEY")});
+        // No `assets`: the built-in frontend, and GET /kv reads the demo's key.
+        QVERIFY(config->assets.isBuiltIn());
+        QCOMPARE(config->assets.directory, QStringLiteral(":/edgedesk/dist"));
+        QCOMPARE(config->kvDemoKey, QStringLiteral("demo-key"));
+    }
+
+    void relativePathsResolveAgainstTheConfigFolder()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("site/public")));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("config")));
+        const QString path = dir.filePath(QStringLiteral("config/wrangler.jsonc"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\n"
+                "          \"assets\": { \"directory\": \"../site/public\" },\n"
+                "          \"containers\": [\n"
+                "            { \"class_name\": \"A\", \"image\": \"./bin/server\" },\n"
+                "            { \"class_name\": \"B\", \"image\": \"api-backend\" },\n"
+                "            { \"class_name\": \"C\", \"image\": \"/opt/tool\" },\n"
+                "          ],\n"
+                "          \"durable_objects\": { \"bindings\": [\n"
+                "            { \"name\": \"A_B\", \"class_name\": \"A\" }, { \"name\": \"B_B\", "
+                "\"class_name\": \"B\" },\n"
+                "            { \"name\": \"C_B\", \"class_name\": \"C\" } ] },\n"
+                "        }");
+        f.close();
+        const auto config = ConfigLoader::load(path);
+        QVERIFY2(config.ok(), config.ok() ? "" : qPrintable(config.error().message));
+        QCOMPARE(config->assets.directory, dir.filePath(QStringLiteral("site/public")));
+        QVERIFY(!config->assets.isBuiltIn());
+        QCOMPARE(config->containers[0].image, dir.filePath(QStringLiteral("config/bin/server")));
+        QCOMPARE(config->containers[1].image, QStringLiteral("api-backend")); // a program name
+        QCOMPARE(config->containers[2].image, QStringLiteral("/opt/tool"));
+        // The same text read as if it were elsewhere resolves there instead.
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("other/site/public")));
+        const auto moved = ConfigLoader::parse(
+            f.readAll(), dir.filePath(QStringLiteral("other/config/wrangler.jsonc")));
+        QVERIFY2(moved.ok(), moved.ok() ? "" : qPrintable(moved.error().message));
+        QCOMPARE(moved->assets.directory, dir.filePath(QStringLiteral("other/site/public")));
+        QCOMPARE(moved->containers[0].image,
+                 dir.filePath(QStringLiteral("other/config/bin/server")));
+    }
+
+    void assetsSettings()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("dist")));
+        const auto config = ConfigLoader::parse(
+            "{\n"
+            "            \"compatibility_date\": \"2025-06-01\",\n"
+            "            \"assets\": {\n"
+            "              \"directory\": \"./dist\",\n"
+            "              \"binding\": \"STATIC\",\n"
+            "              \"html_handling\": \"drop-trailing-slash\",\n"
+            "              \"not_found_handling\": \"404-page\",\n"
+            "              \"run_worker_first\": [\"/api/*\", \"!/api/docs/*\"],\n"
+            "              \"experimental_serve_directly\": true\n"
+            "            }\n"
+            "          }",
+            dir.filePath(QStringLiteral("wrangler.jsonc")));
+        QVERIFY2(config.ok(), config.ok() ? "" : qPrintable(config.error().message));
+        const AssetsConfig &a = config->assets;
+        QCOMPARE(a.directory, dir.filePath(QStringLiteral("dist")));
+        QCOMPARE(a.binding, QStringLiteral("STATIC"));
+        QCOMPARE(a.htmlHandling, HtmlHandling::DropTrailingSlash);
+        QCOMPARE(a.notFoundHandling, NotFoundHandling::NotFoundPage);
+        QCOMPARE(a.workerFirst, false);
+        QCOMPARE(a.workerFirstPatterns,
+                 (QStringList{QStringLiteral("/api/*"), QStringLiteral("!/api/docs/*")}));
+        QCOMPARE(a.navigationPrefersAssets, true);
+        QCOMPARE(config->warnings,
+                 QStringList{QStringLiteral("assets.experimental_serve_directly is not supported "
+                                            "by EdgeDesk and is ignored")});
+        const QJsonObject json = config->toJson().value(QStringLiteral("assets")).toObject();
+        QCOMPARE(json.value(QStringLiteral("html_handling")).toString(),
+                 QStringLiteral("drop-trailing-slash"));
+        QCOMPARE(json.value(QStringLiteral("not_found_handling")).toString(),
+                 QStringLiteral("404-page"));
+        QCOMPARE(json.value(QStringLiteral("run_worker_first")).toArray().size(), 2);
+        QCOMPARE(json.value(QStringLiteral("built_in")).toBool(), false);
+        QCOMPARE(json.value(QStringLiteral("directory")).toString(), a.directory);
+    }
+
+    void navigationPreference_data()
+    {
+        QTest::addColumn<QByteArray>("compatibility");
+        QTest::addColumn<bool>("prefersAssets");
+        QTest::addRow("none") << QByteArray("") << false;
+        QTest::addRow("before 2025-04-01")
+            << QByteArray("\"compatibility_date\": \"2025-03-31\",") << false;
+        QTest::addRow("from 2025-04-01")
+            << QByteArray("\"compatibility_date\": \"2025-04-01\",") << true;
+        QTest::addRow("flag on") << QByteArray("\"compatibility_date\": \"2024-01-01\", "
+                                               "\"compatibility_flags\": "
+                                               "[\"assets_navigation_prefers_asset_serving\"],")
+                                 << true;
+        QTest::addRow("flag off") << QByteArray("\"compatibility_date\": \"2026-01-01\", "
+                                                "\"compatibility_flags\": "
+                                                "[\"assets_navigation_has_no_effect\"],")
+                                  << false;
+    }
+    void navigationPreference()
+    {
+        QFETCH(QByteArray, compatibility);
+        QFETCH(bool, prefersAssets);
+        QTemporaryDir dir;
+        QVERIFY(QDir(dir.path()).mkpath(QStringLiteral("dist")));
+        const auto config =
+            ConfigLoader::parse("{" + compatibility + "\"assets\": {\"directory\": \"dist\"}}",
+                                dir.filePath(QStringLiteral("wrangler.jsonc")));
+        QVERIFY2(config.ok(), config.ok() ? "" : qPrintable(config.error().message));
+        QCOMPARE(config->assets.navigationPrefersAssets, prefersAssets);
     }
 
     void unsupportedKeysAreWarnings()
@@ -138,6 +256,14 @@ private Q_SLOTS:
         QTest::addRow("bad kv binding")
             << QByteArray("{\"kv_namespaces\":[{\"binding\":\"1bad\"}]}")
             << QStringLiteral("invalid binding");
+        QTest::addRow("assets not an object")
+            << QByteArray("{\"assets\": \"./dist\"}") << QStringLiteral("assets must be an object");
+        QTest::addRow("assets folder missing")
+            << QByteArray("{\"assets\": {\"directory\": \"/nonexistent/dist\"}}")
+            << QStringLiteral("assets.directory /nonexistent/dist is not a folder");
+        QTest::addRow("assets binding")
+            << QByteArray("{\"assets\": {\"directory\": \"/\", \"binding\": \"9x\"}}")
+            << QStringLiteral("assets.binding: invalid binding '9x'");
         QTest::addRow("bad command_network")
             << QByteArray("{\"containers\":[{\"class_name\":\"A\",\"image\":\"command-runner\","
                           "\"command_network\":\"lan\"}],\"durable_objects\":{\"bindings\":[{"

@@ -53,8 +53,7 @@ private Q_SLOTS:
                             << QByteArray("text/javascript; charset=utf-8");
         QTest::addRow("css") << QByteArray("/app.css") << QByteArray("text/css; charset=utf-8");
         QTest::addRow("svg") << QByteArray("/favicon.svg") << QByteArray("image/svg+xml");
-        QTest::addRow("index") << QByteArray("/index.html")
-                               << QByteArray("text/html; charset=utf-8");
+        QTest::addRow("index") << QByteArray("/") << QByteArray("text/html; charset=utf-8");
     }
     void assetTypes()
     {
@@ -68,10 +67,10 @@ private Q_SLOTS:
 
     void headAnswersWithoutBody()
     {
-        const HttpReply get = request(port(), "GET", "/index.html");
-        const HttpReply head = rawRequest(
-            port(), "HEAD /index.html HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
-                        "\r\nConnection: close\r\n\r\n");
+        const HttpReply get = request(port(), "GET", "/");
+        const HttpReply head =
+            rawRequest(port(), "HEAD / HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
+                                   "\r\nConnection: close\r\n\r\n");
         QCOMPARE(head.status, 200);
         QCOMPARE(head.header("content-length"), QByteArray::number(get.body.size()));
         QVERIFY(head.body.isEmpty());
@@ -141,20 +140,42 @@ private Q_SLOTS:
         QCOMPARE(same.status, 200);
     }
 
+    void indexHtmlRedirectsToTheFolder()
+    {
+        const HttpReply r = request(port(), "GET", "/index.html?x=1");
+        QCOMPARE(r.status, 307);
+        QCOMPARE(r.header("location"), QByteArray("/?x=1"));
+    }
+
     void kvDemoRoute()
     {
+        // The demo Worker's answer: the key and its value as text, a JSON document when seeded.
         const HttpReply r = request(port(), "GET", "/kv");
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.header("content-type"), QByteArray("text/plain; charset=utf-8"));
-        QVERIFY(r.body.contains("MY_KV"));
+        QCOMPARE(r.header("content-type"), QByteArray("application/json"));
+        QCOMPARE(r.header("cache-control"), QByteArray("no-store"));
+        const QJsonObject body = r.json();
+        QCOMPARE(body.keys(), (QStringList{QStringLiteral("key"), QStringLiteral("value")}));
+        QCOMPARE(body.value(QStringLiteral("key")).toString(), QStringLiteral("demo-key"));
+        const QJsonObject seeded =
+            QJsonDocument::fromJson(body.value(QStringLiteral("value")).toString().toUtf8())
+                .object();
+        QCOMPARE(seeded.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("Hello from the MY_KV namespace"));
+        // ?key= answers the same shape; an absent key is null, as the Worker's KV get() gives.
         const HttpReply missing = request(port(), "GET", "/kv?key=nope");
-        QCOMPARE(missing.status, 404);
-        QVERIFY(missing.json()
-                    .value(QStringLiteral("error"))
-                    .toObject()
-                    .value(QStringLiteral("message"))
-                    .toString()
-                    .contains(QStringLiteral("nope")));
+        QCOMPARE(missing.status, 200);
+        QCOMPARE(missing.body, QByteArray("{\"key\":\"nope\",\"value\":null}"));
+        // A key KV refuses is a JSON error, and nothing is stored.
+        const HttpReply bad = request(port(), "GET", "/kv?key=..");
+        QCOMPARE(bad.status, 400);
+        QCOMPARE(bad.json()
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("code"))
+                     .toString(),
+                 QStringLiteral("bad_request"));
+        QCOMPARE(request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/..").status, 400);
     }
 
     void kvControlApi()
@@ -173,9 +194,10 @@ private Q_SLOTS:
         QCOMPARE(get.header("x-edgedesk-metadata"), QByteArray("{\"owner\":\"ana\"}"));
         QVERIFY(get.header("x-edgedesk-expiration").toLongLong() >
                 QDateTime::currentSecsSinceEpoch());
-        // /kv?key= reads the same namespace, with the stored content type.
+        // /kv?key= reads the same namespace, the value as text.
         const HttpReply viaDemo = request(port(), "GET", "/kv?key=user%2F1");
-        QCOMPARE(viaDemo.body, QByteArray("{\"name\":\"Ana\"}"));
+        QCOMPARE(viaDemo.body,
+                 QByteArray("{\"key\":\"user/1\",\"value\":\"{\\\"name\\\":\\\"Ana\\\"}\"}"));
 
         HttpReply list = request(port(), "GET", base + "?prefix=user%2F");
         QCOMPARE(list.status, 200);
@@ -255,8 +277,11 @@ private Q_SLOTS:
                          "brief")
                      .status,
                  200);
-        QCOMPARE(request(port(), "GET", "/kv?key=short").status, 200);
-        QTRY_COMPARE_WITH_TIMEOUT(request(port(), "GET", "/kv?key=short").status, 404, 4000);
+        QCOMPARE(request(port(), "GET", "/kv?key=short").json().value(QStringLiteral("value")),
+                 QJsonValue(QStringLiteral("brief")));
+        QTRY_COMPARE_WITH_TIMEOUT(
+            request(port(), "GET", "/kv?key=short").json().value(QStringLiteral("value")),
+            QJsonValue(QJsonValue::Null), 4000);
     }
 
     void serviceBinding()

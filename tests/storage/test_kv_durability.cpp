@@ -48,7 +48,8 @@ private Q_SLOTS:
         EdgedeskProcess restarted(dir.path());
         QVERIFY(restarted.start());
         for (const QString &key : acknowledged) {
-            const HttpReply r = request(restarted.port(), "GET", "/kv?key=" + key.toLatin1());
+            const HttpReply r =
+                request(restarted.port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/" + key.toLatin1());
             QCOMPARE(r.status, 200);
             QVERIFY(r.body.startsWith("value-" + key.mid(1).toLatin1() + "."));
             QCOMPARE(r.body.size(), qsizetype(6 + key.size() - 1 + 1000));

@@ -105,7 +105,9 @@ private Q_SLOTS:
         const HttpReply r =
             request(port(), "PUT", "/__edgedesk/v1/kv/MY_KV/keys/big", {}, value, 20000);
         QCOMPARE(r.status, 200);
-        QCOMPARE(request(port(), "GET", "/kv?key=big", {}, {}, 20000).body.size(), value.size());
+        QCOMPARE(
+            request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/big", {}, {}, 20000).body.size(),
+            value.size());
         // 25 MiB + 1 is refused at once.
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, port());
@@ -113,7 +115,7 @@ private Q_SLOTS:
         socket.write("PUT /__edgedesk/v1/kv/MY_KV/keys/huge HTTP/1.1\r\n" + hostHeader(port()) +
                      "Content-Length: " + QByteArray::number(25 * 1024 * 1024 + 1) + "\r\n\r\n");
         QVERIFY(readUntil(socket, "}", 3000).startsWith("HTTP/1.1 413 "));
-        QCOMPARE(request(port(), "GET", "/kv?key=huge").status, 404);
+        QCOMPARE(request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/huge").status, 404);
     }
 
     void chunkedBodies()

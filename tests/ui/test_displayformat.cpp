@@ -60,8 +60,7 @@ private Q_SLOTS:
         QTest::addRow("days") << 187200000.0 << QStringLiteral("2 d 04 h");
         QTest::addRow("not a number")
             << std::numeric_limits<double>::quiet_NaN() << QStringLiteral("—");
-        QTest::addRow("infinite")
-            << std::numeric_limits<double>::infinity() << QStringLiteral("—");
+        QTest::addRow("infinite") << std::numeric_limits<double>::infinity() << QStringLiteral("—");
     }
     void duration()
     {
@@ -84,8 +83,9 @@ private Q_SLOTS:
     {
         QFETCH(qint64, n);
         QFETCH(QString, text);
-        QCOMPARE(DisplayFormat::count(n, QStringLiteral("1 request"), QStringLiteral("%1 requests")),
-                 text);
+        QCOMPARE(
+            DisplayFormat::count(n, QStringLiteral("1 request"), QStringLiteral("%1 requests")),
+            text);
     }
 
     void timestamp()
@@ -95,7 +95,8 @@ private Q_SLOTS:
         QCOMPARE(DisplayFormat::timestamp(utc), shown);
         QCOMPARE(DisplayFormat::timestamp(QStringLiteral("2024-12-28T23:59:30.000Z")), shown);
         // Not a time: shown as the server wrote it.
-        QCOMPARE(DisplayFormat::timestamp(QStringLiteral("yesterday")), QStringLiteral("yesterday"));
+        QCOMPARE(DisplayFormat::timestamp(QStringLiteral("yesterday")),
+                 QStringLiteral("yesterday"));
     }
 
     void httpStatus_data()

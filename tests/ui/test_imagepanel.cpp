@@ -25,6 +25,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace edgedesk;
 using namespace edgedesk::test;
@@ -168,6 +169,31 @@ private Q_SLOTS:
         QVERIFY(child<ImagePreview>("imageResult")->image().isNull());
         m_panel->selectObject(QStringLiteral("pristine.jpg"));
         QTRY_VERIFY_WITH_TIMEOUT(!m_panel->resultBytes().isEmpty(), 20000);
+    }
+
+    void cancelledUploadStoresNothing()
+    {
+        // A 9 MB image: the cancel comes before the event loop sends any of it.
+        QImage picture(2000, 1500, QImage::Format_RGB888);
+        picture.fill(QColor(0x40, 0x80, 0xc0));
+        const QString bmp = m_files.filePath(QStringLiteral("cancelled.bmp"));
+        QVERIFY(picture.save(bmp, "BMP"));
+        QSignalSpy finished(m_panel, &ImagePanel::uploadsFinished);
+        m_panel->uploadFiles({bmp});
+        QVERIFY(m_panel->isUploading());
+        QVERIFY(child<QProgressBar>("imageUploadProgress")->isVisibleTo(m_panel));
+        QTest::mouseClick(child<QToolButton>("imageUploadCancel"), Qt::LeftButton);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().at(0).toInt(), 0);
+        QCOMPARE(finished.first().at(1).toInt(), 0);
+        QVERIFY(!m_panel->isUploading());
+        QVERIFY(!child<QProgressBar>("imageUploadProgress")->isVisibleTo(m_panel));
+        QCOMPARE(child<MessageBanner>("imageUploadNotice")->message(),
+                 QStringLiteral("Uploaded 0 of 1 images to PUBLIC. Uploads cancelled."));
+        QCOMPARE(
+            request(m_gui->port(), "GET", "/__edgedesk/v1/r2/PUBLIC/objects/cancelled.bmp").status,
+            404);
+        QCOMPARE(child<QListWidget>("imageObjects")->count(), 1);
     }
 
     void droppedImagesAreUploaded()

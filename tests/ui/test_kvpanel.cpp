@@ -85,7 +85,7 @@ private Q_SLOTS:
     {
         QFETCH(qint64, seconds);
         QFETCH(QString, text);
-        QCOMPARE(describeExpiresIn(seconds), text);
+        QCOMPARE(edgedesk::describeExpiresIn(seconds), text);
     }
 
     void addViewEditDelete()

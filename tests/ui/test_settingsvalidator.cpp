@@ -100,8 +100,8 @@ private Q_SLOTS:
         row("bind LAN address without token", "", "bind", QStringLiteral("192.168.1.20"),
             Field::Token, "set an access token first");
         row("short token", "", "token", QStringLiteral("abc"), Field::Token, "at least 16");
-        row("token with a space", "", "token", QStringLiteral("0123456789abcdef xyz"),
-            Field::Token, "no spaces");
+        row("token with a space", "", "token", QStringLiteral("0123456789abcdef xyz"), Field::Token,
+            "no spaces");
         row("token with a non-ASCII letter", "", "token", QStringLiteral("0123456789abcdefé"),
             Field::Token, "visible ASCII");
         row("relative data folder", "", "dataDir", QStringLiteral("data/here"), Field::DataDir,
@@ -114,24 +114,23 @@ private Q_SLOTS:
             QStringLiteral("http://me:pw@host/v1"), Field::BaseUrl, "or credentials");
         row("base URL without a host", "workers-ai", "baseUrl", QStringLiteral("http:///v1"),
             Field::BaseUrl, "name a host");
-        row("openai without model", "openai", "model", QString(), Field::Model,
-            "Enter the model");
+        row("openai without model", "openai", "model", QString(), Field::Model, "Enter the model");
         row("model with a space", "openai", "model", QStringLiteral("llama 3"), Field::Model,
             "\"llama 3\" is not a valid model name");
         row("model climbing up", "workers-ai", "model", QStringLiteral("@cf/../x"), Field::Model,
             "not a valid model name");
         row("workers without account", "workers-ai", "account", QString(), Field::Account,
             "needs your Cloudflare account id");
-        row("account with a slash", "workers-ai", "account", QStringLiteral("a/b"),
-            Field::Account, "letters, digits, '_' and '-'");
+        row("account with a slash", "workers-ai", "account", QStringLiteral("a/b"), Field::Account,
+            "letters, digits, '_' and '-'");
         row("secret name with spaces", "openai", "secretName", QStringLiteral("no spaces!"),
             Field::SecretName, "");
         row("sleep after in words", "", "sleepAfter", QStringLiteral("soon"), Field::SleepAfter,
             "GoBackend: \"sleep after\" must be a duration such as 30s, 10m or 1h");
         row("sleep after empty", "", "sleepAfter", QString(), Field::SleepAfter,
             "GoBackend: \"sleep after\" must be a duration");
-        row("sleep after unknown unit", "", "sleepAfter", QStringLiteral("10q"),
-            Field::SleepAfter, "must be a duration");
+        row("sleep after unknown unit", "", "sleepAfter", QStringLiteral("10q"), Field::SleepAfter,
+            "must be a duration");
     }
     void refuses()
     {
@@ -163,19 +162,25 @@ private Q_SLOTS:
         QTest::newRow("highest port") << QString() << "port" << QStringLiteral("65535");
         QTest::newRow("loopback") << QString() << "bind" << QStringLiteral("127.0.0.1");
         QTest::newRow("IPv6 loopback") << QString() << "bind" << QStringLiteral("::1");
-        QTest::newRow("strong token") << QString() << "token"
-                                      << QStringLiteral("0123456789abcdef-_~!");
-        QTest::newRow("absolute data folder") << QString() << "dataDir"
-                                              << QStringLiteral("/var/tmp/edgedesk-data");
-        QTest::newRow("Ollama base URL") << "openai" << "baseUrl"
-                                         << QStringLiteral("http://127.0.0.1:11434/v1");
-        QTest::newRow("model with a tag") << "openai" << "model" << QStringLiteral("llama3.2:1b");
-        QTest::newRow("Workers AI model") << "workers-ai" << "model"
-                                          << QStringLiteral("@cf/meta/llama-3.1-8b-instruct");
-        QTest::newRow("Workers AI default model") << "workers-ai" << "model" << QString();
-        QTest::newRow("secret name") << "openai" << "secretName" << QStringLiteral("MY_KEY");
+        QTest::newRow("strong token")
+            << QString() << "token" << QStringLiteral("0123456789abcdef-_~!");
+        QTest::newRow("absolute data folder")
+            << QString() << "dataDir" << QStringLiteral("/var/tmp/edgedesk-data");
+        QTest::newRow("Ollama base URL")
+            << "openai"
+            << "baseUrl" << QStringLiteral("http://127.0.0.1:11434/v1");
+        QTest::newRow("model with a tag") << "openai"
+                                          << "model" << QStringLiteral("llama3.2:1b");
+        QTest::newRow("Workers AI model")
+            << "workers-ai"
+            << "model" << QStringLiteral("@cf/meta/llama-3.1-8b-instruct");
+        QTest::newRow("Workers AI default model") << "workers-ai"
+                                                  << "model" << QString();
+        QTest::newRow("secret name") << "openai"
+                                     << "secretName" << QStringLiteral("MY_KEY");
         QTest::newRow("sleep after in hours") << QString() << "sleepAfter" << QStringLiteral("1h");
-        QTest::newRow("sleep after in seconds") << QString() << "sleepAfter" << QStringLiteral("90");
+        QTest::newRow("sleep after in seconds")
+            << QString() << "sleepAfter" << QStringLiteral("90");
     }
     void accepts()
     {
@@ -281,9 +286,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("provider");
         QTest::addColumn<QString>("typed");
         QTest::addColumn<QString>("name");
-        QTest::newRow("typed wins") << "workers-ai" << " MINE " << "MINE";
-        QTest::newRow("Workers AI") << "workers-ai" << "" << "ACCOUNT_API_KEY";
-        QTest::newRow("OpenAI-compatible") << "openai" << "" << "OPENAI_KEY";
+        QTest::newRow("typed wins") << "workers-ai"
+                                    << " MINE "
+                                    << "MINE";
+        QTest::newRow("Workers AI") << "workers-ai"
+                                    << ""
+                                    << "ACCOUNT_API_KEY";
+        QTest::newRow("OpenAI-compatible") << "openai"
+                                           << ""
+                                           << "OPENAI_KEY";
     }
     void keySecretName()
     {

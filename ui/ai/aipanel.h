@@ -1,7 +1,7 @@
 #pragma once
 
-#include "util/ssedecoder.h"
 #include "panel.h"
+#include "util/ssedecoder.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>

@@ -6,8 +6,8 @@
 #include "widgets/sectionheading.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
 #include <QFontDatabase>
+#include <QHBoxLayout>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>

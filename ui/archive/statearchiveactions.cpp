@@ -1,8 +1,8 @@
 #include "archive/statearchiveactions.h"
 
 #include "runinbackground.h"
-#include "widgets/displayformat.h"
 #include "serverhost.h"
+#include "widgets/displayformat.h"
 
 #include <QAction>
 #include <QApplication>
@@ -200,9 +200,8 @@ void StateArchiveActions::importFrom(const QString &archivePath, bool confirmed)
             tr("Replace the state in %1 with this archive?\n\nMade %2 by EdgeDesk %3: %4.\n\n"
                "The server stops, the archive is verified entry by entry, the data folder is "
                "swapped, and the server starts again. Logs are kept.")
-                .arg(QDir::toNativeSeparators(folder),
-                     DisplayFormat::timestamp(contents->created), contents->edgedeskVersion,
-                     contents->summary);
+                .arg(QDir::toNativeSeparators(folder), DisplayFormat::timestamp(contents->created),
+                     contents->edgedeskVersion, contents->summary);
         if (QMessageBox::warning(m_window, tr("Import state"), question,
                                  QMessageBox::Yes | QMessageBox::Cancel,
                                  QMessageBox::Cancel) != QMessageBox::Yes)
@@ -237,9 +236,9 @@ void StateArchiveActions::importFrom(const QString &archivePath, bool confirmed)
                                  : tr("The import failed: %1").arg(summary.error().message));
                 return;
             }
-            QString message = tr("Imported into %1:\n%2.")
-                                  .arg(QDir::toNativeSeparators(summary->dataDir),
-                                       summary->contents.summary);
+            QString message =
+                tr("Imported into %1:\n%2.")
+                    .arg(QDir::toNativeSeparators(summary->dataDir), summary->contents.summary);
             for (const QString &note : summary->notes)
                 message += QStringLiteral("\n\n") + note;
             report(true, tr("Import state"), message);

@@ -57,9 +57,9 @@ void BucketPanel::buildUi()
 {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 8, 0, 0);
-    m_pages = new BindingPages(QStringLiteral("bucket"),
-                               tr("The objects appear as soon as the local server is serving."),
-                               this);
+    m_pages =
+        new BindingPages(QStringLiteral("bucket"),
+                         tr("The objects appear as soon as the local server is serving."), this);
     m_pages->intro()->setObjectName(QStringLiteral("bucketIntro"));
     outer->addWidget(m_pages);
     QWidget *browser = m_pages->browser();
@@ -160,7 +160,8 @@ void BucketPanel::buildShortcuts()
     // Panel-wide: an empty folder shows its hint instead of the list, and has no text field.
     addShortcut(QKeySequence(Qt::Key_Backspace), [this] { m_up->click(); });
     addShortcut(QKeySequence(Qt::ALT | Qt::Key_Up), [this] { m_up->click(); });
-    addShortcut(QKeySequence::Delete, [this] { deleteSelected(); }, m_browser->tree());
+    addShortcut(
+        QKeySequence::Delete, [this] { deleteSelected(); }, m_browser->tree());
 }
 
 QString BucketPanel::bucketBinding() const
@@ -334,7 +335,8 @@ void BucketPanel::cancelTransfer()
 void BucketPanel::chooseUpload()
 {
     const QString dir =
-        context().settings->panelValue(kPanel, QStringLiteral("uploadDir"), QDir::homePath())
+        context()
+            .settings->panelValue(kPanel, QStringLiteral("uploadDir"), QDir::homePath())
             .toString();
     const QStringList files =
         QFileDialog::getOpenFileNames(this, tr("Upload to %1").arg(bucketBinding()), dir);
@@ -351,7 +353,8 @@ void BucketPanel::chooseDownload()
     if (key.isEmpty())
         return;
     const QString dir =
-        context().settings->panelValue(kPanel, QStringLiteral("downloadDir"), QDir::homePath())
+        context()
+            .settings->panelValue(kPanel, QStringLiteral("downloadDir"), QDir::homePath())
             .toString();
     const QString name = key.section(QLatin1Char('/'), -1);
     const QString path =

@@ -34,10 +34,10 @@ QList<UploadQueue::Item> uploadsFor(const QStringList &paths, const QString &pre
                             QDirIterator::Subdirectories);
             while (it.hasNext()) {
                 const QString file = it.next();
-                batch.append({file,
-                              prefix + info.fileName() + QLatin1Char('/') +
-                                  root.relativeFilePath(file),
-                              QFileInfo(file).size()});
+                batch.append(
+                    {file,
+                     prefix + info.fileName() + QLatin1Char('/') + root.relativeFilePath(file),
+                     QFileInfo(file).size()});
             }
         } else if (info.isFile() && info.isReadable()) {
             batch.append({info.absoluteFilePath(), prefix + info.fileName(), info.size()});
@@ -97,11 +97,12 @@ BucketTransfers::BucketTransfers(ApiClient *api, const ConfirmPrompt &confirm, Q
             setStatus(
                 tr("Upload cancelled: %1 of %2 files were uploaded.").arg(o.uploaded).arg(o.total));
         } else if (ok) {
-            setStatus(o.uploaded == 1 ? tr("Uploaded %1 (%2).")
-                                            .arg(o.lastKey, DisplayFormat::bytes(o.uploadedBytes))
-                                      : tr("Uploaded %1 files (%2).")
-                                            .arg(o.uploaded)
-                                            .arg(DisplayFormat::bytes(o.uploadedBytes)));
+            setStatus(
+                o.uploaded == 1
+                    ? tr("Uploaded %1 (%2).").arg(o.lastKey, DisplayFormat::bytes(o.uploadedBytes))
+                    : tr("Uploaded %1 files (%2).")
+                          .arg(o.uploaded)
+                          .arg(DisplayFormat::bytes(o.uploadedBytes)));
         } else {
             QStringList failures;
             for (const UploadQueue::Failure &f : o.failures) {
@@ -176,9 +177,10 @@ void BucketTransfers::upload(const QStringList &paths, const QString &prefix,
                                   : tr("%1 and %2 more")
                                         .arg(existing.mid(0, 3).join(QStringLiteral(", ")),
                                              QString::number(existing.size() - 3));
-        if (!m_confirm.ask(this, tr("Replace objects?"),
-                           tr("%1 already exists in %2/%3. Replace it?").arg(names, m_bucket, prefix),
-                           tr("Replace")))
+        if (!m_confirm.ask(
+                this, tr("Replace objects?"),
+                tr("%1 already exists in %2/%3. Replace it?").arg(names, m_bucket, prefix),
+                tr("Replace")))
             return;
     }
     if (!m_uploads->isRunning())
@@ -239,7 +241,9 @@ void BucketTransfers::remove(const QStringList &keys)
     const QString text =
         keys.size() == 1
             ? tr("Delete “%1” from %2? This cannot be undone.").arg(keys.first(), m_bucket)
-            : tr("Delete %1 objects from %2? This cannot be undone.").arg(keys.size()).arg(m_bucket);
+            : tr("Delete %1 objects from %2? This cannot be undone.")
+                  .arg(keys.size())
+                  .arg(m_bucket);
     if (!m_confirm.ask(this, tr("Delete objects?"), text, tr("Delete")))
         return;
     m_deleting = true;

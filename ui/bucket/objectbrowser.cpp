@@ -162,10 +162,12 @@ void ObjectBrowser::showPage(const QJsonObject &page, bool append)
             item->setIcon(0, fileIcon);
             item->setText(0, name);
             item->setToolTip(0, key);
-            item->setText(1, DisplayFormat::bytes(qint64(o.value(QStringLiteral("size")).toDouble())));
+            item->setText(1,
+                          DisplayFormat::bytes(qint64(o.value(QStringLiteral("size")).toDouble())));
             item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
             item->setText(2, o.value(QStringLiteral("content_type")).toString());
-            item->setText(3, DisplayFormat::timestamp(o.value(QStringLiteral("uploaded")).toString()));
+            item->setText(3,
+                          DisplayFormat::timestamp(o.value(QStringLiteral("uploaded")).toString()));
             item->setData(0, KeyRole, key);
             item->setData(0, FolderRole, false);
             item->setData(0, ObjectRole, o);

@@ -49,9 +49,9 @@ bool ObjectDownload::start(const QString &objectPath, const QString &filePath, Q
                 Q_EMIT finished(Ending::Saved, QString());
                 return;
             }
-            Q_EMIT finished(Ending::Failed, tr("Cannot write %1: %2")
-                                                .arg(QDir::toNativeSeparators(filePath),
-                                                     file->errorString()));
+            Q_EMIT finished(Ending::Failed,
+                            tr("Cannot write %1: %2")
+                                .arg(QDir::toNativeSeparators(filePath), file->errorString()));
             return;
         }
         file->cancelWriting();

@@ -89,11 +89,13 @@ void ObjectPreview::showObject(const QString &key, const QJsonObject &object)
     m_pixmap = {};
     m_title->setText(key);
     const QString type = object.value(QStringLiteral("content_type")).toString();
-    const QString bytes = DisplayFormat::bytes(qint64(object.value(QStringLiteral("size")).toDouble()));
+    const QString bytes =
+        DisplayFormat::bytes(qint64(object.value(QStringLiteral("size")).toDouble()));
     m_info->setText(QStringLiteral("%1 · %2").arg(type, bytes));
     QStringList details;
     details << tr("Uploaded %1")
-                   .arg(DisplayFormat::timestamp(object.value(QStringLiteral("uploaded")).toString()));
+                   .arg(DisplayFormat::timestamp(
+                       object.value(QStringLiteral("uploaded")).toString()));
     details << tr("ETag %1").arg(object.value(etag).toString());
     const QJsonObject metadata = object.value(QStringLiteral("custom_metadata")).toObject();
     for (auto it = metadata.begin(); it != metadata.end(); ++it)

@@ -27,6 +27,8 @@ public:
     void setBucket(const QString &binding) { m_bucket = binding; }
     QString bucket() const { return m_bucket; }
     bool hasListed() const { return m_listedOnce; }
+    // Another server (data folder, configuration) may hold other objects: list again on demand.
+    void setStale() { m_listedOnce = false; }
     // Lists again; then selects `wanted` (or the first image when it is not there).
     void refresh(const QString &wanted);
     // Makes `key`'s thumbnail current without reporting it.

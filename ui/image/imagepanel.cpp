@@ -175,7 +175,7 @@ void ImagePanel::activated()
 
 void ImagePanel::serverReady()
 {
-    // Another server (data folder, config) may hold other objects.
+    m_gallery->setStale();
     context().api->get(QStringLiteral("/__edgedesk/v1/config"), this, [this](const ApiResponse &r) {
         const QJsonArray buckets = r.json().value(QStringLiteral("r2_buckets")).toArray();
         // /image serves the first bucket of the configuration.

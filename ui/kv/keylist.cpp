@@ -188,7 +188,8 @@ void KeyList::showPage(const QJsonObject &page, bool append)
             item->setData(0, Qt::UserRole, name);
             const qint64 expiration = qint64(k.value(QStringLiteral("expiration")).toDouble());
             if (expiration > 0) {
-                item->setText(1, DisplayFormat::timestamp(QDateTime::fromSecsSinceEpoch(expiration)));
+                item->setText(1,
+                              DisplayFormat::timestamp(QDateTime::fromSecsSinceEpoch(expiration)));
                 item->setToolTip(1, describeExpiresIn(expiration - now));
             }
             const QJsonValue metadata = k.value(QStringLiteral("metadata"));

@@ -41,9 +41,9 @@ void KvPanel::buildUi()
     AppSettings *settings = context().settings;
     m_splitter = new QSplitter(Qt::Horizontal, m_pages->browser());
     m_splitter->setChildrenCollapsible(false);
-    m_list = new KeyList(context().api,
-                         settings->panelValue(kPanel, QStringLiteral("prefix")).toString(),
-                         m_splitter);
+    m_list =
+        new KeyList(context().api,
+                    settings->panelValue(kPanel, QStringLiteral("prefix")).toString(), m_splitter);
     m_editor = new ValueEditor(settings, kPanel, m_splitter);
     m_splitter->addWidget(m_list);
     m_splitter->addWidget(m_editor);
@@ -79,7 +79,8 @@ void KvPanel::buildUi()
     });
     addShortcut(QKeySequence::Find, [this] { m_list->focusFilter(); });
     addShortcut(QKeySequence::Refresh, [this] { refresh(); });
-    addShortcut(QKeySequence::Delete, [this] { deleteCurrent(); }, m_list->tree());
+    addShortcut(
+        QKeySequence::Delete, [this] { deleteCurrent(); }, m_list->tree());
 }
 
 QString KvPanel::keyPath(const QString &key) const

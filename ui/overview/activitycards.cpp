@@ -91,10 +91,10 @@ void ActivityCards::refresh()
     }
     m_latencyLine->setValues(p99);
     m_latencyValue->setText(DisplayFormat::duration(m_series.percentile(0.99, now)));
-    m_latencyNote->setText(total == 0 ? tr("latency appears with the first request")
-                                      : tr("p50 %1 over the same requests")
-                                            .arg(DisplayFormat::duration(
-                                                m_series.percentile(0.5, now))));
+    m_latencyNote->setText(total == 0
+                               ? tr("latency appears with the first request")
+                               : tr("p50 %1 over the same requests")
+                                     .arg(DisplayFormat::duration(m_series.percentile(0.5, now))));
 }
 
 } // namespace edgedesk

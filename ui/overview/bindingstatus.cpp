@@ -259,29 +259,28 @@ void BindingStatus::addAiAndSecrets(const QJsonObject &config)
     row(secretsBinding, tr("Secrets store"));
     const QString keySecret =
         configured ? ai.value(QStringLiteral("api_key_secret")).toString() : QString();
-    m_api->get(
-        QStringLiteral("/__edgedesk/v1/secrets"), this,
-        [this, secretsBinding, aiBinding, keySecret, provider](const ApiResponse &r) {
-            if (!r.ok()) {
-                setRow(secretsBinding, tr("error"), StatusBadge::Tone::Bad,
-                       r.describeError().toHtmlEscaped());
-                return;
-            }
-            QStringList names;
-            for (const QJsonValue &s : r.json().value(QStringLiteral("secrets")).toArray())
-                names.append(s.toObject().value(QStringLiteral("name")).toString());
-            setRow(secretsBinding, tr("ready"), StatusBadge::Tone::Good,
-                   names.isEmpty()
-                       ? tr("no secrets stored yet")
-                       : DisplayFormat::count(names.size(), tr("1 secret: %1"),
-                                              tr("%1 secrets: %2"))
-                             .arg(names.join(QStringLiteral(", ")).toHtmlEscaped()));
-            if (!keySecret.isEmpty() && !names.contains(keySecret))
-                setRow(aiBinding, tr("no API key"), StatusBadge::Tone::Warning,
-                       tr("%1 needs the secret %2 — how to fix: %3")
-                           .arg(provider.toHtmlEscaped(), keySecret.toHtmlEscaped(),
-                                kSettingsLink.arg(tr("enter the key in Settings"))));
-        });
+    m_api->get(QStringLiteral("/__edgedesk/v1/secrets"), this,
+               [this, secretsBinding, aiBinding, keySecret, provider](const ApiResponse &r) {
+                   if (!r.ok()) {
+                       setRow(secretsBinding, tr("error"), StatusBadge::Tone::Bad,
+                              r.describeError().toHtmlEscaped());
+                       return;
+                   }
+                   QStringList names;
+                   for (const QJsonValue &s : r.json().value(QStringLiteral("secrets")).toArray())
+                       names.append(s.toObject().value(QStringLiteral("name")).toString());
+                   setRow(secretsBinding, tr("ready"), StatusBadge::Tone::Good,
+                          names.isEmpty()
+                              ? tr("no secrets stored yet")
+                              : DisplayFormat::count(names.size(), tr("1 secret: %1"),
+                                                     tr("%1 secrets: %2"))
+                                    .arg(names.join(QStringLiteral(", ")).toHtmlEscaped()));
+                   if (!keySecret.isEmpty() && !names.contains(keySecret))
+                       setRow(aiBinding, tr("no API key"), StatusBadge::Tone::Warning,
+                              tr("%1 needs the secret %2 — how to fix: %3")
+                                  .arg(provider.toHtmlEscaped(), keySecret.toHtmlEscaped(),
+                                       kSettingsLink.arg(tr("enter the key in Settings"))));
+               });
 }
 
 void BindingStatus::applyContainers(const QJsonObject &status)

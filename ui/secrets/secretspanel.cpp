@@ -42,9 +42,9 @@ void SecretsPanel::buildUi()
 {
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 8, 0, 0);
-    m_pages = new BindingPages(QStringLiteral("secrets"),
-                               tr("The secrets appear as soon as the local server is serving."),
-                               this);
+    m_pages =
+        new BindingPages(QStringLiteral("secrets"),
+                         tr("The secrets appear as soon as the local server is serving."), this);
     m_pages->intro()->setObjectName(QStringLiteral("secretsIntro"));
     outer->addWidget(m_pages);
     QWidget *main = m_pages->browser();
@@ -61,10 +61,9 @@ void SecretsPanel::buildUi()
     const int x = fontMetrics().horizontalAdvance(QLatin1Char('x'));
     m_list->header()->resizeSection(0, x * 32);
     // Wide enough for the longest date this locale writes.
-    const int dateWidth =
-        fontMetrics().horizontalAdvance(
-            DisplayFormat::timestamp(QDateTime(QDate(2000, 12, 28), QTime(23, 59, 59)))) +
-        fontMetrics().height() * 2;
+    const int dateWidth = fontMetrics().horizontalAdvance(DisplayFormat::timestamp(
+                              QDateTime(QDate(2000, 12, 28), QTime(23, 59, 59)))) +
+                          fontMetrics().height() * 2;
     m_list->header()->resizeSection(1, dateWidth);
     m_list->header()->resizeSection(2, dateWidth);
     m_list->header()->setStretchLastSection(true);
@@ -149,7 +148,8 @@ void SecretsPanel::buildUi()
             m_name->setText(item->data(0, Qt::UserRole).toString());
         updateForm();
     });
-    addShortcut(QKeySequence::Delete, [this] { deleteSelected(); }, m_list);
+    addShortcut(
+        QKeySequence::Delete, [this] { deleteSelected(); }, m_list);
     addShortcut(QKeySequence::Refresh, [this] { refresh(); });
 
     updateForm();

@@ -38,8 +38,8 @@ void SettingsApply::commit(const Change &change)
     AppSettings *settings = m_context.settings;
     if (change.config) {
         if (const Status saved = change.config->save(change.configPath); !saved) {
-            Q_EMIT message(
-                tr("Could not write the configuration: %1").arg(saved.error().message), true);
+            Q_EMIT message(tr("Could not write the configuration: %1").arg(saved.error().message),
+                           true);
             end(Outcome::Failed);
             return;
         }

@@ -27,7 +27,7 @@ public:
         QString bind;
         QString token;
         QString dataDir;
-        QStringList changed;                // "port", "AI provider", ... for the message
+        QStringList changed;                 // "port", "AI provider", ... for the message
         std::optional<ManagedConfig> config; // written to `configPath` when set
         QString configPath;
         QByteArray key; // the API key typed, if any

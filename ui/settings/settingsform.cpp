@@ -84,8 +84,7 @@ SettingsForm::SettingsForm(QWidget *parent) : QScrollArea(parent)
         connect(e, &QLineEdit::textChanged, this, [e] { markInvalid(e, false); });
     }
     connect(m_provider, &QComboBox::activated, this, &SettingsForm::edited);
-    connect(m_provider, &QComboBox::currentIndexChanged, this,
-            &SettingsForm::updateProviderFields);
+    connect(m_provider, &QComboBox::currentIndexChanged, this, &SettingsForm::updateProviderFields);
     connect(m_bind, &QLineEdit::textChanged, this, &SettingsForm::updateHints);
     connect(m_token, &QLineEdit::textChanged, this, &SettingsForm::updateHints);
     connect(m_secretName, &QLineEdit::textChanged, this, &SettingsForm::updateProviderFields);
@@ -487,8 +486,7 @@ QWidget *SettingsForm::fieldOf(const SettingsProblem &problem) const
 void SettingsForm::mark(const SettingsProblem &problem)
 {
     for (QWidget *w : std::initializer_list<QWidget *>{m_port, m_bind, m_token, m_dataDir,
-                                                       m_baseUrl, m_model, m_account,
-                                                       m_secretName})
+                                                       m_baseUrl, m_model, m_account, m_secretName})
         markInvalid(w, false);
     if (QWidget *w = fieldOf(problem)) {
         markInvalid(w, true);

@@ -181,8 +181,7 @@ void SettingsPanel::showConfigHint(const QString &problem)
 void SettingsPanel::updateServerState()
 {
     const ServerHost *host = context().host;
-    m_form->setServerState(host->url().isEmpty() ? QString() : host->displayUrl(),
-                           host->dataDir());
+    m_form->setServerState(host->url().isEmpty() ? QString() : host->displayUrl(), host->dataDir());
 }
 
 void SettingsPanel::readEffective()

@@ -146,12 +146,12 @@ SettingsProblem validateSettings(const SettingsInput &in)
         const Status parsed =
             ConfigRules::checkDuration(isNumber ? QJsonValue(seconds) : QJsonValue(text));
         if (text.isEmpty() || !parsed)
-            return problem(Field::SleepAfter,
-                           tr("%1: \"sleep after\" must be a duration such as 30s, 10m or 1h%2")
-                               .arg(s.className, parsed ? QString()
-                                                        : QStringLiteral(" (%1)")
-                                                              .arg(parsed.error().message)),
-                           s.className);
+            return problem(
+                Field::SleepAfter,
+                tr("%1: \"sleep after\" must be a duration such as 30s, 10m or 1h%2")
+                    .arg(s.className,
+                         parsed ? QString() : QStringLiteral(" (%1)").arg(parsed.error().message)),
+                s.className);
     }
     if (in.patched) {
         if (const Status valid = in.patched->validate(); !valid)

@@ -53,43 +53,32 @@ const PerSecondSeries::Bucket *PerSecondSeries::bucketAt(qint64 second) const
     return b.second == second ? &b : nullptr;
 }
 
-QList<double> PerSecondSeries::counts(qint64 endMs) const
+QList<double> PerSecondSeries::perSecond(qint64 endMs,
+                                         const std::function<double(const Bucket *)> &value) const
 {
     QList<double> out;
     const qint64 last = endMs / 1000;
     const qint64 n = qint64(m_buckets.size());
     out.reserve(n);
-    for (qint64 s = last - n + 1; s <= last; ++s) {
-        const Bucket *b = bucketAt(s);
-        out.append(b ? double(b->count) : 0.0);
-    }
+    for (qint64 s = last - n + 1; s <= last; ++s)
+        out.append(value(bucketAt(s)));
     return out;
+}
+
+QList<double> PerSecondSeries::counts(qint64 endMs) const
+{
+    return perSecond(endMs, [](const Bucket *b) { return b ? double(b->count) : 0.0; });
 }
 
 QList<double> PerSecondSeries::errors(qint64 endMs) const
 {
-    QList<double> out;
-    const qint64 last = endMs / 1000;
-    const qint64 n = qint64(m_buckets.size());
-    out.reserve(n);
-    for (qint64 s = last - n + 1; s <= last; ++s) {
-        const Bucket *b = bucketAt(s);
-        out.append(b ? double(b->errors) : 0.0);
-    }
-    return out;
+    return perSecond(endMs, [](const Bucket *b) { return b ? double(b->errors) : 0.0; });
 }
 
 QList<double> PerSecondSeries::percentiles(double q, qint64 endMs) const
 {
-    QList<double> out;
-    const qint64 last = endMs / 1000;
-    const qint64 n = qint64(m_buckets.size());
-    out.reserve(n);
-    for (qint64 s = last - n + 1; s <= last; ++s) {
-        const Bucket *b = bucketAt(s);
-        out.append(b ? percentileOf(b->durations, q) : std::nan(""));
-    }
-    return out;
+    return perSecond(
+        endMs, [q](const Bucket *b) { return b ? percentileOf(b->durations, q) : std::nan(""); });
 }
 
 quint64 PerSecondSeries::total(qint64 endMs) const

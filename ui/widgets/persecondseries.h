@@ -3,6 +3,7 @@
 #include <QList>
 #include <QtGlobal>
 
+#include <functional>
 #include <vector>
 
 namespace edgedesk {
@@ -41,6 +42,9 @@ private:
         std::vector<float> durations;
     };
     const Bucket *bucketAt(qint64 second) const;
+    // One value a second over the window ending at `endMs`; `value` gets null for a second
+    // without requests.
+    QList<double> perSecond(qint64 endMs, const std::function<double(const Bucket *)> &value) const;
 
     std::vector<Bucket> m_buckets;
     int m_samplesPerSecond;

@@ -74,7 +74,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         case PathColumn:
             return r.path;
         case BytesColumn:
-            return tr("%1 in, %2 out").arg(DisplayFormat::bytes(r.bytesIn), DisplayFormat::bytes(r.bytesOut));
+            return tr("%1 in, %2 out")
+                .arg(DisplayFormat::bytes(r.bytesIn), DisplayFormat::bytes(r.bytesOut));
         case RouteColumn:
             return r.binding.isEmpty() ? QVariant() : tr("binding %1").arg(r.binding);
         default:

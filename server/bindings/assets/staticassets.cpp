@@ -1,99 +1,116 @@
 #include "bindings/assets/staticassets.h"
 
+#include "bindings/assets/builtinassetstore.h"
+#include "bindings/assets/diskassetstore.h"
 #include "routing/router.h"
-
-#include <QCryptographicHash>
-#include <QDirIterator>
-#include <QFile>
+#include "util/workerpool.h"
 
 namespace edgedesk {
 
-QByteArray StaticAssets::contentTypeFor(const QString &fileName)
+namespace {
+
+std::shared_ptr<const AssetStore> storeFor(const AssetsConfig &config)
 {
-    static const QHash<QString, QByteArray> types{
-        {QStringLiteral("html"), "text/html; charset=utf-8"},
-        {QStringLiteral("css"), "text/css; charset=utf-8"},
-        {QStringLiteral("js"), "text/javascript; charset=utf-8"},
-        {QStringLiteral("mjs"), "text/javascript; charset=utf-8"},
-        {QStringLiteral("json"), "application/json"},
-        {QStringLiteral("svg"), "image/svg+xml"},
-        {QStringLiteral("png"), "image/png"},
-        {QStringLiteral("jpg"), "image/jpeg"},
-        {QStringLiteral("jpeg"), "image/jpeg"},
-        {QStringLiteral("webp"), "image/webp"},
-        {QStringLiteral("ico"), "image/x-icon"},
-        {QStringLiteral("txt"), "text/plain; charset=utf-8"},
-        {QStringLiteral("woff2"), "font/woff2"},
-        {QStringLiteral("map"), "application/json"},
-        {QStringLiteral("webmanifest"), "application/manifest+json"},
-    };
-    const QString suffix = fileName.section(QLatin1Char('.'), -1).toLower();
-    return types.value(suffix, QByteArrayLiteral("application/octet-stream"));
+    if (config.isBuiltIn())
+        return std::make_shared<BuiltinAssetStore>(config.directory);
+    return std::make_shared<DiskAssetStore>(config.directory);
 }
 
-StaticAssets::StaticAssets(const ServerContext &context, const QString &root)
-    : m_binding(context.config.assetsBinding)
+} // namespace
+
+StaticAssets::StaticAssets(const ServerContext &context)
+    : m_context(context), m_config(context.config.assets), m_store(storeFor(m_config)),
+      m_resolver(m_config.htmlHandling), m_rules(m_config)
 {
-    QDirIterator it(root, QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        QFile f(file);
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        Asset asset;
-        asset.body = f.readAll();
-        asset.contentType = contentTypeFor(file);
-        asset.etag =
-            '"' + QCryptographicHash::hash(asset.body, QCryptographicHash::Sha1).toHex().left(20) +
-            '"';
-        m_assets.insert(file.mid(root.size()), asset);
-    }
 }
 
 void StaticAssets::addRoutes(Router &router)
 {
     Route route;
     route.name = QStringLiteral("assets");
-    route.binding = m_binding;
+    route.binding = m_config.binding;
     route.pattern = "/{*path}";
     route.fallback = true;
-    route.handler = [this](const ExchangePtr &exchange) {
-        QString path = exchange->path(); // the fallback route: the whole path is the asset's
-        if (path.endsWith(QLatin1Char('/')))
-            path += QStringLiteral("index.html");
-        const Asset *asset = find(path);
-        if (!asset) {
-            exchange->respond(HttpResponse::error(
-                QStringLiteral("not_found"),
-                QStringLiteral("no route or asset for %1").arg(path.left(300))));
-            return;
-        }
-        if (!exchange->isGetOrHead()) {
-            exchange->respond(HttpResponse::methodNotAllowed({"GET", "HEAD"}));
-            return;
-        }
-        const QByteArray ifNoneMatch = exchange->header("if-none-match");
-        if (!ifNoneMatch.isEmpty() && (ifNoneMatch == asset->etag || ifNoneMatch == "*")) {
-            HttpResponse notModified = HttpResponse::notModified(asset->etag);
-            notModified.header("Cache-Control", "no-cache");
-            exchange->respond(std::move(notModified));
-            return;
-        }
-        HttpResponse response = HttpResponse::bytes(200, asset->contentType, asset->body);
-        response.header("ETag", asset->etag);
-        // Revalidate every time: the frontend changes with EdgeDesk, and a 304 costs nothing.
-        response.header("Cache-Control", "no-cache");
-        exchange->respond(std::move(response));
-    };
+    route.handler = [this](const ExchangePtr &exchange) { serve(exchange); };
+    // EdgeDesk's own files never collide with its routes; a project's may.
+    if (!m_config.isBuiltIn())
+        route.claims = [this](const HttpExchange &exchange) { return claims(exchange); };
     router.add(std::move(route));
 }
 
-const StaticAssets::Asset *StaticAssets::find(const QString &path) const
+AssetIntent StaticAssets::resolve(const QString &path, NotFoundHandling notFound) const
 {
-    if (path.contains(QLatin1String("..")))
-        return nullptr;
-    const auto it = m_assets.constFind(path);
-    return it == m_assets.cend() ? nullptr : &*it;
+    const AssetStore &store = *m_store;
+    return m_resolver.resolve(path, notFound,
+                              [&store](const QString &file) { return store.exists(file); });
+}
+
+bool StaticAssets::claims(const HttpExchange &exchange) const
+{
+    if (exchange.rawPath().startsWith("/__edgedesk/"))
+        return false;
+    switch (m_rules.decide(exchange.rawPath())) {
+    case WorkerFirstRules::Decision::Worker:
+        return false;
+    case WorkerFirstRules::Decision::Assets:
+        return true;
+    case WorkerFirstRules::Decision::AssetsIfFound:
+        break;
+    }
+    // A missing file leaves the request to the routes, except a browser navigation when the
+    // compatibility date says navigations prefer the assets (an SPA's deep links).
+    const bool navigation =
+        m_config.navigationPrefersAssets && exchange.header("sec-fetch-mode") == "navigate";
+    const NotFoundHandling notFound =
+        navigation ? m_config.notFoundHandling : NotFoundHandling::None;
+    return resolve(AssetResolver::decodePath(exchange.rawPath()), notFound).kind !=
+           AssetIntent::Kind::None;
+}
+
+void StaticAssets::serve(const ExchangePtr &ex)
+{
+    const QString path = AssetResolver::decodePath(ex->rawPath());
+    const AssetIntent intent = resolve(path, m_config.notFoundHandling);
+    if (intent.kind == AssetIntent::Kind::None) {
+        ex->respond(
+            HttpResponse::error(QStringLiteral("not_found"),
+                                QStringLiteral("no route or asset for %1").arg(path.left(300))));
+        return;
+    }
+    if (!ex->isGetOrHead()) {
+        ex->respond(HttpResponse::methodNotAllowed({"GET", "HEAD"}));
+        return;
+    }
+    // Redirects go to the canonical, re-encoded URL, with the query kept.
+    const QByteArray canonical =
+        AssetResolver::encodePath(intent.kind == AssetIntent::Kind::Redirect ? intent.path : path);
+    if (intent.kind == AssetIntent::Kind::Redirect || canonical != ex->rawPath()) {
+        HttpResponse moved = HttpResponse::bytes(307, "text/plain; charset=utf-8", QByteArray());
+        moved.header("Location",
+                     ex->rawQuery().isEmpty() ? canonical : canonical + '?' + ex->rawQuery());
+        ex->respond(std::move(moved));
+        return;
+    }
+
+    const AssetRequest request{ex->header("if-none-match"), ex->header("range"),
+                               ex->header("if-range"), ex->isHead()};
+    const bool pagePolicy = m_config.isBuiltIn();
+    if (!m_store->readsFromDisk()) {
+        HttpResponse response = m_store->answer(intent.path, intent.status, request);
+        response.pagePolicy = pagePolicy;
+        ex->respond(std::move(response));
+        return;
+    }
+    std::shared_ptr<const AssetStore> store = m_store;
+    m_context.pool->run(
+        m_context.serverThread,
+        [store, file = intent.path, status = intent.status, request] {
+            return store->answer(file, status, request);
+        },
+        [ex, pagePolicy](HttpResponse response) {
+            response.pagePolicy = pagePolicy;
+            ex->respond(std::move(response));
+        });
 }
 
 } // namespace edgedesk

@@ -1,36 +1,40 @@
 #pragma once
 
+#include "bindings/assets/assetresolver.h"
+#include "bindings/assets/assetstore.h"
+#include "bindings/assets/workerfirstrules.h"
 #include "bindings/bindingmodule.h"
+#include "routing/httpexchange.h"
 #include "servercontext.h"
 
-#include <QByteArray>
-#include <QHash>
+#include <memory>
 
 namespace edgedesk {
 
-// The web frontend from resources/dist (compiled in), at "/". Files are read once and kept with
-// their type and ETag; conditional requests get 304.
+// The static assets at "/": the project's assets.directory read from disk, or EdgeDesk's
+// built-in frontend when the configuration has no `assets`. Served with the platform's
+// html_handling, not_found_handling and run_worker_first; GET and HEAD only, with ETags, Range
+// and 307 redirects to canonical URLs. EdgeDesk's control API (/__edgedesk/) is never shadowed.
 class StaticAssets final : public BindingModule
 {
 public:
-    explicit StaticAssets(const ServerContext &context,
-                          const QString &root = QStringLiteral(":/edgedesk/dist"));
+    explicit StaticAssets(const ServerContext &context);
 
-    // One fallback route: it answers only paths no other route matches, whenever it is added.
+    // One fallback route: it answers the paths no other route matches, whenever it is added; for
+    // a project's folder it also claims the paths its files shadow (run_worker_first).
     void addRoutes(Router &router) override;
 
-    struct Asset
-    {
-        QByteArray body;
-        QByteArray contentType;
-        QByteArray etag;
-    };
-    const Asset *find(const QString &path) const;
-    static QByteArray contentTypeFor(const QString &fileName);
-
 private:
-    QString m_binding;
-    QHash<QString, Asset> m_assets; // "/index.html" → asset
+    void serve(const ExchangePtr &exchange);
+    // Whether the assets answer a request some route also matches.
+    bool claims(const HttpExchange &exchange) const;
+    AssetIntent resolve(const QString &path, NotFoundHandling notFound) const;
+
+    const ServerContext &m_context;
+    AssetsConfig m_config;
+    std::shared_ptr<const AssetStore> m_store;
+    AssetResolver m_resolver;
+    WorkerFirstRules m_rules;
 };
 
 } // namespace edgedesk

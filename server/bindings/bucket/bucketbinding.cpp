@@ -1,6 +1,7 @@
 #include "bindings/bucket/bucketbinding.h"
 
 #include "bindings/storedcontent.h"
+#include "routing/httpfields.h"
 #include "routing/router.h"
 #include "storage/bucket/bucketlog.h"
 #include "storage/bucket/bucketstore.h"
@@ -44,67 +45,6 @@ bool isHeaderToken(const QByteArray &name)
     });
 }
 
-std::optional<qint64> digits(const QByteArray &text)
-{
-    if (text.isEmpty() || text.size() > 18)
-        return std::nullopt;
-    for (const char c : text) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-    }
-    return text.toLongLong();
-}
-
-struct ByteRange
-{
-    enum Kind
-    {
-        Whole,        // no usable Range: the whole object, 200
-        Part,         // 206
-        Unsatisfiable // 416
-    } kind = Whole;
-    qint64 first = 0;
-    qint64 last = 0; // inclusive
-};
-
-// One `bytes=` range against an object of `size` bytes. A syntactically odd header, another
-// unit or a multi-range request is answered with the whole object, which RFC 9110 allows.
-ByteRange resolveRange(const QByteArray &header, qint64 size)
-{
-    const QByteArray value = header.trimmed();
-    if (!value.startsWith("bytes="))
-        return {};
-    const QByteArray spec = value.mid(6).trimmed();
-    if (spec.contains(','))
-        return {};
-    const qsizetype dash = spec.indexOf('-');
-    if (dash < 0)
-        return {};
-    const QByteArray from = spec.left(dash).trimmed();
-    const QByteArray to = spec.mid(dash + 1).trimmed();
-    if (from.isEmpty()) {
-        const auto suffix = digits(to);
-        if (!suffix)
-            return {};
-        if (*suffix == 0 || size == 0)
-            return {ByteRange::Unsatisfiable};
-        return {ByteRange::Part, std::max<qint64>(0, size - *suffix), size - 1};
-    }
-    const auto first = digits(from);
-    if (!first)
-        return {};
-    qint64 last = size - 1;
-    if (!to.isEmpty()) {
-        const auto end = digits(to);
-        if (!end || *end < *first)
-            return {};
-        last = std::min(*end, size - 1);
-    }
-    if (*first >= size)
-        return {ByteRange::Unsatisfiable};
-    return {ByteRange::Part, *first, last};
-}
-
 void addObjectHeaders(HttpResponse &response, const BucketObject &object)
 {
     response.header("Last-Modified", httpDate(object.uploadedMs));
@@ -133,29 +73,25 @@ HttpResponse readObject(BucketStore &store, const QString &key, const ReadReques
         return HttpResponse::error(body.error());
     const BucketObject &object = body->object;
     const QByteArray etag = object.httpEtag().toLatin1();
-    if (!request.ifNoneMatch.isEmpty() && BucketBinding::etagMatches(request.ifNoneMatch, etag)) {
+    if (!request.ifNoneMatch.isEmpty() && HttpFields::etagMatches(request.ifNoneMatch, etag)) {
         HttpResponse notModified = HttpResponse::notModified(etag);
         addObjectHeaders(notModified, object);
         return notModified;
     }
 
-    ByteRange range;
-    // If-Range: the range applies only to the version the client already holds part of.
-    if (!request.range.isEmpty() &&
-        (request.ifRange.isEmpty() || request.ifRange.trimmed() == etag))
-        range = resolveRange(request.range, object.size);
+    const ByteRange range = HttpFields::rangeFor(request.range, request.ifRange, etag, object.size);
     if (range.kind == ByteRange::Unsatisfiable) {
         HttpResponse refused =
             HttpResponse::error(QStringLiteral("range_not_satisfiable"),
                                 QStringLiteral("the range %1 is outside the %2-byte object")
                                     .arg(QString::fromLatin1(request.range.left(100)))
                                     .arg(object.size));
-        refused.header("Content-Range", "bytes */" + QByteArray::number(object.size));
+        refused.header("Content-Range", range.contentRange(object.size));
         return refused;
     }
 
     const qint64 first = range.kind == ByteRange::Part ? range.first : 0;
-    const qint64 count = range.kind == ByteRange::Part ? range.last - range.first + 1 : object.size;
+    const qint64 count = range.length(object.size);
     if (first > 0 && !body->file->seek(first))
         return HttpResponse::error(QStringLiteral("storage_error"),
                                    QStringLiteral("cannot read '%1'").arg(key));
@@ -175,9 +111,7 @@ HttpResponse readObject(BucketStore &store, const QString &key, const ReadReques
     response.header("ETag", etag);
     response.header("Accept-Ranges", "bytes");
     if (range.kind == ByteRange::Part)
-        response.header("Content-Range", "bytes " + QByteArray::number(range.first) + '-' +
-                                             QByteArray::number(range.last) + '/' +
-                                             QByteArray::number(object.size));
+        response.header("Content-Range", range.contentRange(object.size));
     addObjectHeaders(response, object);
     StoredContent::sandbox(response);
     return response;
@@ -209,21 +143,6 @@ BucketBinding::~BucketBinding() = default;
 QString BucketBinding::defaultObjectKey()
 {
     return QStringLiteral("pristine.jpg");
-}
-
-bool BucketBinding::etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag)
-{
-    const auto candidates = ifNoneMatch.split(',');
-    for (QByteArray candidate : candidates) {
-        candidate = candidate.trimmed();
-        if (candidate == "*")
-            return true;
-        if (candidate.startsWith("W/"))
-            candidate = candidate.mid(2);
-        if (candidate == etag)
-            return true;
-    }
-    return false;
 }
 
 QJsonObject BucketBinding::objectJson(const BucketObject &object)
@@ -306,7 +225,8 @@ void BucketBinding::listObjects(const ExchangePtr &ex)
     options.delimiter = query.queryItemValue(QStringLiteral("delimiter"), QUrl::FullyDecoded);
     options.cursor = query.queryItemValue(QStringLiteral("cursor"), QUrl::FullyDecoded);
     if (query.hasQueryItem(QStringLiteral("limit"))) {
-        const auto limit = digits(query.queryItemValue(QStringLiteral("limit")).toLatin1());
+        const auto limit =
+            HttpFields::digits(query.queryItemValue(QStringLiteral("limit")).toLatin1());
         if (!limit || *limit < 1 || *limit > 1000) {
             ex->respond(HttpResponse::error(QStringLiteral("bad_request"),
                                             QStringLiteral("limit must be an integer 1..1000")));

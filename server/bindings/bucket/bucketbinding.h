@@ -40,8 +40,6 @@ public:
     // {"key","size","etag","content_type","uploaded","custom_metadata"}: one entry of a listing
     // and the answer to a PUT.
     static QJsonObject objectJson(const BucketObject &object);
-    // If-None-Match with the weak comparison: W/"x" matches "x", and "*" matches any etag.
-    static bool etagMatches(const QByteArray &ifNoneMatch, const QByteArray &etag);
 
 private:
     Result<QString> keyOf(const HttpExchange &exchange) const;

@@ -5,6 +5,7 @@
 #include "bindings/images/imagelog.h"
 #include "bindings/images/imageoptions.h"
 #include "bindings/images/imagetransform.h"
+#include "routing/httpfields.h"
 #include "routing/router.h"
 #include "storage/bucket/bucketstore.h"
 #include "util/imageheader.h"
@@ -195,6 +196,8 @@ std::optional<ConfigSection> ImageBinding::configSection() const
                     {QStringLiteral("default_key"), state.defaultKey},
                     {QStringLiteral("default_width"), kDefaultBox.width()},
                     {QStringLiteral("default_height"), kDefaultBox.height()},
+                    {QStringLiteral("default_fit"), QStringLiteral("cover")},
+                    {QStringLiteral("default_format"), QStringLiteral("auto")},
                     {QStringLiteral("shrink_on_load"), state.shrinkOnLoad},
                     {QStringLiteral("cache"),
                      QJsonObject{{QStringLiteral("entries"), double(stats.entries)},
@@ -225,15 +228,13 @@ void ImageBinding::handle(const ExchangePtr &ex)
         return;
     }
     const QUrlQuery &query = ex->query();
-    auto options = parseImageOptions(query, ex->header("accept"), kDefaultBox);
+    auto options = parseImageOptions(query, ex->header("accept"), routeDefaults());
     if (!options) {
         ex->respond(errorResponse(options.error()));
         return;
     }
     options->jpegShrinkOnLoad = state.shrinkOnLoad;
-    const bool varyAccept =
-        query.queryItemValue(QStringLiteral("format"), QUrl::FullyDecoded).trimmed() ==
-        QLatin1String("auto");
+    const bool varyAccept = options->formatFromAccept;
     QString key = state.defaultKey;
     if (const auto raw = rawQueryItem(ex->rawQuery(), "key")) {
         auto requested = BucketStore::keyFromUtf8(*raw);
@@ -253,7 +254,7 @@ void ImageBinding::handle(const ExchangePtr &ex)
     const QString cacheKey = ImageCache::makeKey(source->etag, options->normalizedKey());
     const QByteArray etag = imageEtag(cacheKey);
     if (const QByteArray inm = ex->header("if-none-match");
-        !inm.isEmpty() && BucketBinding::etagMatches(inm, etag)) {
+        !inm.isEmpty() && HttpFields::etagMatches(inm, etag)) {
         HttpResponse notModified = HttpResponse::notModified(etag);
         notModified.header("Cache-Control", kCacheControl);
         if (varyAccept)

@@ -2,6 +2,7 @@
 
 #include "bindings/bindingmodule.h"
 #include "bindings/images/imagecache.h"
+#include "bindings/images/imageoptions.h"
 #include "routing/httpexchange.h"
 #include "servercontext.h"
 #include "storage/openedstore.h"
@@ -29,6 +30,9 @@ class ImageBinding final : public BindingModule
 {
 public:
     static constexpr QSize kDefaultBox{100, 100};
+    // What the demo's Worker asks for: 100x100, cover, AVIF negotiated down to WebP, then JPEG
+    // by the request's Accept (a browser gets AVIF, curl JPEG).
+    static ImageDefaults routeDefaults() { return {kDefaultBox, ImageFit::Cover, true}; }
 
     // bucket: the store of the bucket named `binding`, whose objects /image transforms.
     ImageBinding(const ServerContext &context, const QString &binding,

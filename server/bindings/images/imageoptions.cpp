@@ -168,9 +168,11 @@ QString ImageOptions::normalizedKey() const
 }
 
 Result<ImageOptions> parseImageOptions(const QUrlQuery &query, const QByteArray &acceptHeader,
-                                       QSize defaultBox)
+                                       const ImageDefaults &defaults)
 {
     ImageOptions options;
+    options.fit = defaults.fit;
+    const QSize defaultBox = defaults.box;
 
     const Parameter width = parameter(query, QStringLiteral("width"));
     const Parameter height = parameter(query, QStringLiteral("height"));
@@ -239,16 +241,18 @@ Result<ImageOptions> parseImageOptions(const QUrlQuery &query, const QByteArray 
         }
     }
 
-    if (const Parameter format = parameter(query, QStringLiteral("format")); format.present) {
+    const Parameter format = parameter(query, QStringLiteral("format"));
+    if (format.value == QLatin1String("auto") || (!format.present && defaults.negotiateFormat)) {
+        options.formatFromAccept = true;
+        if (accepts(acceptHeader, "image/avif"))
+            options.format = ImageFormat::Avif;
+        else if (accepts(acceptHeader, "image/webp"))
+            options.format = ImageFormat::Webp;
+        else
+            options.format = ImageFormat::Jpeg;
+    } else if (format.present) {
         const QString f = format.value;
-        if (f == QLatin1String("auto")) {
-            if (accepts(acceptHeader, "image/avif"))
-                options.format = ImageFormat::Avif;
-            else if (accepts(acceptHeader, "image/webp"))
-                options.format = ImageFormat::Webp;
-            else
-                options.format = ImageFormat::Jpeg;
-        } else if (f == QLatin1String("avif")) {
+        if (f == QLatin1String("avif")) {
             options.format = ImageFormat::Avif;
         } else if (f == QLatin1String("webp")) {
             options.format = ImageFormat::Webp;

@@ -43,6 +43,7 @@ struct ImageOptions
     double gravityX = 0.5;
     double gravityY = 0.5;
     ImageFormat format = ImageFormat::Original; // `auto` is resolved from Accept while parsing
+    bool formatFromAccept = false;              // so the answer varies with Accept
     int quality = 85;
     RgbaColor background{255, 255, 255, 255};
     double dpr = 1.0;
@@ -64,13 +65,21 @@ struct ImageOptions
 // MIME type of an output format (Original has none: it depends on the source).
 QByteArray imageFormatMimeType(ImageFormat format);
 
+// What a route uses for the parameters a request leaves out; default-constructed, the edge image
+// API's own defaults.
+struct ImageDefaults
+{
+    QSize box; // when neither width nor height is given (valid: used; else the source's size)
+    ImageFit fit = ImageFit::ScaleDown;
+    bool negotiateFormat = false; // no `format`: as format=auto instead of the source's format
+};
+
 // Parses the image parameters of a query exactly as the edge image API names them: width, height,
 // fit, gravity, format, quality, background, dpr, rotate, sharpen, blur. Unknown parameters
 // (including `key`, which names the source object and is the caller's) are ignored. Every bad
 // value gives `bad_request` with a message that names the parameter. `acceptHeader` resolves
-// format=auto (AVIF, then WebP, then JPEG). When neither width nor height is given, `defaultBox`
-// is used if valid (the demo's /image uses 100x100), else the source keeps its size.
+// format=auto (AVIF, then WebP, then JPEG).
 Result<ImageOptions> parseImageOptions(const QUrlQuery &query, const QByteArray &acceptHeader,
-                                       QSize defaultBox = QSize());
+                                       const ImageDefaults &defaults = {});
 
 } // namespace edgedesk

@@ -25,9 +25,12 @@ QJsonValue metadataJson(const QByteArray &metadata)
 
 } // namespace
 
-QString KvBinding::demoValue()
+QByteArray KvBinding::demoValue()
 {
-    return QStringLiteral("Hello from the MY_KV namespace, stored in SQLite by EdgeDesk!");
+    // A JSON document stored as text, as the demo's Worker keeps it: its page parses the value of
+    // GET /kv once more.
+    return QByteArrayLiteral("{\"message\":\"Hello from the MY_KV namespace\","
+                             "\"stored_by\":\"EdgeDesk\",\"storage\":\"SQLite\"}");
 }
 
 KvBinding::KvBinding(const ServerContext &context, const KvNamespaceConfig &config,
@@ -36,8 +39,8 @@ KvBinding::KvBinding(const ServerContext &context, const KvNamespaceConfig &conf
       m_openError(store.error), m_servesDemoRoute(servesDemoRoute)
 {
     if (m_store && store.created && servesDemoRoute) {
-        m_store->put(context.config.kvDemoKey, demoValue().toUtf8(),
-                     QStringLiteral("text/plain; charset=utf-8"), QByteArray(), 0);
+        m_store->put(context.config.kvDemoKey, demoValue(), QStringLiteral("application/json"),
+                     QByteArray(), 0);
         qCInfo(lcKv).noquote() << "seeded" << config.binding << "with key"
                                << context.config.kvDemoKey;
     }
@@ -56,7 +59,7 @@ void KvBinding::addRoutes(Router &router)
                              const QString key = ex->hasQueryItem(QStringLiteral("key"))
                                                      ? ex->queryItem(QStringLiteral("key"))
                                                      : m_context.config.kvDemoKey;
-                             getValue(ex, key, true);
+                             getDemoValue(ex, key);
                          }});
     }
     router.add(Route{QStringLiteral("control.kv.keys"),
@@ -73,7 +76,7 @@ void KvBinding::addRoutes(Router &router)
                      [this](const ExchangePtr &ex) {
                          const QString key = ex->param(QStringLiteral("key"));
                          if (ex->isGetOrHead())
-                             getValue(ex, key, false);
+                             getValue(ex, key);
                          else if (ex->method() == "PUT")
                              putValue(ex, key);
                          else
@@ -81,21 +84,45 @@ void KvBinding::addRoutes(Router &router)
                      }});
 }
 
-void KvBinding::getValue(const ExchangePtr &ex, const QString &key, bool rawValue)
+std::optional<std::optional<KvEntry>> KvBinding::readEntry(const ExchangePtr &ex,
+                                                           const QString &key)
 {
     if (!m_store) {
         ex->respond(HttpResponse::error(QStringLiteral("storage_error"), m_openError));
-        return;
+        return std::nullopt;
     }
     if (auto invalid = KvStore::validateKey(key)) {
         ex->respond(HttpResponse::error(*invalid));
-        return;
+        return std::nullopt;
     }
     auto entry = m_store->get(key);
     if (!entry) {
         ex->respond(HttpResponse::error(entry.error()));
-        return;
+        return std::nullopt;
     }
+    return *entry;
+}
+
+void KvBinding::getDemoValue(const ExchangePtr &ex, const QString &key)
+{
+    const auto entry = readEntry(ex, key);
+    if (!entry)
+        return;
+    // The demo Worker's answer: the value as text (KV's default read), null when absent.
+    const QJsonValue value = entry->has_value() ? QJsonValue(QString::fromUtf8((*entry)->value))
+                                                : QJsonValue(QJsonValue::Null);
+    HttpResponse response = HttpResponse::json(
+        200, QJsonObject{{QStringLiteral("key"), key}, {QStringLiteral("value"), value}});
+    response.header("Cache-Control", "no-store");
+    StoredContent::sandbox(response);
+    ex->respond(std::move(response));
+}
+
+void KvBinding::getValue(const ExchangePtr &ex, const QString &key)
+{
+    const auto entry = readEntry(ex, key);
+    if (!entry)
+        return;
     if (!entry->has_value()) {
         ex->respond(HttpResponse::error(
             QStringLiteral("not_found"),
@@ -107,10 +134,8 @@ void KvBinding::getValue(const ExchangePtr &ex, const QString &key, bool rawValu
     if (type.isEmpty())
         type = "application/octet-stream";
     HttpResponse response = HttpResponse::bytes(200, type, e.value);
-    if (!rawValue || !e.metadata.isEmpty()) {
-        if (!e.metadata.isEmpty())
-            response.header("X-EdgeDesk-Metadata", e.metadata);
-    }
+    if (!e.metadata.isEmpty())
+        response.header("X-EdgeDesk-Metadata", e.metadata);
     if (e.expiration > 0)
         response.header("X-EdgeDesk-Expiration", QByteArray::number(e.expiration));
     response.header("Cache-Control", "no-store");

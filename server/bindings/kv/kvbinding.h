@@ -7,11 +7,14 @@
 #include "storage/openedstore.h"
 
 #include <memory>
+#include <optional>
 
 namespace edgedesk {
 
 // A KV namespace binding: `/kv` (the demo's route, for the first namespace) and the control API
-// `/__edgedesk/v1/kv/{binding}/keys[/{key}]`.
+// `/__edgedesk/v1/kv/{binding}/keys[/{key}]`. GET /kv answers as the demo's Worker does:
+// {"key":"demo-key","value":"<the value as text>"} (null when absent); ?key= reads another key
+// in the same shape. The control API answers a value's bytes with its stored content type.
 class KvBinding final : public BindingModule
 {
 public:
@@ -20,10 +23,14 @@ public:
               OpenedStore<KvStore> store, bool servesDemoRoute);
 
     void addRoutes(Router &router) override;
-    static QString demoValue();
+    static QByteArray demoValue(); // seeded under the demo key when the namespace is created
 
 private:
-    void getValue(const ExchangePtr &exchange, const QString &key, bool rawValue);
+    // The entry (none when the key is absent), or nothing once the request has been refused.
+    std::optional<std::optional<KvEntry>> readEntry(const ExchangePtr &exchange,
+                                                    const QString &key);
+    void getDemoValue(const ExchangePtr &exchange, const QString &key);
+    void getValue(const ExchangePtr &exchange, const QString &key);
     void listKeys(const ExchangePtr &exchange);
     void putValue(const ExchangePtr &exchange, const QString &key);
     void deleteValue(const ExchangePtr &exchange, const QString &key);

@@ -14,9 +14,9 @@ QUrlQuery query(const char *text)
 }
 
 ImageOptions parsed(const char *text, const QByteArray &accept = QByteArray(),
-                    QSize defaultBox = QSize())
+                    const ImageDefaults &defaults = {})
 {
-    auto options = parseImageOptions(query(text), accept, defaultBox);
+    auto options = parseImageOptions(query(text), accept, defaults);
     if (!options.ok()) {
         qWarning() << options.error().message;
         return ImageOptions{};
@@ -48,15 +48,58 @@ private Q_SLOTS:
 
     void defaultBoxIsTheCallersChoice()
     {
-        QCOMPARE(parsed("", {}, QSize(100, 100)).width, 100);
-        QCOMPARE(parsed("", {}, QSize(100, 100)).height, 100);
+        const ImageDefaults box{QSize(100, 100)};
+        QCOMPARE(parsed("", {}, box).width, 100);
+        QCOMPARE(parsed("", {}, box).height, 100);
         // Any explicit dimension replaces the default box entirely.
-        QCOMPARE(parsed("width=300", {}, QSize(100, 100)).width, 300);
-        QCOMPARE(parsed("width=300", {}, QSize(100, 100)).height, 0);
-        QCOMPARE(parsed("height=50", {}, QSize(100, 100)).width, 0);
+        QCOMPARE(parsed("width=300", {}, box).width, 300);
+        QCOMPARE(parsed("width=300", {}, box).height, 0);
+        QCOMPARE(parsed("height=50", {}, box).width, 0);
         // The default box is scaled by dpr like an explicit one.
-        QCOMPARE(parsed("dpr=2", {}, QSize(100, 100)).width, 200);
+        QCOMPARE(parsed("dpr=2", {}, box).width, 200);
         QCOMPARE(parsed("").width, 0);
+    }
+
+    void routeDefaultsFitAndFormat_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QByteArray>("accept");
+        QTest::addColumn<int>("fit");
+        QTest::addColumn<int>("format");
+        QTest::addColumn<bool>("fromAccept");
+        const QByteArray browser("image/avif,image/webp,image/apng,image/*,*/*;q=0.8");
+        QTest::addRow("browser") << QByteArray("") << browser << int(ImageFit::Cover)
+                                 << int(ImageFormat::Avif) << true;
+        QTest::addRow("webp only") << QByteArray("") << QByteArray("image/webp")
+                                   << int(ImageFit::Cover) << int(ImageFormat::Webp) << true;
+        QTest::addRow("curl") << QByteArray("") << QByteArray("*/*") << int(ImageFit::Cover)
+                              << int(ImageFormat::Jpeg) << true;
+        QTest::addRow("no Accept") << QByteArray("") << QByteArray() << int(ImageFit::Cover)
+                                   << int(ImageFormat::Jpeg) << true;
+        QTest::addRow("explicit format wins")
+            << QByteArray("format=png") << browser << int(ImageFit::Cover) << int(ImageFormat::Png)
+            << false;
+        QTest::addRow("explicit fit wins")
+            << QByteArray("fit=contain") << QByteArray() << int(ImageFit::Contain)
+            << int(ImageFormat::Jpeg) << true;
+    }
+    void routeDefaultsFitAndFormat()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(QByteArray, accept);
+        QFETCH(int, fit);
+        QFETCH(int, format);
+        QFETCH(bool, fromAccept);
+        const ImageOptions o =
+            parsed(text.constData(), accept, ImageDefaults{QSize(100, 100), ImageFit::Cover, true});
+        QCOMPARE(int(o.fit), fit);
+        QCOMPARE(int(o.format), format);
+        QCOMPARE(o.formatFromAccept, fromAccept);
+        // Without route defaults nothing is negotiated unless asked for.
+        if (text.isEmpty()) {
+            QCOMPARE(parsed("", accept).format, ImageFormat::Original);
+            QCOMPARE(parsed("", accept).formatFromAccept, false);
+        }
     }
 
     void acceptedValues_data()
@@ -283,7 +326,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, query);
         QFETCH(QString, message);
-        auto options = parseImageOptions(QUrlQuery(query), QByteArray(), QSize(100, 100));
+        auto options = parseImageOptions(QUrlQuery(query), QByteArray(), {QSize(100, 100)});
         QVERIFY(!options.ok());
         QCOMPARE(options.error().code, QStringLiteral("bad_request"));
         QCOMPARE(options.error().message, message);
@@ -379,7 +422,7 @@ private Q_SLOTS:
         QFETCH(QSize, resize);
         // Like the demo's /image: 100x100 when no dimension is asked for at all.
         auto options = parseImageOptions(QUrlQuery(query), QByteArray(),
-                                         query.isEmpty() ? QSize(100, 100) : QSize());
+                                         {query.isEmpty() ? QSize(100, 100) : QSize()});
         QVERIFY(options.ok());
         const ImageGeometry g = planImageGeometry(sourceWidth, sourceHeight, *options);
         QCOMPARE(QSize(g.outputWidth, g.outputHeight), output);
