@@ -55,7 +55,7 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "libqt6core6 (>= 6.4), libqt6gui6 (>= 6.4), libqt6widgets6 (>= 6.4), libqt6network6 (>= 6.4), \
 libqt6httpserver6 (>= 6.4), libqt6websockets6 (>= 6.4), libqt6svg6 (>= 6.4), libqt6webenginewidgets6 (>= 6.4), \
 libqt6concurrent6 (>= 6.4), libquazip1-qt6-1, libmagick++-6.q16-8, libmagickcore-6.q16-6-extra, \
-libsodium23, libcurl4, libsqlite3-0, bubblewrap")
+libsodium23, libcurl4, libsqlite3-0, libarchive13, bubblewrap")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "curl, procps, coreutils, jq, python3, git, wget, vim, htop")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/edgedesk/edgedesk")
 include(CPack)

@@ -12,6 +12,7 @@
 #include "containers/containermanager.h"
 #include "control/archiveroutes.h"
 #include "control/controlapi.h"
+#include "control/imageroutes.h"
 #include "logging/loghub.h"
 #include "routing/router.h"
 #include "traffic/trafficlog.h"
@@ -22,7 +23,6 @@
 #include <QDateTime>
 #include <QDir>
 #include <QEvent>
-#include <QHttpServer>
 #include <QLoggingCategory>
 #include <QThread>
 
@@ -69,25 +69,16 @@ void ServerCore::start()
         connect(m_traffic, &TrafficLog::recorded, this, &ServerCore::trafficBatch,
                 Qt::UniqueConnection);
     m_router = new Router(m_traffic, this);
-    m_router->setDefaultBodyLimit(m_context.options.limits.defaultBodyLimit);
     m_context.pool = m_pool.get();
     m_context.traffic = m_traffic;
     m_context.serverThread = this;
 
-    // The guard asks the route table for each request's body limit. The router outlives every
-    // connection (both are torn down in shutdown(), sockets first).
+    // The transport reads every request and hands it to the router, which outlives every
+    // connection (both are torn down in shutdown(), sockets first). Large bodies wait in the
+    // data folder, never whole in memory.
     TransportLimits limits = m_context.options.limits;
-    Router *router = m_router;
-    limits.bodyLimit = [router](const QByteArray &method, const QByteArray &path) {
-        return router->bodyLimit(method, path);
-    };
-
-    m_http = new QHttpServer(this);
-    m_http->setMissingHandler(
-        [router](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            router->handle(request, std::move(responder));
-        });
-    m_transport = new TransportServer(limits);
+    limits.spoolDir = m_context.statePath(QStringLiteral("tmp/requests"));
+    m_transport = new TransportServer(limits, m_router, this);
     m_context.transport = m_transport;
 
     auto port = listen();
@@ -96,7 +87,6 @@ void ServerCore::start()
         return;
     }
     m_context.port = *port;
-    m_http->bind(m_transport); // takes ownership
 
     SecurityPolicy::Config policy;
     policy.port = m_context.port;
@@ -110,10 +100,9 @@ void ServerCore::start()
     for (const auto &module : m_modules)
         module->addRoutes(*m_router);
 
-    QString host = m_context.options.bindAddress.toString();
-    if (m_context.options.bindAddress.protocol() == QAbstractSocket::IPv6Protocol)
-        host = QLatin1Char('[') + host + QLatin1Char(']');
-    const QUrl url(QStringLiteral("http://%1:%2/").arg(host).arg(m_context.port));
+    // The URL that answers (for a wildcard bind, a loopback one: the Host allow-list refuses
+    // "0.0.0.0").
+    const QUrl url(m_router->policy().baseUrl() + QLatin1Char('/'));
     qCInfo(lcServer).noquote() << "serving on" << url.toString() << "data folder"
                                << m_context.dataDir;
     Q_EMIT serving(url, m_context.dataDir);
@@ -192,6 +181,7 @@ void ServerCore::buildModules()
     auto containers = std::make_unique<ContainerBinding>(context, m_stores, m_logs);
     connect(containers->manager(), &ContainerManager::changed, this,
             &ServerCore::containersChanged);
+    add(std::make_unique<ImageRoutes>(context, containers->manager()->imageStore()));
     add(std::move(containers));
 }
 
@@ -228,7 +218,7 @@ void ServerCore::shutdown()
 
 void ServerCore::cleanup()
 {
-    if (!m_http && !m_pool && !m_router && !m_traffic)
+    if (!m_transport && !m_pool && !m_router && !m_traffic)
         return;
     qCInfo(lcServer) << "stopping";
     if (m_transport) {
@@ -237,8 +227,7 @@ void ServerCore::cleanup()
     }
     for (auto it = m_modules.rbegin(); it != m_modules.rend(); ++it)
         (*it)->shutdown();
-    delete m_http; // deletes the transport server and its sockets
-    m_http = nullptr;
+    delete m_transport; // and its sockets
     m_transport = nullptr;
     if (m_pool)
         m_pool->waitForDone(1500);

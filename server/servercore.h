@@ -14,8 +14,6 @@
 #include <memory>
 #include <vector>
 
-class QHttpServer;
-
 namespace edgedesk {
 
 class DataFolderLock;
@@ -26,7 +24,7 @@ class TransportServer;
 class WorkerPool;
 
 // Everything that runs in the server thread. Created by ServerHost, moved to its thread, and
-// started there, so the QHttpServer, its sockets and every binding are created in that thread.
+// started there, so the listener, its sockets and every binding are created in that thread.
 // start() opens the stores of the data folder, builds every binding module with the stores and
 // services it needs, then asks each for its routes.
 class ServerCore final : public QObject
@@ -67,7 +65,6 @@ private:
     TrafficLog *m_traffic = nullptr;
     bool m_publishTraffic = false;
     Router *m_router = nullptr;
-    QHttpServer *m_http = nullptr;
     TransportServer *m_transport = nullptr;
     // Each owns its state and added its routes; shut down and destroyed in reverse order.
     std::vector<std::unique_ptr<BindingModule>> m_modules;

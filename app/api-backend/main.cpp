@@ -1,4 +1,5 @@
 #include "backendserver.h"
+#include "edgedesk/version.h"
 #include "programruntime.h"
 #include "unixlistener.h"
 

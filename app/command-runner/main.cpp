@@ -1,3 +1,4 @@
+#include "edgedesk/version.h"
 #include "programruntime.h"
 #include "runnerserver.h"
 

@@ -2,6 +2,7 @@
 #include "archive/stateexporter.h"
 #include "archive/stateimporter.h"
 #include "commandline.h"
+#include "edgedesk/version.h"
 #include "logging/loghub.h"
 #include "serverhost.h"
 

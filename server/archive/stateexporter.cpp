@@ -5,6 +5,7 @@
 #include "archive/statelayout.h"
 #include "archive/zipwriter.h"
 #include "config/edgeconfig.h"
+#include "edgedesk/version.h"
 #include "storage/sqlitedb.h"
 
 #include <QCryptographicHash>

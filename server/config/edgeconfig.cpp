@@ -44,7 +44,8 @@ const QStringList kContainerKeys{
     QStringLiteral("sleep_after"),   QStringLiteral("env"),
     QStringLiteral("url"),           QStringLiteral("command_network"),
     QStringLiteral("sandbox"),       QStringLiteral("name"),
-    QStringLiteral("proxy_timeout"),
+    QStringLiteral("proxy_timeout"), QStringLiteral("command"),
+    QStringLiteral("port"),          QStringLiteral("enable_internet"),
 };
 
 const QStringList kAssetKeys{QStringLiteral("directory"), QStringLiteral("binding"),

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/edgeconfig.h"
+#include "containers/images/imagereference.h"
 #include "containers/sandbox.h"
 
 #include <QJsonObject>
@@ -11,6 +12,7 @@
 
 namespace edgedesk {
 
+class ClassImage;
 class ContainerInstance;
 class ContainerManager;
 
@@ -23,7 +25,8 @@ public:
     {
         ApiBackend,    // image "api-backend": sandboxed, healthy on GET /ping
         CommandRunner, // image "command-runner": a plain child that sandboxes each command
-        Program,       // any other image: a program path, sandboxed like api-backend
+        Program,       // a program path (+ "command"), sandboxed like api-backend
+        Image,         // an image archive, OCI layout folder or Dockerfile: its own root and network
         Remote,        // url: instances that already run elsewhere; no process
     };
 
@@ -47,6 +50,16 @@ public:
 
     // rlimits from `instance_type` (lite 256 MiB, basic 1 GiB, standard-1 4 GiB, ...).
     static SandboxLimits limitsFor(const QString &instanceType, bool *known = nullptr);
+    // The instance type's CPU share in thousandths of a CPU (lite 62, basic 250, ...), applied
+    // to image instances through the cgroup's cpu.max where the cpu controller is available.
+    static int cpuMillisFor(const QString &instanceType);
+
+    // What "image" names, with paths taken from the configuration file's folder.
+    const ImageReference &reference() const { return m_reference; }
+    // The program to run for Program classes ("command": its arguments).
+    QStringList commandArguments() const;
+    // The class's image (Image classes only, else null).
+    ClassImage *image() const { return m_image.get(); }
 
     const std::vector<std::unique_ptr<ContainerInstance>> &instances() const { return m_instances; }
     ContainerInstance *instance(const QString &id) const;
@@ -66,6 +79,8 @@ private:
     int m_proxyTimeoutMs = 0;
     QString m_configError;
     QString m_containment;
+    ImageReference m_reference;
+    std::unique_ptr<ClassImage> m_image;
     std::vector<std::unique_ptr<ContainerInstance>> m_instances;
 };
 

@@ -4,6 +4,10 @@
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
 #include "containers/containermanager.h"
+#include "containers/images/classimage.h"
+#include "containers/images/imageinstance.h"
+#include "containers/images/imagelaunch.h"
+#include "containers/images/imagestore.h"
 #include "containers/instancelaunch.h"
 #include "containers/sandbox.h"
 #include "storage/durable/durablestore.h"
@@ -15,10 +19,8 @@
 #include <QPointer>
 #include <QUrl>
 
-#include <chrono>
 #include <cmath>
 #include <csignal>
-#include <limits>
 
 namespace edgedesk {
 
@@ -29,26 +31,24 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-qint64 steadyMs()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
-
 } // namespace
 
 ContainerInstance::ContainerInstance(ContainerManager *manager, ContainerClass *containerClass,
                                      int index)
     : m_manager(manager), m_class(containerClass), m_index(index),
       m_id(QStringLiteral("instance-%1").arg(index)),
-      m_logSource(containerClass->binding() + QLatin1Char('/') + m_id)
+      m_logSource(containerClass->binding() + QLatin1Char('/') + m_id),
+      m_activity([this] { return m_class->config().sleepAfterMs; },
+                 [this] { return m_state == State::Healthy; },
+                 [this](qint64 idleMs) {
+                     stop(QStringLiteral("no request for %1 ms (sleep_after)").arg(idleMs));
+                 })
 {
     OpenedStore<DurableStore> storage = manager->durableStore(containerClass->name(), index);
     m_storage = std::move(storage.store);
     m_storageError = storage.error;
 
-    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer})
         timer->setSingleShot(true);
     connect(&m_startTimer, &QTimer::timeout, this, &ContainerInstance::onStartTimeout);
     connect(&m_healthTimer, &QTimer::timeout, this, &ContainerInstance::checkHealth);
@@ -57,7 +57,6 @@ ContainerInstance::ContainerInstance(ContainerManager *manager, ContainerClass *
             << m_logSource << "did not stop within" << kStopGraceMs << "ms: killing it";
         kill();
     });
-    connect(&m_sleepTimer, &QTimer::timeout, this, &ContainerInstance::onSleepTimer);
 }
 
 ContainerInstance::~ContainerInstance()
@@ -73,25 +72,14 @@ ContainerInstance::~ContainerInstance()
         m_process = nullptr;
     }
     m_sandbox.reset();
+    releaseImage();
 }
 
 QString ContainerInstance::stateName(State state)
 {
-    switch (state) {
-    case State::Stopped:
-        return QStringLiteral("stopped");
-    case State::Starting:
-        return QStringLiteral("starting");
-    case State::Running:
-        return QStringLiteral("running");
-    case State::Healthy:
-        return QStringLiteral("healthy");
-    case State::Stopping:
-        return QStringLiteral("stopping");
-    case State::StoppedWithCode:
-        return QStringLiteral("stopped_with_code");
-    }
-    return QString();
+    static const char *const names[] = {"stopped", "starting", "running",
+                                        "healthy", "stopping", "stopped_with_code"};
+    return QLatin1String(names[int(state)]);
 }
 
 Error ContainerInstance::unavailable(const QString &message) const
@@ -160,12 +148,35 @@ void ContainerInstance::launch()
     }
 
     setState(State::Starting);
+    const quint64 generation = m_generation;
+    QPointer<ContainerInstance> self(this);
+    // Still this launch, with nothing started yet.
+    auto current = [self, generation] {
+        return self && self->m_generation == generation && self->m_state == State::Starting &&
+               !self->m_process;
+    };
+    if (m_class->kind() == ContainerClass::Kind::Image) {
+        // Loading (or building) the image first; the start timeout counts from its end.
+        m_class->image()->whenReady(m_logSource, [self, current](const Status &ready) {
+            if (!current())
+                return;
+            if (!ready) {
+                self->failStart(QStringLiteral("cannot start: %1").arg(ready.error().message));
+                return;
+            }
+            self->m_startTimer.start(kStartTimeoutMs);
+            self->m_manager->withSandboxProbe(self, [self, current](const SandboxProbe &probe) {
+                if (current())
+                    self->launchImage(probe);
+            });
+        });
+        return;
+    }
     m_startTimer.start(kStartTimeoutMs);
     if (m_class->sandboxed()) {
-        const quint64 generation = m_generation;
-        m_manager->withSandboxProbe(this, [this, generation](const SandboxProbe &probe) {
-            if (m_generation == generation && m_state == State::Starting && !m_process)
-                launchProcess(&probe);
+        m_manager->withSandboxProbe(this, [self, current](const SandboxProbe &probe) {
+            if (current())
+                self->launchProcess(&probe);
         });
     } else {
         launchProcess(nullptr);
@@ -174,24 +185,15 @@ void ContainerInstance::launch()
 
 void ContainerInstance::launchProcess(const SandboxProbe *probe)
 {
-    const ServerContext &context = m_manager->context();
     m_host = QStringLiteral("127.0.0.1");
     m_port = m_manager->allocatePort();
     if (m_port == 0) {
         failStart(QStringLiteral("cannot start: no free loopback port"));
         return;
     }
-
-    const InstanceLaunch::Request request{.programDir = context.options.programDir,
-                                          .port = m_port,
-                                          .instanceId = m_id,
-                                          .logSource = m_logSource,
-                                          .socketFolder = m_manager->socketFolder(),
-                                          .probe = probe,
-                                          .hostUid = m_manager->hostUidFor(this),
-                                          .dataDir = context.dataDir};
     m_unixListening = false;
-    auto launch = InstanceLaunch::prepare(*m_class, request, m_manager->sandboxHost(), this);
+    auto launch = InstanceLaunch::prepare(*m_class, m_manager->launchRequest(*this, m_port, probe),
+                                          m_manager->sandboxHost(), this);
     if (!launch) {
         m_unixSocket.clear();
         failStart(launch.error().message);
@@ -202,6 +204,36 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
     m_unixSocket = launch->unixSocket;
     if (!launch->containment.isEmpty())
         m_class->setContainment(launch->containment);
+    startProcess(QStringLiteral("%1 on 127.0.0.1:%2%3")
+                     .arg(launch->program)
+                     .arg(m_port)
+                     .arg(m_sandbox ? QStringLiteral(" in a bubblewrap sandbox") : QString()));
+}
+
+void ContainerInstance::launchImage(const SandboxProbe &probe)
+{
+    auto launch = ImageLaunch::prepare(*m_class, m_manager->launchRequest(*this, 0, &probe),
+                                       m_manager->sandboxHost(), *m_manager->logSink(), this);
+    if (!launch) {
+        failStart(launch.error().message);
+        return;
+    }
+    m_process = launch->process;
+    m_sandbox = std::move(launch->sandbox);
+    m_image = std::move(launch->image);
+    m_imageId = launch->imageId;
+    m_manager->imageStore()->retain(m_imageId);
+    // Reached through its socket only: the port is the program's, in its own network.
+    m_host.clear();
+    m_port = launch->port;
+    m_unixSocket = m_image->socketPath();
+    m_unixListening = true;
+    m_class->setContainment(launch->containment);
+    startProcess(launch->description);
+}
+
+void ContainerInstance::startProcess(const QString &description)
+{
     // Output goes into pipes the log sink reads in its own thread; the first lines come back
     // here while the instance starts, for "listening on".
     const quint64 generation = m_generation;
@@ -215,6 +247,7 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
         delete m_process;
         m_process = nullptr;
         m_sandbox.reset();
+        releaseImage();
         failStart(QStringLiteral("cannot start: %1").arg(pipes.error().message));
         return;
     }
@@ -223,21 +256,24 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
     connect(m_process, &QProcess::finished, this, &ContainerInstance::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ContainerInstance::onProcessError);
 
-    qCInfo(lcContainers).noquote() << "starting" << m_logSource << "(" << launch->program
-                                   << ") on port" << m_port << (m_sandbox ? "in a sandbox" : "");
-    m_manager->logSink()->note(
-        m_logSource, QStringLiteral("info"),
-        QStringLiteral("starting %1 on 127.0.0.1:%2%3")
-            .arg(launch->program)
-            .arg(m_port)
-            .arg(m_sandbox ? QStringLiteral(" in a bubblewrap sandbox") : QString()));
+    qCInfo(lcContainers).noquote() << "starting" << m_logSource << description;
+    m_manager->logSink()->note(m_logSource, QStringLiteral("info"),
+                               QStringLiteral("starting %1").arg(description));
     m_process->start();
     // The child has its copies (or failed to start): the sink sees the end of the output once
     // the program and everything it started are gone.
     ContainerLogSink::closePipes(output);
     // Our own programs say when they listen; any other program is polled until it answers.
-    if (m_class->kind() == ContainerClass::Kind::Program)
+    if (m_class->kind() == ContainerClass::Kind::Program ||
+        m_class->kind() == ContainerClass::Kind::Image)
         m_healthTimer.start(kHealthRetryMs);
+}
+
+void ContainerInstance::releaseImage()
+{
+    m_image.reset();
+    if (!m_imageId.isEmpty())
+        m_manager->imageStore()->release(std::exchange(m_imageId, QString()));
 }
 
 void ContainerInstance::onStartupLine(const QByteArray &line)
@@ -270,7 +306,8 @@ void ContainerInstance::checkHealth()
             if (!self || self->m_generation != generation ||
                 (self->m_state != State::Starting && self->m_state != State::Running))
                 return;
-            const bool anyAnswer = self->m_class->kind() == ContainerClass::Kind::Program;
+            const bool anyAnswer = self->m_class->kind() == ContainerClass::Kind::Program ||
+                                   self->m_class->kind() == ContainerClass::Kind::Image;
             const bool ok =
                 reply.ok() && (anyAnswer || (reply->status >= 200 && reply->status < 300));
             if (!ok) {
@@ -295,7 +332,6 @@ void ContainerInstance::becomeHealthy()
     m_startTimer.stop();
     m_healthTimer.stop();
     m_healthyAtMs = nowMs();
-    m_lastActivity = steadyMs();
     setState(State::Healthy);
     const qint64 took = m_healthyAtMs - m_startedAtMs;
     qCInfo(lcContainers).noquote() << m_logSource << "is healthy after" << took << "ms";
@@ -304,7 +340,7 @@ void ContainerInstance::becomeHealthy()
     m_manager->logSink()->noteNow(m_logSource, QStringLiteral("info"),
                                   QStringLiteral("healthy after %1 ms").arg(took));
     m_manager->sampleSoon();
-    armSleepTimer();
+    m_activity.start();
     releaseWaiters(Ok{});
 }
 
@@ -339,6 +375,7 @@ void ContainerInstance::failStart(const QString &message)
         m_process = nullptr;
     }
     m_sandbox.reset();
+    releaseImage();
     m_port = 0;
     setState(State::Stopped);
     releaseWaiters(error);
@@ -370,9 +407,13 @@ void ContainerInstance::onFinished(int exitCode, QProcess::ExitStatus exitStatus
     m_process->deleteLater();
     m_process = nullptr;
     m_sandbox.reset();
-    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer})
         timer->stop();
-    m_manager->forwarder()->closeConnections(m_host, m_port, QStringLiteral("%1 exited").arg(m_id));
+    m_activity.cancel();
+    // Instances reached through their socket alone share host:port: only this one's go.
+    m_manager->forwarder()->closeConnections(m_host, m_port, QStringLiteral("%1 exited").arg(m_id),
+                                             m_host.isEmpty() ? m_unixSocket : QString());
+    releaseImage();
     m_port = 0;
     m_listening = false;
     m_unixListening = false;
@@ -433,7 +474,7 @@ void ContainerInstance::stop(const QString &reason, std::function<void()> stoppe
     }
     m_startTimer.stop();
     m_healthTimer.stop();
-    m_sleepTimer.stop();
+    m_activity.cancel();
     const Error stoppedError = unavailable(QStringLiteral("was stopped: %1").arg(reason));
     if (!m_process) {
         // Remote, or still waiting for the sandbox probe: nothing runs.
@@ -479,50 +520,6 @@ void ContainerInstance::kill()
     }
 }
 
-void ContainerInstance::requestStarted()
-{
-    ++m_inFlight;
-    ++m_requests;
-    m_lastRequestMs = nowMs();
-    m_lastActivity = steadyMs();
-}
-
-void ContainerInstance::requestFinished()
-{
-    m_inFlight = qMax(0, m_inFlight - 1);
-    m_lastActivity = steadyMs();
-    if (!m_sleepTimer.isActive())
-        armSleepTimer();
-}
-
-void ContainerInstance::armSleepTimer(qint64 afterMs)
-{
-    const qint64 sleepAfter = m_class->config().sleepAfterMs;
-    if (m_state != State::Healthy || sleepAfter <= 0)
-        return;
-    const qint64 ms = afterMs > 0 ? afterMs : sleepAfter;
-    m_sleepTimer.start(int(qMin<qint64>(ms, std::numeric_limits<int>::max())));
-}
-
-void ContainerInstance::onSleepTimer()
-{
-    // The timer is not restarted per request (that would cost the proxy a timer operation per
-    // request); instead it checks, when it fires, how long the instance has really been idle.
-    if (m_state != State::Healthy)
-        return;
-    const qint64 sleepAfter = m_class->config().sleepAfterMs;
-    const qint64 idle = steadyMs() - m_lastActivity;
-    if (m_inFlight > 0) {
-        armSleepTimer();
-        return;
-    }
-    if (idle < sleepAfter) {
-        armSleepTimer(sleepAfter - idle);
-        return;
-    }
-    stop(QStringLiteral("no request for %1 ms (sleep_after)").arg(sleepAfter));
-}
-
 qint64 ContainerInstance::rootPid() const
 {
     return m_process ? m_process->processId() : 0;
@@ -540,8 +537,9 @@ void ContainerInstance::applySample(const ProcessTreeSample &sample)
 void ContainerInstance::beginShutdown()
 {
     m_shuttingDown = true;
-    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer, &m_sleepTimer})
+    for (QTimer *timer : {&m_startTimer, &m_healthTimer, &m_killTimer})
         timer->stop();
+    m_activity.cancel();
     releaseWaiters(unavailable(QStringLiteral("is not available: EdgeDesk is stopping")));
     if (!m_process || m_process->state() == QProcess::NotRunning)
         return;
@@ -584,12 +582,13 @@ QJsonObject ContainerInstance::toJson() const
         {QStringLiteral("pid"), pid},
         {QStringLiteral("port"), m_port > 0 ? QJsonValue(int(m_port)) : QJsonValue()},
         {QStringLiteral("uptime_s"), uptime},
-        {QStringLiteral("requests"), double(m_requests)},
-        {QStringLiteral("in_flight"), m_inFlight},
+        {QStringLiteral("requests"), double(m_activity.requests())},
+        {QStringLiteral("in_flight"), m_activity.inFlight()},
         {QStringLiteral("last_request"),
-         m_lastRequestMs > 0 ? QJsonValue(QDateTime::fromMSecsSinceEpoch(m_lastRequestMs, Qt::UTC)
-                                              .toString(Qt::ISODateWithMs))
-                             : QJsonValue()},
+         m_activity.lastRequestMs() > 0
+             ? QJsonValue(QDateTime::fromMSecsSinceEpoch(m_activity.lastRequestMs(), Qt::UTC)
+                              .toString(Qt::ISODateWithMs))
+             : QJsonValue()},
         {QStringLiteral("cpu_percent"), hasProcess ? std::round(m_cpuPercent * 10.0) / 10.0 : 0.0},
         {QStringLiteral("rss_bytes"), hasProcess ? double(m_sample.rssBytes) : 0.0},
         {QStringLiteral("storage"), m_storage ? m_storage->snapshot() : QJsonObject()},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "containers/instanceactivity.h"
 #include "containers/processstats.h"
 #include "util/result.h"
 
@@ -20,6 +21,7 @@ namespace edgedesk {
 class ContainerClass;
 class ContainerManager;
 class DurableStore;
+class ImageInstance;
 class Sandbox;
 struct SandboxProbe;
 
@@ -78,10 +80,10 @@ public:
     void restart(Ready ready);
 
     // Proxy accounting: requests, in_flight, last_request; also what keeps sleep_after away.
-    void requestStarted();
-    void requestFinished();
-    int inFlight() const { return m_inFlight; }
-    qint64 requestCount() const { return m_requests; }
+    void requestStarted() { m_activity.requestStarted(); }
+    void requestFinished() { m_activity.requestFinished(); }
+    int inFlight() const { return m_activity.inFlight(); }
+    qint64 requestCount() const { return m_activity.requests(); }
 
     // The process the stats sampler measures (bwrap for sandboxed instances), 0 when none.
     qint64 rootPid() const;
@@ -100,6 +102,10 @@ Q_SIGNALS:
 private:
     void launch();
     void launchProcess(const SandboxProbe *probe);
+    void launchImage(const SandboxProbe &probe);
+    // Starts m_process, prepared by launchProcess() or launchImage(), with its output logged.
+    void startProcess(const QString &description);
+    void releaseImage();
     void onStartupLine(const QByteArray &line);
     void onFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void onProcessError(QProcess::ProcessError error);
@@ -111,8 +117,6 @@ private:
     void setState(State state);
     void releaseWaiters(const Status &status);
     Error unavailable(const QString &message) const;
-    void armSleepTimer(qint64 afterMs = 0); // 0: sleep_after
-    void onSleepTimer();
     void kill();
 
     ContainerManager *m_manager;
@@ -126,6 +130,8 @@ private:
     State m_state = State::Stopped;
     QProcess *m_process = nullptr;
     std::unique_ptr<Sandbox> m_sandbox;
+    std::unique_ptr<ImageInstance> m_image; // image instances: the folder and socket it uses
+    QString m_imageId;                      // the image retained in the store while it runs
     QString m_host = QStringLiteral("127.0.0.1");
     quint16 m_port = 0;
     bool m_listening = false;
@@ -144,12 +150,8 @@ private:
     QTimer m_startTimer;
     QTimer m_healthTimer;
     QTimer m_killTimer;
-    QTimer m_sleepTimer;
 
-    int m_inFlight = 0;
-    qint64 m_requests = 0;
-    qint64 m_lastRequestMs = 0;
-    qint64 m_lastActivity = 0; // steady clock, ms: a request began or ended
+    InstanceActivity m_activity;
     ProcessTreeSample m_sample;
     double m_cpuPercent = 0.0;
 };

@@ -4,6 +4,7 @@
 #include "containers/containerinstance.h"
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
+#include "containers/images/imagestore.h"
 #include "containers/processstats.h"
 #include "storage/storeset.h"
 #include "upstream/httpforwarder.h"
@@ -36,8 +37,9 @@ quint16 freeLoopbackPort()
 
 ContainerManager::ContainerManager(const ServerContext &context, const StoreSet &stores,
                                    LogHub &logs, QObject *parent)
-    : QObject(parent), m_context(context), m_stores(stores), m_forwarder(new HttpForwarder(this)),
-      m_logSink(std::make_unique<ContainerLogSink>(logs)),
+    : QObject(parent), m_context(context), m_stores(stores),
+      m_imageStore(std::make_shared<ImageStore>(context.statePath(QStringLiteral("images")))),
+      m_forwarder(new HttpForwarder(this)), m_logSink(std::make_unique<ContainerLogSink>(logs)),
       m_sandboxHost(std::make_shared<SandboxHost>())
 {
     for (const ContainerClassConfig &config : context.config.containers)
@@ -129,6 +131,19 @@ void ContainerManager::withSandboxProbe(QObject *receiver,
                     callback(probe);
             }
         });
+}
+
+InstanceLaunch::Request ContainerManager::launchRequest(const ContainerInstance &instance,
+                                                        quint16 port, const SandboxProbe *probe)
+{
+    return InstanceLaunch::Request{.programDir = m_context.options.programDir,
+                                   .port = port,
+                                   .instanceId = instance.id(),
+                                   .logSource = instance.logSource(),
+                                   .socketFolder = socketFolder(),
+                                   .probe = probe,
+                                   .hostUid = hostUidFor(&instance),
+                                   .dataDir = m_context.dataDir};
 }
 
 quint16 ContainerManager::allocatePort()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "containers/instancelaunch.h"
 #include "containers/sandbox.h"
 #include "servercontext.h"
 #include "storage/openedstore.h"
@@ -22,6 +23,7 @@ class ContainerInstance;
 class ContainerLogSink;
 class DurableStore;
 class HttpForwarder;
+class ImageStore;
 class LogHub;
 class StoreSet;
 
@@ -49,6 +51,8 @@ public:
     // By class_name or binding.
     ContainerClass *findClass(const QString &nameOrBinding) const;
     HttpForwarder *forwarder() const { return m_forwarder; }
+    // The cache of unpacked container images (<data>/images), shared with the control API.
+    const std::shared_ptr<ImageStore> &imageStore() const { return m_imageStore; }
     ContainerLogSink *logSink() const { return m_logSink.get(); }
 
     // The bubblewrap probe, run once on the worker pool the first time a sandboxed instance
@@ -68,6 +72,9 @@ public:
     QString socketFolder();
     // A free loopback port for a new instance (not one handed out recently).
     quint16 allocatePort();
+    // What InstanceLaunch and ImageLaunch are told to set up an instance's process.
+    InstanceLaunch::Request launchRequest(const ContainerInstance &instance, quint16 port,
+                                          const SandboxProbe *probe);
 
     // GET /__edgedesk/v1/containers.
     QJsonObject toJson() const;
@@ -88,6 +95,7 @@ private:
 
     const ServerContext &m_context;
     const StoreSet &m_stores;
+    std::shared_ptr<ImageStore> m_imageStore;
     std::vector<std::unique_ptr<ContainerClass>> m_classes;
     HttpForwarder *m_forwarder;
     std::unique_ptr<ContainerLogSink> m_logSink;

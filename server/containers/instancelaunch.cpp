@@ -51,7 +51,11 @@ Result<InstanceLaunch::Prepared> InstanceLaunch::prepare(const ContainerClass &c
 {
     const ContainerClassConfig &config = containerClass.config();
     Prepared prepared;
-    const auto program = ProgramLocator::find(config.image, request.programDir);
+    // A program path is the configuration folder's; a bare name one of our programs.
+    const auto program = ProgramLocator::find(containerClass.kind() == ContainerClass::Kind::Program
+                                                  ? containerClass.reference().path()
+                                                  : config.image,
+                                              request.programDir);
     if (!program)
         return cannotStart(QStringLiteral("cannot start: %1").arg(program.error().message));
     prepared.program = *program;
@@ -60,31 +64,23 @@ Result<InstanceLaunch::Prepared> InstanceLaunch::prepare(const ContainerClass &c
                                           "\"sandbox\": \"none\" to run it unsandboxed")
                                .arg(request.probe->error));
 
-    QMap<QString, QString> variables;
-    for (auto it = config.env.begin(); it != config.env.end(); ++it)
-        variables.insert(it.key(), jsonText(it.value()));
+    QMap<QString, QString> variables = classEnvironment(containerClass);
     variables.insert(QStringLiteral("PORT"), QString::number(request.port));
     variables.insert(QStringLiteral("INSTANCE_ID"), request.instanceId);
 
     // A program may also listen on a Unix-domain socket (api-backend does, and says so): the
     // proxy reaches it there at a fraction of loopback TCP's cost. Each instance gets a folder
     // of its own, which its sandbox (if any) sees at the same path.
-    QString socketDir;
-    if (!request.socketFolder.isEmpty()) {
-        socketDir = request.socketFolder + QLatin1Char('/') +
-                    QString(request.logSource).replace(QLatin1Char('/'), QLatin1Char('-'));
-        const QByteArray native = QFile::encodeName(socketDir);
-        if (native.size() < 90 && (::mkdir(native.constData(), 0700) == 0 || errno == EEXIST)) {
-            prepared.unixSocket = socketDir + QStringLiteral("/http.sock");
-            variables.insert(QStringLiteral("LISTEN_UNIX"), prepared.unixSocket);
-        } else {
-            socketDir.clear();
-        }
+    const QString socketDir = instanceSocketFolder(request);
+    if (!socketDir.isEmpty()) {
+        prepared.unixSocket = socketDir + QStringLiteral("/http.sock");
+        variables.insert(QStringLiteral("LISTEN_UNIX"), prepared.unixSocket);
     }
 
     if (const SandboxProbe *probe = request.probe) {
         SandboxSpec spec;
         spec.program = prepared.program;
+        spec.arguments = containerClass.commandArguments();
         // api-backend is reached on its Unix socket and gets a network namespace of its own;
         // other programs are reached on the host's loopback.
         spec.network = containerClass.kind() != ContainerClass::Kind::ApiBackend ||
@@ -138,6 +134,7 @@ Result<InstanceLaunch::Prepared> InstanceLaunch::prepare(const ContainerClass &c
     }
     auto *process = new QProcess(parent);
     process->setProgram(prepared.program);
+    process->setArguments(containerClass.commandArguments());
     process->setProcessEnvironment(environment);
     process->setWorkingDirectory(request.dataDir);
     process->setStandardInputFile(QProcess::nullDevice());
@@ -152,6 +149,27 @@ Result<InstanceLaunch::Prepared> InstanceLaunch::prepare(const ContainerClass &c
     });
     prepared.process = process;
     return prepared;
+}
+
+QMap<QString, QString> InstanceLaunch::classEnvironment(const ContainerClass &containerClass)
+{
+    QMap<QString, QString> variables;
+    const QJsonObject &env = containerClass.config().env;
+    for (auto it = env.begin(); it != env.end(); ++it)
+        variables.insert(it.key(), jsonText(it.value()));
+    return variables;
+}
+
+QString InstanceLaunch::instanceSocketFolder(const Request &request)
+{
+    if (request.socketFolder.isEmpty())
+        return QString();
+    const QString folder = request.socketFolder + QLatin1Char('/') +
+                           QString(request.logSource).replace(QLatin1Char('/'), QLatin1Char('-'));
+    const QByteArray native = QFile::encodeName(folder);
+    if (native.size() < 90 && (::mkdir(native.constData(), 0700) == 0 || errno == EEXIST))
+        return folder;
+    return QString();
 }
 
 void InstanceLaunch::redirectOutput(QProcess &process, int out, int err)

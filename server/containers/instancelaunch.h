@@ -3,6 +3,7 @@
 #include "util/result.h"
 
 #include <QByteArray>
+#include <QMap>
 #include <QString>
 
 #include <memory>
@@ -50,6 +51,12 @@ public:
     // Locates the class's program and sets up its process; the error says why it cannot start.
     static Result<Prepared> prepare(const ContainerClass &containerClass, const Request &request,
                                     SandboxHost &sandboxes, QObject *parent);
+    // The class's "env" as text (numbers and booleans as JSON writes them).
+    static QMap<QString, QString> classEnvironment(const ContainerClass &containerClass);
+    // The instance's own folder (0700) in request.socketFolder, made if needed; empty when there
+    // is none or its path would be too long for a socket in it.
+    static QString instanceSocketFolder(const Request &request);
+
     // Sends the started program's stdout and stderr into these descriptors (the log sink's
     // pipes), after the child-side setup prepare() gave it.
     static void redirectOutput(QProcess &process, int out, int err);

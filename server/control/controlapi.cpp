@@ -1,5 +1,6 @@
 #include "control/controlapi.h"
 
+#include "edgedesk/version.h"
 #include "logging/loghub.h"
 #include "routing/router.h"
 #include "traffic/trafficlog.h"

@@ -1,6 +1,7 @@
 #include "middleware/securitypolicy.h"
 
-#include "routing/httpexchange.h"
+#include "routing/route.h"
+#include "transport/requesthead.h"
 
 #include <QUrl>
 
@@ -17,16 +18,34 @@ QByteArray hostLiteral(const QHostAddress &address)
     return address.toString().toLatin1();
 }
 
+bool isWildcard(const QHostAddress &address)
+{
+    return address == QHostAddress::Any || address == QHostAddress::AnyIPv4 ||
+           address == QHostAddress::AnyIPv6;
+}
+
+// The credential of an `Authorization: Bearer <credential>` header; empty for other schemes.
+QByteArray bearerValue(const QByteArray &authorization)
+{
+    static const QByteArray scheme = "Bearer ";
+    return authorization.startsWith(scheme) ? authorization.mid(scheme.size()).trimmed()
+                                            : QByteArray();
+}
+
 } // namespace
 
 SecurityPolicy::SecurityPolicy(Config config) : m_config(std::move(config))
 {
     const QByteArray port = QByteArray::number(m_config.port);
     QList<QByteArray> names{"localhost", "127.0.0.1", "[::1]"};
+    // The bound address is always a name of this server (127.0.0.2 is loopback too); a wildcard
+    // bind is reached through the loopback names.
     const QHostAddress &bind = m_config.bindAddress;
-    if (!bind.isLoopback() && bind != QHostAddress::Any && bind != QHostAddress::AnyIPv4 &&
-        bind != QHostAddress::AnyIPv6)
-        names.append(hostLiteral(bind).toLower());
+    const QByteArray bound =
+        isWildcard(bind) || bind.isNull() ? QByteArray("127.0.0.1") : hostLiteral(bind).toLower();
+    if (!names.contains(bound))
+        names.append(bound);
+    m_baseUrl = QStringLiteral("http://%1:%2").arg(QString::fromLatin1(bound)).arg(m_config.port);
     for (const QString &extra : m_config.extraHosts) {
         const QByteArray e = extra.trimmed().toLower().toLatin1();
         if (e.isEmpty())
@@ -64,10 +83,9 @@ std::optional<Error> SecurityPolicy::checkHost(const QByteArray &host) const
                          QStringLiteral("the Host header is required"));
     if (!isAllowedHostPort(host)) {
         return makeError(QStringLiteral("misdirected_request"),
-                         QStringLiteral("Host '%1' is not served here; use http://127.0.0.1:%2 "
+                         QStringLiteral("Host '%1' is not served here; use %2 "
                                         "(or add the name to the allowed hosts)")
-                             .arg(QString::fromLatin1(host).left(200))
-                             .arg(m_config.port));
+                             .arg(QString::fromLatin1(host).left(200), m_baseUrl));
     }
     return std::nullopt;
 }
@@ -77,8 +95,6 @@ std::optional<Error> SecurityPolicy::checkCrossSite(const QByteArray &method,
                                                     const QByteArray &referer,
                                                     const QByteArray &secFetchSite) const
 {
-    if (!isStateChanging(method))
-        return std::nullopt;
     auto refuse = [](const QString &why) {
         return makeError(QStringLiteral("cross_site_request"),
                          QStringLiteral("cross-site request refused: %1").arg(why));
@@ -105,7 +121,9 @@ std::optional<Error> SecurityPolicy::checkCrossSite(const QByteArray &method,
         return std::nullopt;
     }
     if (!secFetchSite.isEmpty()) {
-        if (secFetchSite.compare("same-origin", Qt::CaseInsensitive) != 0)
+        const bool userOpened =
+            !isStateChanging(method) && secFetchSite.compare("none", Qt::CaseInsensitive) == 0;
+        if (!userOpened && secFetchSite.compare("same-origin", Qt::CaseInsensitive) != 0)
             return refuse(QStringLiteral("Sec-Fetch-Site is '%1'")
                               .arg(QString::fromLatin1(secFetchSite).left(40)));
     }
@@ -121,10 +139,20 @@ std::optional<Error> SecurityPolicy::checkToken(const QByteArray &method, const 
                         rawPath.startsWith("/run/") || rawPath.startsWith("/__edgedesk/");
     if (!needed)
         return std::nullopt;
-    static const QByteArray scheme = "Bearer ";
-    const QByteArray presented = authorization.startsWith(scheme)
-                                     ? authorization.mid(scheme.size()).trimmed()
-                                     : QByteArray();
+    if (!presentsToken(authorization)) {
+        return makeError(QStringLiteral("unauthorized"),
+                         bearerValue(authorization).isEmpty()
+                             ? QStringLiteral("this request needs 'Authorization: Bearer <token>'")
+                             : QStringLiteral("the access token is not valid"));
+    }
+    return std::nullopt;
+}
+
+bool SecurityPolicy::presentsToken(const QByteArray &authorization) const
+{
+    const QByteArray presented = bearerValue(authorization);
+    if (presented.isEmpty() || !tokenRequired())
+        return false;
     const QByteArray &expected = m_config.token;
     // Compare in constant time; lengths may differ, so compare fixed-size digests.
     unsigned char a[crypto_generichash_BYTES];
@@ -133,29 +161,33 @@ std::optional<Error> SecurityPolicy::checkToken(const QByteArray &method, const 
                        size_t(presented.size()), nullptr, 0);
     crypto_generichash(b, sizeof b, reinterpret_cast<const unsigned char *>(expected.constData()),
                        size_t(expected.size()), nullptr, 0);
-    if (presented.isEmpty() || sodium_memcmp(a, b, sizeof a) != 0) {
-        return makeError(QStringLiteral("unauthorized"),
-                         presented.isEmpty()
-                             ? QStringLiteral("this request needs 'Authorization: Bearer <token>'")
-                             : QStringLiteral("the access token is not valid"));
-    }
-    return std::nullopt;
+    return sodium_memcmp(a, b, sizeof a) == 0;
 }
 
-std::optional<Error> SecurityPolicy::check(const HttpExchange &exchange) const
+std::optional<Error> SecurityPolicy::check(const RequestHead &head) const
 {
-    if (auto e = checkHost(exchange.header("host")))
+    if (auto e = checkHost(joinedHeader(head.headers, "host")))
         return e;
-    // The other headers are looked up only when their check applies (most requests are GETs
-    // without a token).
-    if (isStateChanging(exchange.method())) {
-        if (auto e = checkCrossSite(exchange.method(), exchange.header("origin"),
-                                    exchange.header("referer"), exchange.header("sec-fetch-site")))
+    if (!head.route || !head.route->route.fallback) {
+        if (auto e = checkCrossSite(head.method, joinedHeader(head.headers, "origin"),
+                                    joinedHeader(head.headers, "referer"),
+                                    joinedHeader(head.headers, "sec-fetch-site")))
             return e;
     }
     if (!tokenRequired())
         return std::nullopt;
-    return checkToken(exchange.method(), exchange.rawPath(), exchange.header("authorization"));
+    return checkToken(head.method, head.path().toByteArray(),
+                      joinedHeader(head.headers, "authorization"));
+}
+
+void SecurityPolicy::removeCredential(HeaderList &headers) const
+{
+    if (!tokenRequired())
+        return;
+    headers.removeIf([this](const QPair<QByteArray, QByteArray> &h) {
+        return h.first.compare("authorization", Qt::CaseInsensitive) == 0 &&
+               presentsToken(h.second);
+    });
 }
 
 } // namespace edgedesk

@@ -1,22 +1,21 @@
 #include "routing/httpexchange.h"
 
-#include "transport/httpconnection.h"
-#include "routing/router.h"
-#include "middleware/securityheaders.h"
+#include "routing/responsehead.h"
+#include "routing/route.h"
+#include "routing/trafficobserver.h"
+#include "transport/requesthead.h"
+#include "transport/responsesink.h"
 
-#include <QTcpSocket>
 #include <QUrl>
-
-#include <algorithm>
 
 namespace edgedesk {
 
-HttpExchange::HttpExchange(Router *router, HttpConnection *connection, RequestHead &&head,
-                           HeaderList headers, QByteArray body, QHostAddress peer, quint64 id)
-    : m_router(router), m_connection(connection),
-      m_socket(connection ? connection->socket() : nullptr), m_keepAlive(head.keepAlive),
-      m_method(std::move(head.method)), m_headers(std::move(headers)), m_body(std::move(body)),
-      m_peer(std::move(peer)), m_id(id)
+HttpExchange::HttpExchange(ResponseSink *connection, std::weak_ptr<TrafficObserver> observer,
+                           RequestHead &&head, RequestBody body, QHostAddress peer, quint64 id)
+    : m_connection(connection), m_observer(std::move(observer)), m_keepAlive(head.keepAlive),
+      m_method(std::move(head.method)), m_headers(std::move(head.headers)), m_body(std::move(body)),
+      m_peer(std::move(peer)), m_id(id), m_route(head.route),
+      m_allowed(std::move(head.allowedMethods))
 {
     m_clock.start();
     const qsizetype q = head.target.indexOf('?');
@@ -26,10 +25,8 @@ HttpExchange::HttpExchange(Router *router, HttpConnection *connection, RequestHe
     } else {
         m_rawPath = std::move(head.target);
     }
-    if (m_connection) {
-        m_seq = m_connection->nextSequence();
-        m_connection->requestStarted();
-    }
+    if (m_connection)
+        m_seq = m_connection->openResponse();
 }
 
 HttpExchange::~HttpExchange()
@@ -73,17 +70,16 @@ bool HttpExchange::hasQueryItem(const QString &name) const
 
 QByteArray HttpExchange::header(const QByteArray &name) const
 {
-    QByteArray value;
-    bool found = false;
-    for (const auto &h : m_headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0) {
-            if (found)
-                value += ", ";
-            value += h.second;
-            found = true;
-        }
-    }
-    return value;
+    return joinedHeader(m_headers, name);
+}
+
+const QByteArray &HttpExchange::body() const
+{
+    if (!m_body.isSpooled())
+        return m_body.bytes();
+    if (!m_bodyBytes)
+        m_bodyBytes = m_body.readAll();
+    return *m_bodyBytes;
 }
 
 QString HttpExchange::peerText() const
@@ -91,7 +87,12 @@ QString HttpExchange::peerText() const
     return m_connection ? m_connection->peerText() : m_peer.toString();
 }
 
-void HttpExchange::setRoute(const Route *route)
+const Route *HttpExchange::route() const
+{
+    return m_route ? &m_route->route : nullptr;
+}
+
+void HttpExchange::setRoute(const RouteEntry *route)
 {
     m_route = route;
     m_params.reset();
@@ -100,53 +101,21 @@ void HttpExchange::setRoute(const Route *route)
 QString HttpExchange::param(const QString &name) const
 {
     if (!m_params)
-        m_params = m_router && m_route ? m_router->captureParams(m_route, m_rawPath)
-                                       : QHash<QString, QString>();
+        m_params = m_route ? m_route->pattern.capture(m_rawPath) : QHash<QString, QString>();
     return m_params->value(name);
 }
 
 bool HttpExchange::isClientConnected() const
 {
-    return m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_connection && m_connection->isConnected();
 }
 
-QByteArray HttpExchange::statusAndHeaders(int status, const QByteArray &contentType,
-                                          const HeaderList &headers, const QByteArray &framing,
-                                          bool pagePolicy) const
+QByteArray HttpExchange::responseHead(int status, const QByteArray &contentType,
+                                      const HeaderList &headers, const QByteArray &framing,
+                                      bool pagePolicy) const
 {
-    QByteArray out;
-    out.reserve(384);
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(status);
-    out += ' ';
-    out += HttpStatusTable::reasonPhrase(status);
-    out += "\r\n";
-    if (!contentType.isEmpty()) {
-        out += "Content-Type: ";
-        out += contentType;
-        out += "\r\n";
-    }
-    for (const auto &h : headers) {
-        out += h.first;
-        out += ": ";
-        out += h.second;
-        out += "\r\n";
-    }
-    out += framing;
-    if (!m_keepAlive)
-        out += "Connection: close\r\n";
-    out += SecurityHeaders::common();
-    // A handler's own policy (stored user content: a sandbox) replaces the frontend's; a
-    // project's pages get none.
-    if (pagePolicy && contentType.startsWith("text/html") &&
-        std::none_of(headers.cbegin(), headers.cend(), [](const auto &h) {
-            return h.first.compare("Content-Security-Policy", Qt::CaseInsensitive) == 0;
-        }))
-        out += SecurityHeaders::htmlPolicy();
-    out += "X-Request-Id: ";
-    out += QByteArray::number(m_id);
-    out += "\r\n\r\n";
-    return out;
+    return encodeResponseHead(status, contentType, headers, framing, !m_keepAlive, m_id,
+                              pagePolicy);
 }
 
 void HttpExchange::respond(HttpResponse response)
@@ -162,8 +131,8 @@ void HttpExchange::respond(HttpResponse response)
                                   : response.body.size();
         framing = "Content-Length: " + QByteArray::number(length) + "\r\n";
     }
-    QByteArray out = statusAndHeaders(response.status, response.contentType, response.headers,
-                                      framing, response.pagePolicy);
+    QByteArray out = responseHead(response.status, response.contentType, response.headers, framing,
+                                  response.pagePolicy);
     if (!noBody)
         out += response.body;
     m_bytesOut = out.size();
@@ -178,8 +147,8 @@ bool HttpExchange::beginStream(int status, const QByteArray &contentType, const 
         return false;
     m_state = State::Streaming;
     m_status = status;
-    const QByteArray out = statusAndHeaders(status, contentType, headers,
-                                            QByteArrayLiteral("Transfer-Encoding: chunked\r\n"));
+    const QByteArray out = responseHead(status, contentType, headers,
+                                        QByteArrayLiteral("Transfer-Encoding: chunked\r\n"));
     m_bytesOut += out.size();
     if (m_connection) {
         m_connection->setStreaming(true);
@@ -200,8 +169,7 @@ bool HttpExchange::writeChunk(const QByteArray &data)
     out += data;
     out += "\r\n";
     m_bytesOut += out.size();
-    if (m_connection)
-        m_connection->write(m_seq, out, false, false);
+    m_connection->write(m_seq, out, false, false);
     return true;
 }
 
@@ -220,7 +188,7 @@ void HttpExchange::endStream()
 void HttpExchange::onClientGone(std::function<void()> callback)
 {
     m_onGone = std::move(callback);
-    if (!m_socket || m_goneConnection)
+    if (!m_connection || m_goneConnection)
         return;
     std::weak_ptr<HttpExchange> weak = weak_from_this();
     auto gone = [weak] {
@@ -228,7 +196,7 @@ void HttpExchange::onClientGone(std::function<void()> callback)
             self->clientGone();
     };
     m_goneConnection =
-        QObject::connect(m_socket.data(), &QAbstractSocket::disconnected, m_socket.data(), gone);
+        QObject::connect(m_connection.data(), &ResponseSink::clientGone, m_connection.data(), gone);
     if (!isClientConnected())
         gone();
 }
@@ -255,9 +223,9 @@ void HttpExchange::finish(int status)
     if (m_goneConnection)
         QObject::disconnect(m_goneConnection);
     if (m_connection)
-        m_connection->requestFinished();
-    if (m_router)
-        m_router->recordTraffic(*this, status, m_bytesOut);
+        m_connection->responseFinished();
+    if (auto observer = m_observer.lock())
+        observer->exchangeFinished(*this, status, m_bytesOut);
 }
 
 } // namespace edgedesk

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "routing/httpresponse.h"
+#include "transport/requestbody.h"
 
+#include <QByteArrayList>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
@@ -12,23 +14,23 @@
 #include <memory>
 #include <optional>
 
-class QTcpSocket;
-
 namespace edgedesk {
 
-class HttpConnection;
-class Router;
-struct Route;
+class ResponseSink;
+class TrafficObserver;
 struct RequestHead;
+struct Route;
+struct RouteEntry;
 
 // One request and its answer. Lives in the server thread; handlers keep it (a shared_ptr) across
 // asynchronous work and answer later. Answering is safe after the client left: it is dropped.
 // (This replaces QFuture routes, which crash in Qt 6.4.2 — see docs/architecture.md.)
+// It writes to a ResponseSink (the connection) and reports to a TrafficObserver when done.
 class HttpExchange final : public std::enable_shared_from_this<HttpExchange>
 {
 public:
-    HttpExchange(Router *router, HttpConnection *connection, RequestHead &&head, HeaderList headers,
-                 QByteArray body, QHostAddress peer, quint64 id);
+    HttpExchange(ResponseSink *connection, std::weak_ptr<TrafficObserver> observer,
+                 RequestHead &&head, RequestBody body, QHostAddress peer, quint64 id);
     ~HttpExchange();
     HttpExchange(const HttpExchange &) = delete;
     HttpExchange &operator=(const HttpExchange &) = delete;
@@ -45,15 +47,24 @@ public:
     bool hasQueryItem(const QString &name) const;
     const HeaderList &headers() const { return m_headers; }
     QByteArray header(const QByteArray &name) const; // case-insensitive; repeated ones joined
-    const QByteArray &body() const { return m_body; }
+    // The whole body in memory. A large body arrives in a temporary file: this reads it (once);
+    // handlers that can take it in pieces use requestBody() instead.
+    const QByteArray &body() const;
+    const RequestBody &requestBody() const { return m_body; }
+    qint64 bodySize() const { return m_body.size(); }
     const QHostAddress &peer() const { return m_peer; }
     QString peerText() const; // peer().toString(), cached per connection
     quint64 id() const { return m_id; }
     qint64 elapsedUs() const { return m_clock.nsecsElapsed() / 1000; }
 
     // --- routing
-    const Route *route() const { return m_route; }
-    void setRoute(const Route *route);
+    // The route the request's lookup found (or the one that claimed it); null when none took it
+    // (404 or 405).
+    const Route *route() const;
+    const RouteEntry *routeEntry() const { return m_route; }
+    void setRoute(const RouteEntry *route);
+    // When no route took the method: the methods routes of this path allow (for 405).
+    const QByteArrayList &allowedMethods() const { return m_allowed; }
     QString param(const QString &name) const; // captured by the route's pattern, decoded
     // The container instance (or upstream) that served the request, for the traffic record.
     void setInstance(const QString &instance) { m_instance = instance; }
@@ -79,15 +90,13 @@ private:
         Streaming,
         Done
     };
-    QByteArray statusAndHeaders(int status, const QByteArray &contentType,
-                                const HeaderList &headers, const QByteArray &framing,
-                                bool pagePolicy = true) const;
+    QByteArray responseHead(int status, const QByteArray &contentType, const HeaderList &headers,
+                            const QByteArray &framing, bool pagePolicy = true) const;
     void finish(int status);
     void clientGone();
 
-    QPointer<Router> m_router; // null once the server has shut down
-    QPointer<HttpConnection> m_connection;
-    QPointer<QTcpSocket> m_socket;
+    QPointer<ResponseSink> m_connection; // null once the client's connection is gone
+    std::weak_ptr<TrafficObserver> m_observer;
     quint64 m_seq = 0;
     bool m_keepAlive = true;
 
@@ -96,12 +105,14 @@ private:
     QByteArray m_rawQuery;
     mutable std::optional<QUrlQuery> m_query;
     HeaderList m_headers;
-    QByteArray m_body;
+    RequestBody m_body;
+    mutable std::optional<QByteArray> m_bodyBytes; // a spooled body, read on first use
     QHostAddress m_peer;
     quint64 m_id;
     QElapsedTimer m_clock;
 
-    const Route *m_route = nullptr;
+    const RouteEntry *m_route = nullptr;
+    QByteArrayList m_allowed;
     mutable std::optional<QHash<QString, QString>> m_params; // captured on first use
     QString m_instance;
 

@@ -97,6 +97,21 @@ QByteArray HttpStatusTable::reasonPhrase(int status)
     return status < 400 ? QByteArrayLiteral("OK") : QByteArrayLiteral("Error");
 }
 
+QByteArray joinedHeader(const HeaderList &headers, QByteArrayView name)
+{
+    QByteArray value;
+    bool found = false;
+    for (const auto &h : headers) {
+        if (QByteArrayView(h.first).compare(name, Qt::CaseInsensitive) == 0) {
+            if (found)
+                value += ", ";
+            value += h.second;
+            found = true;
+        }
+    }
+    return value;
+}
+
 QByteArray HttpResponse::headerValue(const QByteArray &name) const
 {
     for (const auto &h : headers) {

@@ -12,6 +12,9 @@ namespace edgedesk {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
+// The value of the header `name` (compared without case); repeated ones joined with ", ".
+QByteArray joinedHeader(const HeaderList &headers, QByteArrayView name);
+
 // A complete (non-streamed) HTTP response. The transport adds Content-Length, Connection and the
 // security headers; handlers set only what is theirs.
 struct HttpResponse

@@ -33,6 +33,55 @@ bool hasToken(QByteArrayView value, const char *token)
     return false;
 }
 
+bool isFieldName(QByteArrayView name)
+{
+    if (name.isEmpty())
+        return false;
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f || std::strchr("\"(),/:;<=>?@[\\]{}", c))
+            return false;
+    }
+    return true;
+}
+
+std::optional<qint64> parseChunkSize(QByteArrayView line)
+{
+    qint64 size = 0;
+    qsizetype i = 0;
+    for (; i < line.size(); ++i) {
+        const char c = line[i];
+        int digit;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else if (c >= 'A' && c <= 'F')
+            digit = c - 'A' + 10;
+        else
+            break;
+        if (size >> 56)
+            return std::nullopt; // would not fit: no body is that large
+        size = size * 16 + digit;
+    }
+    if (i == 0)
+        return std::nullopt;
+    // What may follow the digits: nothing, or extensions (";name[=value]", with optional
+    // whitespace before the ';'). Their content is ignored but must not hold control bytes.
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+        ++i;
+    if (i == line.size())
+        return size;
+    if (line[i] != ';')
+        return std::nullopt;
+    for (; i < line.size(); ++i) {
+        const auto u = static_cast<unsigned char>(line[i]);
+        if ((u < 0x20 && u != '\t') || u == 0x7f)
+            return std::nullopt;
+    }
+    return size;
+}
+
 QByteArrayView HeadLines::next()
 {
     const qsizetype nl = m_head.indexOf('\n', m_pos);

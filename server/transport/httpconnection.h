@@ -1,96 +1,83 @@
 #pragma once
 
+#include "transport/requestbodywriter.h"
+#include "transport/requesthead.h"
+#include "transport/requestparser.h"
+#include "transport/responsesink.h"
 #include "transport/transportlimits.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
-#include <QObject>
-#include <QPointer>
+#include <QHostAddress>
 #include <QTimer>
 
-#include <deque>
-#include <functional>
 #include <map>
 
 class QTcpSocket;
 
 namespace edgedesk {
 
-// What the guard learnt from a request head, handed to the exchange that answers it.
-struct RequestHead
-{
-    QByteArray method;
-    QByteArray target; // raw request target, e.g. "/kv?key=a%20b"
-    bool keepAlive = true;
-};
+class RequestSink;
 
-// One per accepted socket (a child of it). Two jobs:
-//  - the guard: its readyRead slot is connected before Qt HTTP Server's, peeks every new byte and
-//    enforces the transport limits (head size, body size per route, idle time), answers
-//    `Expect: 100-continue`, and refuses bad requests itself so the server never buffers them;
-//  - the writer: responses are written through it in request order (Qt 6.4 may answer pipelined
-//    requests out of order), and `Connection: close` / HTTP/1.0 close the connection once answered.
-class HttpConnection final : public QObject
+// One per accepted socket (a child of it). It reads and parses every request itself
+// (RequestParser), has the route looked up as soon as a head is complete, enforces the transport
+// limits (head size, body size per route, idle time), answers `Expect: 100-continue`, collects
+// the body (RequestBodyWriter: a large one goes to a file as it arrives) and hands the complete
+// request to the RequestSink. A request it
+// refuses ends the connection: nothing after it is ever parsed. Answers are written in request
+// order (ResponseSink), and `Connection: close` / HTTP/1.0 close the connection once answered.
+class HttpConnection final : public ResponseSink
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(HttpConnection)
 
 public:
-    HttpConnection(QTcpSocket *socket, const TransportLimits &limits);
+    HttpConnection(QTcpSocket *socket, const TransportLimits &limits, RequestSink *requests);
     ~HttpConnection() override;
 
-    static HttpConnection *of(QTcpSocket *socket);
-
     QTcpSocket *socket() const { return m_socket; }
-    // The client's address as text, formatted once per connection (for traffic records).
-    const QString &peerText();
+    const QHostAddress &peer() const { return m_peer; }
 
-    // Exchange side. The server dispatches requests in the order the guard saw their heads.
-    RequestHead takeHead();
-    quint64 nextSequence() { return m_nextSeq++; }
-    // Appends response bytes for request `seq`; `complete` ends that response.
-    void write(quint64 seq, const QByteArray &bytes, bool complete, bool closeAfter);
-    void setStreaming(bool on);
-    void requestStarted() { ++m_inFlight; }
-    void requestFinished();
+    // ResponseSink
+    quint64 openResponse() override;
+    void write(quint64 seq, const QByteArray &bytes, bool complete, bool closeAfter) override;
+    void setStreaming(bool on) override;
+    void responseFinished() override;
+    bool isConnected() const override;
+    const QString &peerText() override;
 
-Q_SIGNALS:
-    void refused(int status, const QByteArray &code);
+    // A kept-alive connection waiting for its next request: nothing of one received, nothing
+    // being answered. The listener may close it to admit a new client.
+    bool isIdle() const;
+    qint64 quietMs() const { return m_activity.elapsed(); }
+    // Closes the connection now (idle ones only are closed this way).
+    void close();
 
 private:
     void onReadyRead();
     void onBytesWritten();
     void onIdleTimeout();
-    // Feeds new bytes to the parser; returns false once the connection was refused.
-    bool consume(const char *data, qint64 size);
-    bool parseHead(QByteArrayView head);
-    bool consumeChunked(const char *&p, const char *end);
-    void refuse(int status, const QByteArray &code, const QString &message);
+    // Parses `size` bytes; returns how many were taken (fewer when the connection paused).
+    qint64 consume(const char *data, qint64 size);
+    bool startRequest();
+    void completeRequest();
+    void refuse(const QString &code, const QString &message);
+    bool paused() const;
     void flushOrdered();
     // Writes response bytes: to the kernel directly when nothing is buffered, else via Qt.
     void send(const QByteArray &bytes);
     void noteActivity();
 
-    enum class State
-    {
-        Head,
-        Body,
-        ChunkSize,
-        ChunkData,
-        ChunkDataEnd,
-        Trailers,
-        Refused
-    };
-
     QTcpSocket *m_socket;
     const TransportLimits &m_limits;
-    State m_state = State::Head;
-    QByteArray m_head;      // bytes of the current head (or chunk-size/trailer line)
-    qint64 m_remaining = 0; // body or chunk bytes still expected
-    qint64 m_bodyLimit = 0;
-    qint64 m_bodySeen = 0;
-    bool m_headStarted = false;
-    std::deque<RequestHead> m_heads;
+    RequestSink *m_requests;
+    QHostAddress m_peer;
+    RequestParser m_parser;
+    RequestHead m_head;
+    RequestBodyWriter m_body;
+    QByteArray m_unread; // bytes read while paused, parsed first when the connection resumes
+    bool m_refused = false;
+    bool m_lastRequest = false; // one asked to close the connection: read no further request
 
     struct Pending
     {
@@ -109,7 +96,6 @@ private:
     QTimer m_idle;
     QElapsedTimer m_activity; // since the last read or write
     bool m_lingering = false;
-    QElapsedTimer m_headClock;
     qint64 m_discarded = 0;
 };
 

@@ -151,11 +151,13 @@ UpstreamPool *HttpForwarder::pool(const QString &host, quint16 port, const QStri
     return p;
 }
 
-void HttpForwarder::closeConnections(const QString &host, quint16 port, const QString &reason)
+void HttpForwarder::closeConnections(const QString &host, quint16 port, const QString &reason,
+                                     const QString &unixSocket)
 {
     for (auto it = m_pools.begin(); it != m_pools.end();) {
         UpstreamPool *p = it.value();
-        if (p->host() != host || p->port() != port) {
+        if (p->host() != host || p->port() != port ||
+            (!unixSocket.isEmpty() && p->unixSocket() != unixSocket)) {
             ++it;
             continue;
         }

@@ -35,7 +35,9 @@ public:
         QString upstreamName;  // named in errors and the instance header, e.g. "instance-1"
         QByteArray instanceHeader = "X-EdgeDesk-Instance";
         // A Unix-domain socket the upstream also listens on (a local instance): connections
-        // go there, cheaper than loopback TCP; host:port when it cannot be reached.
+        // go there, cheaper than loopback TCP; host:port when it cannot be reached. With an
+        // empty host the socket is the only way in (host:port then only names the upstream in
+        // its Host header, as localhost:port).
         QString unixSocket = QString();
     };
     // done(status) runs exactly once: with the status answered (502/504 for upstream failures),
@@ -63,9 +65,11 @@ public:
                const QString &unixSocket = QString());
 
     // Closes every kept-alive connection to host:port, and to the Unix-domain sockets used in
-    // its stead (an instance that stops or restarts);
-    // requests in flight there fail as 502.
-    void closeConnections(const QString &host, quint16 port, const QString &reason);
+    // its stead (an instance that stops or restarts); with unixSocket, only those to that
+    // socket (instances in their own network namespaces share host:port).
+    // Requests in flight there fail as 502.
+    void closeConnections(const QString &host, quint16 port, const QString &reason,
+                          const QString &unixSocket = QString());
 
     static bool isHopByHop(const QByteArray &name);
 

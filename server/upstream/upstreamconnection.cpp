@@ -6,11 +6,12 @@
 
 #include <QFile>
 #include <QHostAddress>
+#include <QPointer>
 #include <QTcpSocket>
 
 #include <cerrno>
-#include <memory>
 #include <cstring>
+#include <memory>
 
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -29,7 +30,8 @@ UpstreamConnection::UpstreamConnection(UpstreamPool *pool, const QString &host, 
                                        const QString &unixSocket)
     : QObject(pool), m_pool(pool), m_host(host), m_port(port), m_unixSocket(unixSocket),
       m_socket(new QTcpSocket(this)),
-      m_hostLine("Host: " + host.toLatin1() + ':' + QByteArray::number(port) + "\r\n")
+      m_hostLine("Host: " + (host.isEmpty() ? QByteArrayLiteral("localhost") : host.toLatin1()) + ':' +
+                 QByteArray::number(port) + "\r\n")
 {
     connect(m_socket, &QTcpSocket::connected, this, [this] {
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -57,6 +59,19 @@ void UpstreamConnection::start(std::shared_ptr<UpstreamCall> call)
     m_deadline = UpstreamPool::now() + m_call->request.timeoutMs;
     if (!m_unixSocket.isEmpty() && connectUnix()) {
         send();
+        return;
+    }
+    if (m_host.isEmpty()) {
+        // Reachable through its socket only (an instance in a network namespace of its own):
+        // never fall back to a host port, where another program may listen.
+        QPointer<UpstreamConnection> self(this);
+        QMetaObject::invokeMethod(
+            this,
+            [self] {
+                if (self && self->m_call && self->m_phase == Phase::Connecting)
+                    self->fail(UpstreamFailure::Refused, QStringLiteral("refused the connection"));
+            },
+            Qt::QueuedConnection);
         return;
     }
     QHostAddress address;
@@ -219,16 +234,13 @@ bool UpstreamConnection::process()
             QByteArray line;
             if (!readLine(&line))
                 return m_phase != Phase::Closed;
-            if (const qsizetype semi = line.indexOf(';'); semi >= 0)
-                line.truncate(semi);
-            bool ok = false;
-            const qint64 chunk = line.trimmed().toLongLong(&ok, 16);
-            if (!ok || chunk < 0) {
+            const std::optional<qint64> chunk = parseChunkSize(line);
+            if (!chunk) {
                 fail(UpstreamFailure::Protocol, QStringLiteral("malformed chunk size"));
                 return false;
             }
-            m_remaining = chunk;
-            m_phase = chunk == 0 ? Phase::Trailers : Phase::ChunkData;
+            m_remaining = *chunk;
+            m_phase = *chunk == 0 ? Phase::Trailers : Phase::ChunkData;
             break;
         }
         case Phase::ChunkData: {
@@ -296,9 +308,9 @@ bool UpstreamConnection::parseHead(qsizetype headEnd)
     const QByteArrayView statusLine = lines.next();
     // "HTTP/1.1 200 OK"
     if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 || statusLine[8] != ' ') {
-        fail(UpstreamFailure::Protocol,
-             QStringLiteral("not an HTTP/1.x response: %1")
-                 .arg(QString::fromLatin1(statusLine.first(qMin<qsizetype>(80, statusLine.size())))));
+        fail(UpstreamFailure::Protocol, QStringLiteral("not an HTTP/1.x response: %1")
+                                            .arg(QString::fromLatin1(statusLine.first(
+                                                qMin<qsizetype>(80, statusLine.size())))));
         return false;
     }
     bool ok = false;

@@ -1,4 +1,5 @@
 // `edgedesk --headless` as a user runs it, driven by the real curl binary.
+#include "edgedesk/version.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>

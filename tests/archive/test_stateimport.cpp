@@ -3,6 +3,7 @@
 #include "archive/datafolderlock.h"
 #include "archive/stateexporter.h"
 #include "archive/stateimporter.h"
+#include "edgedesk/version.h"
 #include "archivetestutil.h"
 #include "storage/secrets/secretstore.h"
 #include "rawzip.h"

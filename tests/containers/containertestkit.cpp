@@ -341,4 +341,19 @@ QString writeConfig(const QString &dir, const QList<QPair<QString, QJsonObject>>
     return path;
 }
 
+std::unique_ptr<TestServer> startServer(const QString &configDir, const QString &dataDir,
+                                        const QList<QPair<QString, QJsonObject>> &classes)
+{
+    ServerOptions options;
+    options.configPath = writeConfig(configDir, classes);
+    options.dataDir = dataDir;
+    options.programDir = binDir();
+    auto server = std::make_unique<TestServer>(options);
+    if (!server->start()) {
+        qWarning() << "server did not start:" << server->lastError();
+        return nullptr;
+    }
+    return server;
+}
+
 } // namespace edgedesk::test

@@ -10,7 +10,10 @@
 #include <QTcpSocket>
 #include <QThread>
 
+#include "testsupport.h"
+
 #include <atomic>
+#include <memory>
 
 class QTcpServer;
 
@@ -107,5 +110,10 @@ ProcessInfo processInfo(qint64 pid);
 // A wrangler.jsonc in dir with these container classes and their durable_objects bindings.
 // Each class is {binding, json object of the containers entry (class_name included)}.
 QString writeConfig(const QString &dir, const QList<QPair<QString, QJsonObject>> &classes);
+
+// An EdgeDesk in this process with the configuration writeConfig() makes in configDir, its state
+// in dataDir and the built programs; null, with a warning saying why, when it does not start.
+std::unique_ptr<TestServer> startServer(const QString &configDir, const QString &dataDir,
+                                        const QList<QPair<QString, QJsonObject>> &classes);
 
 } // namespace edgedesk::test

@@ -81,7 +81,6 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestServer> m_server;
-    QString m_config;
 };
 
 namespace {
@@ -202,17 +201,8 @@ void TestContainers::cleanup()
 
 bool TestContainers::start(const QList<QPair<QString, QJsonObject>> &classes)
 {
-    m_config = writeConfig(m_dir->path(), classes);
-    ServerOptions options;
-    options.configPath = m_config;
-    options.dataDir = m_dir->filePath(QStringLiteral("data"));
-    options.programDir = binDir();
-    m_server = std::make_unique<TestServer>(options);
-    if (!m_server->start()) {
-        qWarning() << "server did not start:" << m_server->lastError();
-        return false;
-    }
-    return true;
+    m_server = startServer(m_dir->path(), m_dir->filePath(QStringLiteral("data")), classes);
+    return m_server != nullptr;
 }
 
 QJsonObject TestContainers::containers()
@@ -896,8 +886,12 @@ void TestContainers::requestsDuringAStopAreServedByTheNextStart()
     for (int i = 0; i < 5; ++i)
         clients.push_back(std::make_unique<AsyncClient>(
             port(), AsyncClient::requestBytes(port(), "GET", "/api/api1")));
-    // They wait: not failed, not answered by the stopping process.
-    QTest::qWait(300);
+    // They wait: counted in flight by the instance (so they reached it), not failed, not answered
+    // by the stopping process.
+    QTRY_COMPARE(instance(QStringLiteral("BACKEND"), QStringLiteral("instance-0"))
+                     .value(QLatin1String("in_flight"))
+                     .toInt(),
+                 5);
     for (const auto &c : clients)
         QVERIFY(!c->isFinished());
     QCOMPARE(state(QStringLiteral("BACKEND"), QStringLiteral("instance-0")),

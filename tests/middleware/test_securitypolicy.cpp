@@ -70,6 +70,39 @@ private Q_SLOTS:
         QVERIFY(p.checkHost("192.168.1.21:8787"));
     }
 
+    // The bound address is always an allowed host, and a refusal names the URL that listens.
+    void boundAddressIsAllowed_data()
+    {
+        QTest::addColumn<QString>("bind");
+        QTest::addColumn<QByteArray>("host");
+        QTest::addColumn<QString>("url");
+        QTest::addRow("127.0.0.1") << QStringLiteral("127.0.0.1") << QByteArray("127.0.0.1:8787")
+                                   << QStringLiteral("http://127.0.0.1:8787");
+        QTest::addRow("another loopback address")
+            << QStringLiteral("127.0.0.2") << QByteArray("127.0.0.2:8787")
+            << QStringLiteral("http://127.0.0.2:8787");
+        QTest::addRow("IPv6 loopback") << QStringLiteral("::1") << QByteArray("[::1]:8787")
+                                       << QStringLiteral("http://[::1]:8787");
+        QTest::addRow("a LAN address")
+            << QStringLiteral("192.168.1.20") << QByteArray("192.168.1.20:8787")
+            << QStringLiteral("http://192.168.1.20:8787");
+        QTest::addRow("every address") << QStringLiteral("0.0.0.0") << QByteArray("127.0.0.1:8787")
+                                       << QStringLiteral("http://127.0.0.1:8787");
+    }
+    void boundAddressIsAllowed()
+    {
+        QFETCH(QString, bind);
+        QFETCH(QByteArray, host);
+        QFETCH(QString, url);
+        const auto p = policy("secret", {}, QHostAddress(bind));
+        QVERIFY(!p.checkHost(host));
+        QCOMPARE(p.baseUrl(), url);
+        const auto refused = p.checkHost("evil.example:8787");
+        QVERIFY(refused);
+        QVERIFY2(refused->message.contains(QStringLiteral("use %1 ").arg(url)),
+                 qPrintable(refused->message));
+    }
+
     void crossSite_data()
     {
         QTest::addColumn<QByteArray>("method");
@@ -77,8 +110,27 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("referer");
         QTest::addColumn<QByteArray>("fetchSite");
         QTest::addColumn<bool>("accepted");
-        QTest::addRow("GET from anywhere") << QByteArray("GET") << QByteArray("http://evil.example")
-                                           << QByteArray() << QByteArray("cross-site") << true;
+        // Every method: a GET can cost (an inference, a heavy computation) or have effects.
+        QTest::addRow("GET other origin") << QByteArray("GET") << QByteArray("http://evil.example")
+                                          << QByteArray() << QByteArray("cross-site") << false;
+        QTest::addRow("GET cross-site referer")
+            << QByteArray("GET") << QByteArray() << QByteArray("http://evil.example/page")
+            << QByteArray() << false;
+        QTest::addRow("GET sec-fetch cross-site")
+            << QByteArray("GET") << QByteArray() << QByteArray() << QByteArray("cross-site")
+            << false;
+        QTest::addRow("GET sec-fetch same-site")
+            << QByteArray("GET") << QByteArray() << QByteArray() << QByteArray("same-site")
+            << false;
+        QTest::addRow("GET same-origin referer")
+            << QByteArray("GET") << QByteArray() << QByteArray("http://localhost:8787/")
+            << QByteArray("same-origin") << true;
+        QTest::addRow("GET opened by the user")
+            << QByteArray("GET") << QByteArray() << QByteArray() << QByteArray("none") << true;
+        QTest::addRow("GET, no headers (curl)")
+            << QByteArray("GET") << QByteArray() << QByteArray() << QByteArray() << true;
+        QTest::addRow("POST sec-fetch none")
+            << QByteArray("POST") << QByteArray() << QByteArray() << QByteArray("none") << false;
         QTest::addRow("POST, no headers (curl)")
             << QByteArray("POST") << QByteArray() << QByteArray() << QByteArray() << true;
         QTest::addRow("POST same origin")

@@ -1,4 +1,5 @@
 #include "asyncrequest.h"
+#include "containers/processstats.h"
 #include "programprocess.h"
 #include "testsupport.h"
 
@@ -11,6 +12,18 @@
 #include <memory>
 
 using namespace edgedesk::test;
+
+namespace {
+
+// Waits until a program has spent some CPU time since `since` (clock ticks): a computation it
+// received is running.
+bool busySince(qint64 pid, quint64 since)
+{
+    return QTest::qWaitFor(
+        [&] { return edgedesk::ProcessStats::sampleTree(pid).cpuTicks >= since + 5; }, 30000);
+}
+
+} // namespace
 
 // api-backend as a real process: the demo's backend contract, its errors and its lifecycle.
 class TestApiBackend final : public QObject
@@ -163,9 +176,11 @@ void TestApiBackend::heavyComputeRejects()
 
 void TestApiBackend::pingAnswersWhileComputing()
 {
+    const qint64 pid = m_backend->process().processId();
+    const quint64 idle = edgedesk::ProcessStats::sampleTree(pid).cpuTicks;
     AsyncRequest heavy(m_backend->port(), "GET", "/api/heavycompute?n=42");
-    // Give the computation a head start: the request must be on the pool before /ping arrives.
-    QTest::qWait(100);
+    // The computation runs before /ping goes out.
+    QVERIFY(busySince(pid, idle));
     QVERIFY(!heavy.isFinished());
     const HttpReply ping = request(m_backend->port(), "GET", "/ping");
     QCOMPARE(ping.status, 200);
@@ -303,8 +318,11 @@ void TestApiBackend::sigtermExitsCleanly()
     QVERIFY2(backend.start(), qPrintable(backend.error()));
     QCOMPARE(request(backend.port(), "GET", "/ping").status, 200);
     // A computation in flight must not hold up the exit.
+    const qint64 pid = backend.process().processId();
+    const quint64 idle = edgedesk::ProcessStats::sampleTree(pid).cpuTicks;
     AsyncRequest heavy(backend.port(), "GET", "/api/heavycompute?n=45");
-    QTest::qWait(100);
+    QVERIFY(busySince(pid, idle));
+    QVERIFY(!heavy.isFinished());
     QCOMPARE(backend.terminate(), 0);
     QCOMPARE(backend.process().exitStatus(), QProcess::NormalExit);
 }

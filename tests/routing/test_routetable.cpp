@@ -1,8 +1,8 @@
 // The route table on its own: which route a path and method reach (the first in table order),
-// 405 versus 404 versus the fallback, captured parameters, and the same answers when a route
-// starting with a parameter turns the first-segment index off.
-#include "transport/httpconnection.h"
+// 405 versus 404 versus the fallback, captured parameters, the same answers when a route
+// starting with a parameter turns the first-segment index off, and the one lookup per request.
 #include "routing/router.h"
+#include "transport/requesthead.h"
 
 #include <QTest>
 
@@ -44,16 +44,26 @@ class TestRouteTable final : public QObject
         addRoute(router, QStringLiteral("assets"), "/{*path}", {"GET"}, true);
     }
 
-    // Runs one request through dispatch(); returns the route that answered ("" if none ran).
+    // A head as the transport has it once the route was looked up.
+    static RequestHead lookedUp(const Router &router, const QByteArray &method,
+                                const QByteArray &target)
+    {
+        RequestHead head;
+        head.method = method;
+        head.target = target;
+        router.lookUp(head);
+        return head;
+    }
+
+    // Runs one request through lookUp() and dispatch(); returns the route that answered ("" if
+    // none ran).
     QString dispatch(Router &router, const QByteArray &method, const QByteArray &target,
                      QString *param = nullptr, const QString &paramName = {})
     {
         m_ran.clear();
-        RequestHead head;
-        head.method = method;
-        head.target = target;
-        auto ex = std::make_shared<HttpExchange>(&router, nullptr, std::move(head), HeaderList{},
-                                                 QByteArray(), QHostAddress::LocalHost, 1);
+        auto ex = std::make_shared<HttpExchange>(nullptr, router.trafficObserver(),
+                                                 lookedUp(router, method, target), RequestBody(),
+                                                 QHostAddress::LocalHost, 1);
         router.dispatch(ex);
         if (param)
             *param = ex->param(paramName);
@@ -138,27 +148,43 @@ private Q_SLOTS:
         addRoute(router, QStringLiteral("any"), "/files/{name}", {"GET"});
         QCOMPARE(dispatch(router, "GET", "/files/readme"), QStringLiteral("specific"));
         QCOMPARE(dispatch(router, "GET", "/files/other"), QStringLiteral("any"));
-        QCOMPARE(router.bodyLimit("GET", "/files/other"), qint64(1024 * 1024));
+        QCOMPARE(lookedUp(router, "GET", "/files/other").bodyLimit, qint64(0));
     }
 
-    // The transport guard asks for the body limit of each request before it is dispatched; the
-    // router remembers that match, which must never change what dispatch answers.
-    void bodyLimitLookupThenDispatch()
+    // The lookup the transport makes when a head arrives: the route, its body limit (0: the
+    // transport default), and for a wrong method the methods that would have been allowed.
+    void lookUpOnce()
     {
         Router router(nullptr);
         buildTable(router, false);
-        QCOMPARE(router.bodyLimit("GET", "/kv"), qint64(1024 * 1024));
-        QCOMPARE(dispatch(router, "GET", "/kv"), QStringLiteral("kv"));
-        // A wrong method reaches the fallback in the guard's lookup, yet dispatch answers 405.
-        (void)router.bodyLimit("POST", "/kv");
+        Route upload;
+        upload.name = QStringLiteral("upload");
+        upload.pattern = "/upload";
+        upload.methods = {"PUT"};
+        upload.bodyLimit = 100 * 1024 * 1024;
+        upload.handler = [this](const ExchangePtr &ex) {
+            m_ran = QStringLiteral("upload");
+            ex->respond(HttpResponse::text(200, {}));
+        };
+        router.add(upload);
+
+        const RequestHead put = lookedUp(router, "PUT", "/upload?x=1");
+        QVERIFY(put.route);
+        QCOMPARE(put.bodyLimit, qint64(100 * 1024 * 1024));
+        QVERIFY(put.allowedMethods.isEmpty());
+
+        const RequestHead wrong = lookedUp(router, "POST", "/kv");
+        QVERIFY(!wrong.route); // 405, not the fallback
+        QCOMPARE(wrong.allowedMethods, QByteArrayList{"GET"});
+        QCOMPARE(wrong.bodyLimit, qint64(0));
+
+        const RequestHead asset = lookedUp(router, "GET", "/app.js");
+        QVERIFY(asset.route);
+        QCOMPARE(asset.bodyLimit, qint64(0));
+
+        // What dispatch answers is what the lookup found, also after later routes are added.
         QCOMPARE(dispatch(router, "POST", "/kv"), QString());
-        QCOMPARE(dispatch(router, "GET", "/kv"), QStringLiteral("kv"));
-        // Same path, other method; same method, other path.
-        (void)router.bodyLimit("PUT", "/kv/a");
-        QCOMPARE(dispatch(router, "GET", "/kv/a"), QStringLiteral("kv.key"));
-        QCOMPARE(dispatch(router, "GET", "/kv/b"), QStringLiteral("kv.key"));
-        QCOMPARE(dispatch(router, "GET", "/kv/b/c"), QStringLiteral("assets"));
-        // A route added later than the remembered match is seen.
+        QCOMPARE(dispatch(router, "PUT", "/upload"), QStringLiteral("upload"));
         addRoute(router, QStringLiteral("late"), "/late", {"GET"});
         QCOMPARE(dispatch(router, "GET", "/late"), QStringLiteral("late"));
     }

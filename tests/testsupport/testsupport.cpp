@@ -156,16 +156,12 @@ bool TestServer::start(int timeoutMs)
     QSignalSpy serving(m_host.get(), &ServerHost::serving);
     QSignalSpy failed(m_host.get(), &ServerHost::failed);
     m_host->start(m_options);
-    QElapsedTimer timer;
-    timer.start();
-    while (serving.isEmpty() && failed.isEmpty() && timer.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    if (!failed.isEmpty()) {
-        m_error = failed.first().first().toString();
+    if (!QTest::qWaitFor([&] { return !serving.isEmpty() || !failed.isEmpty(); }, timeoutMs)) {
+        m_error = QStringLiteral("the server did not start within %1 ms").arg(timeoutMs);
         return false;
     }
-    if (serving.isEmpty()) {
-        m_error = QStringLiteral("the server did not start within %1 ms").arg(timeoutMs);
+    if (!failed.isEmpty()) {
+        m_error = failed.first().first().toString();
         return false;
     }
     return true;
@@ -295,6 +291,16 @@ void raiseFileLimit()
         limit.rlim_cur = limit.rlim_max;
         setrlimit(RLIMIT_NOFILE, &limit);
     }
+}
+
+bool deliverPostedEvents(int timeoutMs)
+{
+    // Events posted to one thread are delivered in the order they were posted.
+    QObject marker;
+    bool reached = false;
+    QMetaObject::invokeMethod(
+        &marker, [&reached] { reached = true; }, Qt::QueuedConnection);
+    return QTest::qWaitFor([&reached] { return reached; }, timeoutMs);
 }
 
 } // namespace edgedesk::test

@@ -100,6 +100,10 @@ private:
     QByteArray m_output;
 };
 
+// Returns once every event posted to this thread before the call has been delivered: whatever a
+// cancelled operation had already queued for this thread has arrived by then (false on timeout).
+bool deliverPostedEvents(int timeoutMs = 5000);
+
 // Raises the soft open-files limit to the hard limit (connection-cap tests open many sockets).
 void raiseFileLimit();
 

@@ -1,8 +1,8 @@
 #include "guifixture.h"
+#include "testsupport.h"
 
 #include <QApplication>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -33,16 +33,12 @@ bool GuiFixture::start(int timeoutMs)
     QSignalSpy serving(m_host.get(), &ServerHost::serving);
     QSignalSpy failed(m_host.get(), &ServerHost::failed);
     m_window->startServer();
-    QElapsedTimer timer;
-    timer.start();
-    while (serving.isEmpty() && failed.isEmpty() && timer.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    if (!failed.isEmpty()) {
-        m_error = failed.first().first().toString();
+    if (!QTest::qWaitFor([&] { return !serving.isEmpty() || !failed.isEmpty(); }, timeoutMs)) {
+        m_error = QStringLiteral("the server did not start");
         return false;
     }
-    if (serving.isEmpty()) {
-        m_error = QStringLiteral("the server did not start");
+    if (!failed.isEmpty()) {
+        m_error = failed.first().first().toString();
         return false;
     }
     if (!QTest::qWaitForWindowExposed(m_window.get()))
@@ -56,8 +52,7 @@ bool GuiFixture::start(int timeoutMs)
 bool GuiFixture::show(const QString &id)
 {
     m_window->showSection(id);
-    QTest::qWait(50);
-    return m_window->currentSection() == id;
+    return QTest::qWaitFor([&] { return m_window->currentSection() == id; }, 5000);
 }
 
 QString GuiFixture::screenshot(const QString &name)
@@ -66,7 +61,7 @@ QString GuiFixture::screenshot(const QString &name)
     if (dir.isEmpty())
         dir = QDir::currentPath() + QStringLiteral("/screenshots");
     QDir().mkpath(dir);
-    QTest::qWait(100);
+    deliverPostedEvents(); // pending layout requests, so the grab shows the settled layout
     const QString path = QDir(dir).filePath(name + QStringLiteral(".png"));
     return m_window->grab().save(path) ? path : QString();
 }

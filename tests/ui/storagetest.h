@@ -5,7 +5,6 @@
 #include "apiclient.h"
 
 #include <QAbstractButton>
-#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -24,11 +23,7 @@ inline ApiResponse http(ApiClient &api, const QByteArray &method, const QString 
     std::optional<ApiResponse> out;
     QObject context;
     api.call(method, path, body, headers, &context, [&out](const ApiResponse &r) { out = r; });
-    QElapsedTimer timer;
-    timer.start();
-    while (!out && timer.elapsed() < 15000)
-        QTest::qWait(5);
-    return out.value_or(ApiResponse{});
+    return QTest::qWaitFor([&out] { return out.has_value(); }, 15000) ? *out : ApiResponse{};
 }
 
 template <typename T> T *child(QObject *parent, const QString &name)

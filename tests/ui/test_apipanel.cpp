@@ -67,11 +67,7 @@ class TestApiPanel final : public QObject
     bool sendAndWait(int timeoutMs = 30000)
     {
         QTest::mouseClick(child<QPushButton>("apiSend"), Qt::LeftButton);
-        QElapsedTimer timer;
-        timer.start();
-        while (m_panel->isSending() && timer.elapsed() < timeoutMs)
-            QTest::qWait(10);
-        return !m_panel->isSending();
+        return QTest::qWaitFor([this] { return !m_panel->isSending(); }, timeoutMs);
     }
 
 private Q_SLOTS:

@@ -165,8 +165,14 @@ private Q_SLOTS:
         QTest::mouseClick(w<QPushButton>(QStringLiteral("kvDelete")), Qt::LeftButton);
         QCOMPARE(m_questions.size(), 1);
         QVERIFY(m_questions.first().contains(key));
-        QTest::qWait(200);
+        // A list the panel asks for afterwards still has it (a delete would have gone out first).
+        const QString marker = QStringLiteral("after-refusal");
+        QCOMPARE(http(*m_http, "PUT", keyPath(marker), "m").status, 200);
+        m_panel->refresh();
+        QTRY_VERIFY(m_panel->listedKeys().contains(marker));
+        QVERIFY(m_panel->listedKeys().contains(key));
         QCOMPARE(http(*m_http, "GET", keyPath(key)).status, 200);
+        QCOMPARE(http(*m_http, "DELETE", keyPath(marker)).status, 200);
         m_answer = true;
         QTest::mouseClick(w<QPushButton>(QStringLiteral("kvDelete")), Qt::LeftButton);
         QTRY_VERIFY(!m_panel->listedKeys().contains(key));

@@ -6,6 +6,7 @@
 #include "overview/overviewpanel.h"
 #include "widgets/sparkline.h"
 
+#include <QDateTime>
 #include <QLabel>
 #include <QRegularExpression>
 #include <QTreeWidget>
@@ -107,9 +108,23 @@ private Q_SLOTS:
         const double before = sum(m_panel->rateSparkline()->values());
         for (int i = 0; i < 60; ++i)
             QCOMPARE(httpGet(*m_gui, "/__edgedesk/v1/health").status, 200);
-        QTest::qWait(2200);
+        // A counted request after them: connected after the panel, this slot runs after the
+        // panel's for the same record, so once it saw the marker the panel saw every health record.
+        qint64 markerMs = 0;
+        const auto watch = connect(&m_gui->host(), &ServerHost::trafficRecorded, m_panel,
+                                   [&markerMs](const TrafficRecord &record) {
+                                       if (record.path == QLatin1String("/kv?key=overview-marker"))
+                                           markerMs = record.timeMs;
+                                   });
+        httpGet(*m_gui, "/kv?key=overview-marker");
+        QTRY_VERIFY(markerMs > 0);
+        disconnect(watch);
+        // The sparkline draws complete seconds only: wait until the marker's second is one.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QDateTime::currentMSecsSinceEpoch() >= (markerMs / 1000 + 1) * 1000, 5000);
         m_panel->refreshActivity();
-        QVERIFY(sum(m_panel->rateSparkline()->values()) - before < 30);
+        const double added = sum(m_panel->rateSparkline()->values()) - before;
+        QVERIFY2(added >= 1 && added < 30, qPrintable(QString::number(added)));
     }
 
     void lastErrorsCollect5xxAndErrorLines()
@@ -133,7 +148,16 @@ private Q_SLOTS:
                                       QStringLiteral("edgedesk.test"),
                                       QStringLiteral("just a warning"));
         QCOMPARE(httpGet(*m_gui, "/missing-page").status, 404);
-        QTest::qWait(500);
+        // Errors that follow them on the same two paths (traffic and log) show up; by then the
+        // warning and the 404 have been handled too.
+        QCOMPARE(httpGet(*m_gui, "/ai?prompt=after-404").status, 503);
+        m_gui->host().logHub().append(QStringLiteral("server"), QStringLiteral("error"),
+                                      QStringLiteral("edgedesk.test"),
+                                      QStringLiteral("after the warning"));
+        QTRY_VERIFY(findError(m_panel->errorList(), QStringLiteral("GET /ai?prompt=after-404"),
+                              QStringLiteral("HTTP 503")));
+        QTRY_VERIFY(
+            findError(m_panel->errorList(), QString(), QStringLiteral("after the warning")));
         QVERIFY(!findError(m_panel->errorList(), QString(), QStringLiteral("just a warning")));
         QVERIFY(!findError(m_panel->errorList(), QStringLiteral("/missing-page"), QString()));
     }

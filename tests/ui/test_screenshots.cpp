@@ -10,7 +10,6 @@
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QComboBox>
-#include <QElapsedTimer>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
@@ -42,17 +41,39 @@ void selectFirstRow(QWidget *panel, const char *name)
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(first).center());
 }
 
+// The waits below are best effort: a section that never gets there is still photographed.
+
 // Waits until the named label shows something (an answer arrived), at most `ms`.
 void waitForText(QWidget *panel, const char *name, int ms)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < ms) {
-        auto *label = panel->findChild<QLabel *>(QString::fromLatin1(name));
-        if (label && !label->text().isEmpty())
-            break;
-        QTest::qWait(50);
-    }
+    (void)QTest::qWaitFor(
+        [&] {
+            auto *label = panel->findChild<QLabel *>(QString::fromLatin1(name));
+            return label && !label->text().isEmpty();
+        },
+        ms);
+}
+
+// Waits until the named button can be pressed, at most `ms`.
+void waitForEnabled(QWidget *panel, const char *name, int ms)
+{
+    (void)QTest::qWaitFor(
+        [&] {
+            auto *button = panel->findChild<QAbstractButton *>(QString::fromLatin1(name));
+            return button && button->isEnabled();
+        },
+        ms);
+}
+
+// Waits until the named list has rows (its listing arrived), at most `ms`.
+void waitForRows(QWidget *panel, const char *name, int ms)
+{
+    (void)QTest::qWaitFor(
+        [&] {
+            auto *view = panel->findChild<QAbstractItemView *>(QString::fromLatin1(name));
+            return view && view->model() && view->model()->rowCount() > 0;
+        },
+        ms);
 }
 
 } // namespace
@@ -130,7 +151,7 @@ private Q_SLOTS:
                 press(panel, "apiSend");
                 waitForText(panel, "apiStatus", 5000);
             } else if (id == QLatin1String("image")) {
-                QTest::qWait(800);
+                waitForEnabled(panel, "imageTransform", 5000);
                 press(panel, "imageTransform");
                 waitForText(panel, "imageResultInfo", 5000);
             } else if (id == QLatin1String("ai")) {
@@ -163,17 +184,17 @@ private Q_SLOTS:
                 QTest::qWait(300);
             } else if (id == QLatin1String("kv")) {
                 press(panel, "kvRefresh");
-                QTest::qWait(800);
+                waitForRows(panel, "kvKeys", 5000);
                 selectFirstRow(panel, "kvKeys");
                 QTest::qWait(800);
             } else if (id == QLatin1String("bucket")) {
                 press(panel, "bucketRefresh");
-                QTest::qWait(800);
+                waitForRows(panel, "bucketObjects", 5000);
                 selectFirstRow(panel, "bucketObjects");
                 QTest::qWait(1500);
             } else if (id == QLatin1String("secrets")) {
                 press(panel, "secretsRefresh");
-                QTest::qWait(800);
+                waitForRows(panel, "secretsList", 5000);
                 selectFirstRow(panel, "secretsList");
                 QTest::qWait(300);
             } else if (id == QLatin1String("traffic")) {

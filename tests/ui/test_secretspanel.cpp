@@ -5,6 +5,7 @@
 #include "storagetest.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QMessageBox>
@@ -67,9 +68,10 @@ private Q_SLOTS:
     {
         // The default configuration expects ACCOUNT_API_KEY (Workers AI).
         QTRY_COMPARE(m_panel->missingNames(), QStringList{QStringLiteral("ACCOUNT_API_KEY")});
+        // The expected names come with the configuration; the row with the list that follows it.
         auto *list = w<QTreeWidget>(QStringLiteral("secretsList"));
+        QTRY_VERIFY(findItem(list, QStringLiteral("ACCOUNT_API_KEY")));
         QTreeWidgetItem *row = findItem(list, QStringLiteral("ACCOUNT_API_KEY"));
-        QVERIFY(row);
         QVERIFY(row->text(3).startsWith(QStringLiteral("not set")));
         QVERIFY(w<QLabel>(QStringLiteral("secretsIntro"))
                     ->text()
@@ -129,8 +131,12 @@ private Q_SLOTS:
         QVERIFY(!first.contains(QStringLiteral("value")));
         m_gui->screenshot(QStringLiteral("secrets-panel"));
 
-        // Rotate: select the row, type a new value, Enter.
-        QTest::qWait(20); // the store's timestamps are in milliseconds
+        // Rotate: select the row, type a new value, Enter (in a later millisecond: the store's
+        // timestamps are in milliseconds).
+        const QDateTime setAt = QDateTime::fromString(
+            first.value(QStringLiteral("updated")).toString(), Qt::ISODateWithMs);
+        QVERIFY(setAt.isValid());
+        QTRY_VERIFY(QDateTime::currentDateTimeUtc() > setAt);
         clickItem(list, findItem(list, QStringLiteral("TEST_TOKEN")));
         QCOMPARE(name->text(), QStringLiteral("TEST_TOKEN"));
         QCOMPARE(save->text(), QStringLiteral("Rotate value"));
@@ -184,8 +190,19 @@ private Q_SLOTS:
         });
         QTest::mouseClick(w<QPushButton>(QStringLiteral("secretDelete")), Qt::LeftButton);
         QCOMPARE(questions.size(), 1);
-        QTest::qWait(200);
+        // A list the panel asks for afterwards still has it (a delete would have gone out first).
+        QCOMPARE(http(*m_http, "PUT", QStringLiteral("/__edgedesk/v1/secrets/AFTER_REFUSAL"), "v")
+                     .status,
+                 200);
+        m_panel->refresh();
+        QTRY_VERIFY(m_panel->storedNames().contains(QStringLiteral("AFTER_REFUSAL")));
+        QVERIFY(m_panel->storedNames().contains(QStringLiteral("KEEP_ME")));
         QVERIFY(!listed(QStringLiteral("KEEP_ME")).isEmpty());
+        QCOMPARE(
+            http(*m_http, "DELETE", QStringLiteral("/__edgedesk/v1/secrets/AFTER_REFUSAL")).status,
+            200);
+        m_panel->refresh();
+        QTRY_VERIFY(!m_panel->storedNames().contains(QStringLiteral("AFTER_REFUSAL")));
         m_panel->confirmPrompt().setHandler({});
     }
 

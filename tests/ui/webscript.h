@@ -2,7 +2,6 @@
 
 // Running JavaScript in a Qt WebEngine page from a test and waiting for its result.
 
-#include <QElapsedTimer>
 #include <QTest>
 #include <QVariant>
 #include <QWebEnginePage>
@@ -20,24 +19,15 @@ inline QVariant runScript(QWebEnginePage *page, const QString &script, int timeo
         state->first = true;
         state->second = value;
     });
-    QElapsedTimer timer;
-    timer.start();
-    while (!state->first && timer.elapsed() < timeoutMs)
-        QTest::qWait(5);
-    return state->second;
+    return QTest::qWaitFor([&state] { return state->first; }, timeoutMs) ? state->second
+                                                                         : QVariant();
 }
 
 // Polls `condition` (a JavaScript expression) until it is true.
 inline bool waitForScript(QWebEnginePage *page, const QString &condition, int timeoutMs = 20000)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < timeoutMs) {
-        if (runScript(page, QStringLiteral("!!(%1)").arg(condition), 5000).toBool())
-            return true;
-        QTest::qWait(20);
-    }
-    return false;
+    const QString check = QStringLiteral("!!(%1)").arg(condition);
+    return QTest::qWaitFor([&] { return runScript(page, check, 5000).toBool(); }, timeoutMs);
 }
 
 } // namespace edgedesk::test

@@ -1,7 +1,7 @@
 #pragma once
 
+#include <QAbstractItemModel>
 #include <QList>
-#include <QObject>
 
 #include <deque>
 

@@ -1,5 +1,7 @@
 #include "bindings/ai/curlglobal.h"
 
+#include "edgedesk/version.h"
+
 #include <curl/curl.h>
 
 #include <mutex>

@@ -289,11 +289,19 @@ void BucketBinding::putObject(const ExchangePtr &ex)
         contentMd5 = md5;
     const QString contentType = QString::fromLatin1(ex->header("content-type").trimmed());
     std::shared_ptr<BucketStore> store = m_store;
-    // The body is shared, not copied: QByteArray is implicitly shared and nobody writes to it.
+    // The body is shared, not copied. A large one waits in a file and is copied from there in
+    // pieces: an upload is never held in memory whole.
     m_context.pool->run(
         m_context.serverThread,
-        [store, key = *key, data = ex->body(), contentType, metadata, contentMd5] {
-            return store->put(key, data, contentType, metadata, contentMd5);
+        [store, key = *key, body = ex->requestBody(), contentType, metadata,
+         contentMd5]() -> Result<BucketObject> {
+            if (!body.isSpooled())
+                return store->put(key, body.bytes(), contentType, metadata, contentMd5);
+            const std::unique_ptr<QIODevice> device = body.open();
+            if (!device)
+                return makeError(QStringLiteral("storage_error"),
+                                 QStringLiteral("the uploaded body cannot be read back"));
+            return store->put(key, device.get(), contentType, metadata, contentMd5);
         },
         [ex](const Result<BucketObject> &object) {
             if (!object) {

@@ -1,0 +1,20 @@
+# The `sanitize` preset: AddressSanitizer with LeakSanitizer, and UndefinedBehaviorSanitizer, on
+# every target, so that the crash regressions in the suites mean something. The container
+# programs the tests start are instrumented too.
+if(EDGEDESK_SANITIZE)
+  # -fno-sanitize-recover: undefined behaviour fails the test that ran into it instead of leaving
+  # a line in its log. -fno-omit-frame-pointer: whole stacks in reports, at little cost.
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# libFuzzer needs clang. The code under test is compiled with coverage instrumentation
+# (fuzzer-no-link); only the fuzz targets link the fuzzer's main (tests/fuzz).
+if(EDGEDESK_BUILD_FUZZERS)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "EDGEDESK_BUILD_FUZZERS needs clang (libFuzzer): configure with the "
+                        "`sanitize` preset or -DCMAKE_CXX_COMPILER=clang++")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
