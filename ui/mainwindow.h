@@ -20,6 +20,9 @@ namespace edgedesk {
 
 class CommandCatalog;
 class HelpMenu;
+class MessageBanner;
+class ProjectMenu;
+class ProjectSwitcher;
 class StateArchiveActions;
 
 // The main window: a sidebar of sections, a header strip on every screen (server state, URL,
@@ -57,6 +60,9 @@ public:
     // The keys of the section at `index` in the sidebar: Ctrl+1 … Ctrl+9, Ctrl+0 for the tenth,
     // then Alt+1 … so that every section has one (Ctrl+Alt is AltGr on many layouts: it types).
     static QKeySequence sectionKeys(int index);
+    ProjectSwitcher *projects() const { return m_projects; } // File → Open Project, the watcher
+    ProjectMenu *projectMenu() const { return m_projectMenu; }
+    MessageBanner *projectBanner() const { return m_projectBanner; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -67,6 +73,7 @@ private:
     void onStateChanged(ServerHost::State state);
     void updateRate();
     void saveWindowState();
+    void connectProjects();
 
     ServerHost *m_host;
     AppSettings *m_settings;
@@ -89,6 +96,9 @@ private:
     StateArchiveActions *m_archives = nullptr; // File → Export/Import state
     CommandCatalog *m_commands = nullptr;      // what Ctrl+K and Help → Keyboard shortcuts list
     HelpMenu *m_help = nullptr;
+    ProjectSwitcher *m_projects = nullptr;
+    ProjectMenu *m_projectMenu = nullptr;
+    MessageBanner *m_projectBanner = nullptr; // "wrangler.jsonc changed — Reload", open errors
 };
 
 } // namespace edgedesk
