@@ -3,6 +3,9 @@
 #include "panelfactory.h"
 #include "quickswitcher.h"
 #include "archive/statearchiveactions.h"
+#include "settings/theme.h"
+#include "widgets/statusbadge.h"
+#include "widgets/trafficfiltermodel.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -31,6 +34,7 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     setWindowTitle(QStringLiteral("EdgeDesk"));
     setWindowIcon(QIcon(QStringLiteral(":/edgedesk/icons/edgedesk.svg")));
     m_api.setToken(m_baseOptions.token);
+    Theme::apply(Theme::fromString(m_settings->theme()));
     buildUi();
 
     PanelContext context;
@@ -57,7 +61,12 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     connect(m_host, &ServerHost::notice, this,
             [this](const QString &message) { statusBar()->showMessage(message, 15000); });
     connect(m_host, &ServerHost::trafficRecorded, this,
-            [this](const TrafficRecord &r) { m_recentRequests.append(r.timeMs); });
+            [this](const TrafficRecord &r) {
+                // The window's own polling of the control API is not the user's traffic
+                // (Overview leaves it out too).
+                if (!TrafficFilterModel::isControlApi(r.path))
+                    m_recentRequests.append(r.timeMs);
+            });
     auto *rateTimer = new QTimer(this);
     connect(rateTimer, &QTimer::timeout, this, &MainWindow::updateRate);
     rateTimer->start(1000);
@@ -83,11 +92,7 @@ void MainWindow::buildUi()
     m_sidebar->setFrameShape(QFrame::NoFrame);
     m_sidebar->setFixedWidth(fontMetrics().horizontalAdvance(QStringLiteral("Linux command")) + 84);
     m_sidebar->setSpacing(1);
-    m_sidebar->setStyleSheet(QStringLiteral(
-        "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; }"
-        "QListWidget#sidebar::item { padding: 7px 10px; border-radius: 6px; margin: 0 6px; }"
-        "QListWidget#sidebar::item:selected { background: palette(highlight); color: "
-        "palette(highlighted-text); }"));
+    styleSidebar();
     outer->addWidget(m_sidebar);
 
     auto *right = new QWidget(central);
@@ -95,7 +100,7 @@ void MainWindow::buildUi()
     rightLayout->setContentsMargins(14, 10, 14, 6);
 
     auto *header = new QHBoxLayout;
-    m_state = new QLabel(right);
+    m_state = new StatusBadge(right);
     m_state->setObjectName(QStringLiteral("statePill"));
     m_state->setAlignment(Qt::AlignCenter);
     m_state->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("stopping")) + 30);
@@ -109,6 +114,7 @@ void MainWindow::buildUi()
     m_copy = new QToolButton(right);
     m_copy->setIcon(Panel::themedIcon(QStringLiteral("copy")));
     m_copy->setToolTip(tr("Copy the URL"));
+    m_copy->setAccessibleName(tr("Copy the URL"));
     m_copy->setAutoRaise(true);
     m_open = new QToolButton(right);
     m_open->setIcon(Panel::themedIcon(QStringLiteral("open-external")));
@@ -123,9 +129,13 @@ void MainWindow::buildUi()
     header->addWidget(m_open);
     rightLayout->addLayout(header);
 
-    auto *line = new QFrame(right);
-    line->setFrameShape(QFrame::HLine);
-    line->setFrameShadow(QFrame::Sunken);
+    // A flat rule in the palette's line colour: a sunken frame draws its light edge, which is
+    // white in some dark palettes.
+    auto *line = new QWidget(right);
+    line->setObjectName(QStringLiteral("headerRule"));
+    line->setFixedHeight(1);
+    line->setBackgroundRole(QPalette::Mid);
+    line->setAutoFillBackground(true);
     rightLayout->addWidget(line);
 
     m_stack = new QStackedWidget(right);
@@ -152,6 +162,8 @@ void MainWindow::buildUi()
         if (row < 0 || row >= m_panels.size())
             return;
         m_stack->setCurrentWidget(m_panels[row]);
+        // The Web section has its own "Open in browser" for the page it shows.
+        m_open->setVisible(m_panels[row]->id() != QLatin1String("web"));
         m_panels[row]->activated();
         m_settings->setLastSection(m_panels[row]->id());
     });
@@ -196,6 +208,11 @@ void MainWindow::showSection(const QString &id)
     }
     if (!m_panels.isEmpty() && m_sidebar->currentRow() < 0)
         m_sidebar->setCurrentRow(0);
+}
+
+QLabel *MainWindow::statePill() const
+{
+    return m_state;
 }
 
 QString MainWindow::currentSection() const
@@ -244,40 +261,51 @@ void MainWindow::startServer()
 void MainWindow::onStateChanged(ServerHost::State state)
 {
     QString text;
-    QString colour;
+    StatusBadge::Tone tone = StatusBadge::Tone::Neutral;
     switch (state) {
     case ServerHost::State::Serving:
         text = tr("serving");
-        colour = QStringLiteral("#1f9d55");
+        tone = StatusBadge::Tone::Good;
         break;
     case ServerHost::State::Starting:
         text = tr("starting");
-        colour = QStringLiteral("#c48a0e");
+        tone = StatusBadge::Tone::Warning;
         break;
     case ServerHost::State::Stopping:
         text = tr("stopping");
-        colour = QStringLiteral("#718096");
         break;
     case ServerHost::State::Stopped:
         text = tr("stopped");
-        colour = QStringLiteral("#718096");
         break;
     case ServerHost::State::Failed:
         text = tr("failed");
-        colour = QStringLiteral("#d64545");
+        tone = StatusBadge::Tone::Bad;
         break;
     }
-    m_state->setText(text);
+    m_state->set(text, tone);
     m_state->setProperty("state", text);
-    m_state->setStyleSheet(
-        QStringLiteral("QLabel#statePill { background: %1; color: white; border-radius: 10px; "
-                       "padding: 3px 12px; font-weight: 600; }")
-            .arg(colour));
     const bool serving = state == ServerHost::State::Serving;
     m_copy->setEnabled(serving);
     m_open->setEnabled(serving);
     if (state == ServerHost::State::Stopped)
         m_url->setText(tr("The server is stopped"));
+}
+
+void MainWindow::styleSidebar()
+{
+    // palette() in a style sheet is read when the sheet is set: set again on a theme switch.
+    m_sidebar->setStyleSheet(QStringLiteral(
+        "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; }"
+        "QListWidget#sidebar::item { padding: 7px 10px; border-radius: 6px; margin: 0 6px; }"
+        "QListWidget#sidebar::item:selected { background: palette(highlight); color: "
+        "palette(highlighted-text); }"));
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::ApplicationPaletteChange && m_sidebar)
+        styleSidebar();
 }
 
 void MainWindow::updateRate()

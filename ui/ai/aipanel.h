@@ -17,6 +17,7 @@ class QPushButton;
 namespace edgedesk {
 
 class CurlBar;
+class ProviderSetupBanner;
 class ElapsedIndicator;
 class MessageBanner;
 class StatusBadge;
@@ -91,6 +92,7 @@ private:
     MessageBanner *m_error = nullptr;
     QPlainTextEdit *m_output = nullptr;
     CurlBar *m_curl = nullptr;
+    ProviderSetupBanner *m_setup = nullptr;
 
     QJsonObject m_config;
     bool m_configLoaded = false;

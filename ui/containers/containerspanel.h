@@ -14,6 +14,7 @@ class QTreeWidget;
 
 namespace edgedesk {
 
+class InstanceCharts;
 class InstanceLog;
 class InstanceTree;
 class LogView;
@@ -43,6 +44,7 @@ public:
     void performAction(const QString &action);
 
     QTreeWidget *tree() const;
+    InstanceCharts *charts() const { return m_charts; }
     LogView *logView() const;
     QString selectedSource() const; // "BACKEND/instance-0" or empty
     QString instanceState(const QString &binding, const QString &instance) const;
@@ -56,6 +58,7 @@ private:
 
     InstanceTree *m_instances = nullptr;
     InstanceLog *m_log = nullptr;
+    InstanceCharts *m_charts = nullptr;
     QPushButton *m_start = nullptr;
     QPushButton *m_stop = nullptr;
     QPushButton *m_restart = nullptr;

@@ -212,10 +212,10 @@ void BindingStatus::addStorageRows(const QJsonObject &config)
                   const QJsonObject json = r.json();
                   const int n = int(json.value(QStringLiteral("objects")).toArray().size());
                   const bool more = json.value(QStringLiteral("truncated")).toBool();
-                  return tr("bucket %1, %2%3 objects, image transforms at /image")
-                      .arg(bucket)
-                      .arg(n)
-                      .arg(more ? QStringLiteral("+") : QString());
+                  const QString objects =
+                      more ? tr("%1+ objects").arg(n)
+                           : DisplayFormat::count(n, tr("1 object"), tr("%1 objects"));
+                  return tr("bucket %1, %2, image transforms at /image").arg(bucket, objects);
               });
     }
 }
