@@ -197,13 +197,18 @@ void AiPanel::refreshProvider()
     });
 }
 
+bool AiPanel::providerConfigured() const
+{
+    return m_config.contains(QStringLiteral("configured"))
+               ? m_config.value(QStringLiteral("configured")).toBool()
+               : !m_config.value(QStringLiteral("provider")).toString().isEmpty();
+}
+
 void AiPanel::showProvider()
 {
     const QString provider = m_config.value(QStringLiteral("provider")).toString();
     const QString model = m_config.value(QStringLiteral("model")).toString();
-    const bool configured = m_config.contains(QStringLiteral("configured"))
-                                ? m_config.value(QStringLiteral("configured")).toBool()
-                                : !provider.isEmpty();
+    const bool configured = providerConfigured();
     m_model->setPlaceholderText(model.isEmpty() ? tr("the provider's default")
                                                 : tr("%1 (configured)").arg(model));
     QString colour;
@@ -426,9 +431,7 @@ void AiPanel::fail(int status, const QString &code, const QString &message)
     const QString text = response.describeError();
     // No provider at all: the setup banner leads, with the server's explanation (and its
     // configuration snippet) folded under Details rather than a paragraph of JSON.
-    const bool noProvider = code == QLatin1String("not_configured") && m_configLoaded &&
-                            !m_config.value(QStringLiteral("configured")).toBool(
-                                !m_config.value(QStringLiteral("provider")).toString().isEmpty());
+    const bool noProvider = status == 503 && m_configLoaded && !providerConfigured();
     if (noProvider) {
         m_setup->showNoProvider(message);
         m_error->clear();

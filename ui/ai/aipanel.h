@@ -69,6 +69,7 @@ private:
     void buildUi();
     void refreshProvider();
     void showProvider();
+    bool providerConfigured() const;
     void onReadyRead();
     void onFinished();
     void handleEvent(const QByteArray &data);
