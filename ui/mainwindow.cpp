@@ -304,7 +304,7 @@ void MainWindow::styleSidebar()
 void MainWindow::changeEvent(QEvent *event)
 {
     QMainWindow::changeEvent(event);
-    if (event->type() == QEvent::ApplicationPaletteChange && m_sidebar)
+    if (event->type() == QEvent::PaletteChange && m_sidebar)
         styleSidebar();
 }
 

@@ -127,6 +127,28 @@ private Q_SLOTS:
         QVERIFY2(added >= 1 && added < 30, qPrintable(QString::number(added)));
     }
 
+    void statusBarRateLeavesOutTheControlApiToo()
+    {
+        // As the Overview: the window's own control API calls are not the user's requests.
+        QLabel *rate = m_gui->window()->requestsPerSecondLabel();
+        static const QRegularExpression shape(QStringLiteral("^(\\d+) req/s$"));
+        for (int i = 0; i < 60; ++i)
+            QCOMPARE(httpGet(*m_gui, "/__edgedesk/v1/health").status, 200);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(httpGet(*m_gui, "/kv").status, 200);
+        // The label counts the last second, refreshed every second: once it shows the three
+        // requests, the sixty sent just before them would show too if they were counted.
+        int shown = -1;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const auto m = shape.match(rate->text());
+                shown = m.hasMatch() ? m.captured(1).toInt() : -1;
+                return shown >= 3;
+            }(),
+            5000);
+        QVERIFY2(shown < 30, qPrintable(rate->text()));
+    }
+
     void lastErrorsCollect5xxAndErrorLines()
     {
         QTRY_VERIFY(child<QLabel>(m_panel, "overviewErrorsEmpty")->isVisible() ||

@@ -13,6 +13,8 @@
 #include <QTimer>
 #include <QToolButton>
 
+#include <cmath>
+
 namespace edgedesk {
 
 CurlBar::CurlBar(QWidget *parent)
@@ -23,7 +25,7 @@ CurlBar::CurlBar(QWidget *parent)
     m_text->setObjectName(QStringLiteral("curlText"));
     m_text->setReadOnly(true);
     m_text->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    m_text->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    m_text->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_text->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_text->setTabChangesFocus(true);
     m_text->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
@@ -39,9 +41,14 @@ CurlBar::CurlBar(QWidget *parent)
     // As wide as its widest label, so that "Copied" does not shift the command field.
     m_copy->setMinimumWidth(m_copy->sizeHint().width());
 
+    // As tall as the command, never more: the layout around it keeps any extra height.
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(6);
+    // The "$" on the command's first line.
+    const int inset = m_text->frameWidth() + int(m_text->document()->documentMargin());
+    prompt->setContentsMargins(0, inset, 0, 0);
     layout->addWidget(prompt, 0, Qt::AlignTop);
     layout->addWidget(m_text, 1);
     layout->addWidget(m_copy, 0, Qt::AlignTop);
@@ -98,8 +105,10 @@ void CurlBar::fitHeight()
         }
         layout.endLayout();
     }
+    // Past four lines it scrolls; below, a bar would only take width from the text.
+    m_text->setVerticalScrollBarPolicy(lines > 4 ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
     lines = qBound(1, lines, 4);
-    const int frame = 2 * m_text->frameWidth() + int(2 * m_text->document()->documentMargin());
+    const int frame = 2 * m_text->frameWidth() + int(std::ceil(2 * margin)) + 2;
     const int height = lines * fm.lineSpacing() + frame;
     if (m_text->height() != height)
         m_text->setFixedHeight(height);

@@ -8,6 +8,13 @@
 
 namespace edgedesk {
 
+namespace {
+
+// How far above the largest value a limit may be and still set the scale.
+constexpr double kLimitReach = 4.0;
+
+} // namespace
+
 LineChart::LineChart(QWidget *parent) : QWidget(parent)
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
@@ -106,7 +113,9 @@ double LineChart::axisMaximum() const
                 top = std::max(top, v);
         }
     }
-    if (std::isfinite(m_limit))
+    // A limit far above the values would flatten them into the axis: it is drawn only when it
+    // is within a few times the largest value, and noted at the top otherwise.
+    if (std::isfinite(m_limit) && (top <= 0 || m_limit <= top * kLimitReach))
         top = std::max(top, m_limit);
     // Four grid steps of a round size.
     return 4 * niceCeiling(top / 4.0, 0.25);
@@ -282,14 +291,16 @@ void LineChart::paintEvent(QPaintEvent *)
         p.drawPath(path);
     }
     if (std::isfinite(m_limit) && m_limit > 0) {
-        const double y = plot.bottom() - m_limit / top * plot.height();
-        const QColor limitColour = muted;
-        p.setPen(QPen(limitColour, 1.2, Qt::DashLine));
-        p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
-        const QString label = m_limitLabel;
+        const bool onScale = m_limit <= top * (1 + 1e-9);
+        const double y = onScale ? plot.bottom() - m_limit / top * plot.height() : plot.top();
+        if (onScale) {
+            p.setPen(QPen(muted, 1.2, Qt::DashLine));
+            p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+        }
+        const QString label = onScale ? m_limitLabel : tr("%1, above this scale").arg(m_limitLabel);
         const int w = fm.horizontalAdvance(label);
         const QRectF box(plot.right() - w - 4, y + 2, w + 2, lineH);
-        p.setPen(limitColour);
+        p.setPen(muted);
         p.drawText(box, Qt::AlignRight | Qt::AlignTop, label);
     }
     p.restore();
