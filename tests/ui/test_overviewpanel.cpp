@@ -68,6 +68,10 @@ private Q_SLOTS:
         QTRY_COMPARE(m_panel->bindingState(QStringLiteral("MY_KV")), QStringLiteral("ready"));
         QVERIFY(m_panel->bindingDetail(QStringLiteral("MY_KV"))
                     .contains(QStringLiteral("edgedesk-local")));
+        // On screen the name never breaks at its hyphen (a narrow window wraps between words).
+        QVERIFY(child<QLabel>(m_panel, "overviewDetail_MY_KV")
+                    ->text()
+                    .contains(QStringLiteral("edgedesk") + QChar(0x2011) + QStringLiteral("local")));
         QTRY_COMPARE(m_panel->bindingState(QStringLiteral("SECRET_STORE")),
                      QStringLiteral("ready"));
         QCOMPARE(m_panel->bindingState(QStringLiteral("ASSETS")), QStringLiteral("ready"));

@@ -12,6 +12,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -24,6 +25,27 @@ using namespace edgedesk::test;
 namespace {
 
 constexpr double kAa = 4.5;
+
+// The colour of most pixels of `image` other than its top-left one (the background): the ink of
+// a line of text.
+QColor mostUsedInk(const QImage &image)
+{
+    QHash<QRgb, int> counts;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x)
+            ++counts[image.pixel(x, y)];
+    }
+    const QRgb background = image.pixel(0, 0);
+    QRgb best = background;
+    int most = 0;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
+        if (it.key() != background && it.value() > most) {
+            most = it.value();
+            best = it.key();
+        }
+    }
+    return QColor(best);
+}
 
 // The average colour of the opaque pixels of `image` (an icon's strokes).
 QColor inkOf(const QImage &image)
@@ -139,10 +161,26 @@ private Q_SLOTS:
 
     void themeSwitchesAtRunTime()
     {
+        // A link set before the switch is drawn in the new link colour after it.
+        QLabel link(QStringLiteral("<a href=\"x\">LINK LINK LINK</a>"), m_gui->window());
+        link.setTextFormat(Qt::RichText);
+        link.move(400, 400);
+        link.show();
+        // Drawn once before the switch: its rich text is parsed in the old colours.
+        const QColor before = mostUsedInk(link.grab().toImage());
+        QVERIFY(before.isValid());
+
         chooseTheme(QStringLiteral("dark"));
         QCOMPARE(Theme::current(), Theme::Mode::Dark);
         const QPalette dark = QApplication::palette();
         QVERIFY(ThemeColors::luminance(dark.color(QPalette::Window)) < 0.1);
+
+        QTRY_COMPARE(link.palette().color(QPalette::Window), dark.color(QPalette::Window));
+        const QColor linkInk = mostUsedInk(link.grab().toImage());
+        QVERIFY2(ThemeColors::contrast(linkInk, dark.color(QPalette::Link)) < 1.2,
+                 qPrintable(describe(linkInk, dark.color(QPalette::Link))));
+        QVERIFY2(ThemeColors::contrast(linkInk, dark.color(QPalette::Window)) >= 4.5,
+                 qPrintable(describe(linkInk, dark.color(QPalette::Window))));
 
         // Icons are drawn in the new text colour; the selected sidebar item's in the
         // highlighted text colour.

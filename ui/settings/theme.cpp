@@ -3,6 +3,7 @@
 #include "widgets/themecolors.h"
 
 #include <QApplication>
+#include <QLabel>
 #include <QStyle>
 #include <QStyleFactory>
 
@@ -36,6 +37,21 @@ void useStyle(const QString &name)
         QApplication::style()->name().compare(name, Qt::CaseInsensitive) == 0)
         return;
     QApplication::setStyle(QStyleFactory::create(name));
+}
+
+// Rich text takes its link colour from the palette when it is parsed: labels with rich text
+// parse theirs again so links read in the new theme.
+void reparseRichText()
+{
+    const QWidgetList widgets = QApplication::allWidgets();
+    for (QWidget *widget : widgets) {
+        auto *label = qobject_cast<QLabel *>(widget);
+        if (!label || label->textFormat() == Qt::PlainText || !label->text().contains(QLatin1Char('<')))
+            continue;
+        const QString text = label->text();
+        label->clear();
+        label->setText(text);
+    }
 }
 
 } // namespace
@@ -73,6 +89,13 @@ QPalette Theme::readable(QPalette palette)
     disabled = ThemeColors::untilContrast(disabled, palette.color(QPalette::WindowText), window,
                                           3.0);
     palette.setColor(QPalette::Disabled, QPalette::PlaceholderText, disabled);
+    // Links read on the window and on views (the platform's may be pure blue on dark grey).
+    for (QPalette::ColorRole role : {QPalette::Link, QPalette::LinkVisited}) {
+        QColor link = palette.color(role);
+        for (QPalette::ColorRole background : {QPalette::Window, QPalette::Base})
+            link = ThemeColors::readableOn(link, palette.color(background));
+        palette.setColor(role, link);
+    }
     return palette;
 }
 
@@ -142,6 +165,7 @@ void Theme::apply(Mode mode)
         QApplication::setPalette(darkPalette());
         break;
     }
+    reparseRichText();
 }
 
 Theme::Mode Theme::current()
