@@ -117,6 +117,7 @@ void MainWindow::buildUi()
     m_copy->setAccessibleName(tr("Copy the URL"));
     m_copy->setAutoRaise(true);
     m_open = new QToolButton(right);
+    m_open->setObjectName(QStringLiteral("headerOpen"));
     m_open->setIcon(Panel::themedIcon(QStringLiteral("open-external")));
     m_open->setText(tr("Open in browser"));
     m_open->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
