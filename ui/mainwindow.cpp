@@ -3,7 +3,11 @@
 #include "panelfactory.h"
 #include "quickswitcher.h"
 #include "archive/statearchiveactions.h"
+#include "project/projectinfo.h"
+#include "project/projectmenu.h"
+#include "project/projectswitcher.h"
 #include "settings/theme.h"
+#include "widgets/messagebanner.h"
 #include "widgets/statusbadge.h"
 #include "widgets/trafficfiltermodel.h"
 
@@ -12,6 +16,7 @@
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDesktopServices>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -35,6 +40,13 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     setWindowIcon(QIcon(QStringLiteral(":/edgedesk/icons/edgedesk.svg")));
     m_api.setToken(m_baseOptions.token);
     Theme::apply(Theme::fromString(m_settings->theme()));
+    m_projects = new ProjectSwitcher(
+        m_host, m_settings, [this] { return m_baseOptions; },
+        [this](const ServerOptions &base) {
+            m_baseOptions = base;
+            startServer();
+        },
+        this);
     buildUi();
 
     PanelContext context;
@@ -51,6 +63,7 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
         m_api.setToken(m_host->options().token);
         m_url->setText(ServerHost::displayUrl(url));
         m_dataDir->setText(tr("Data: %1").arg(m_host->dataDir()));
+        setWindowTitle(ProjectInfo(*m_host).windowTitle());
         for (Panel *p : std::as_const(m_panels))
             p->serverReady();
     });
@@ -70,6 +83,7 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     auto *rateTimer = new QTimer(this);
     connect(rateTimer, &QTimer::timeout, this, &MainWindow::updateRate);
     rateTimer->start(1000);
+    connectProjects();
 
     if (!restoreGeometry(m_settings->windowGeometry()))
         resize(1280, 800);
@@ -139,6 +153,10 @@ void MainWindow::buildUi()
     line->setAutoFillBackground(true);
     rightLayout->addWidget(line);
 
+    m_projectBanner = new MessageBanner(right);
+    m_projectBanner->setObjectName(QStringLiteral("projectBanner"));
+    rightLayout->addWidget(m_projectBanner);
+
     m_stack = new QStackedWidget(right);
     rightLayout->addWidget(m_stack, 1);
     outer->addWidget(right, 1);
@@ -184,6 +202,8 @@ void MainWindow::buildUi()
         m_host, this, [this] { return effectiveOptions(); }, [this] { startServer(); });
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    m_projectMenu = new ProjectMenu(m_projects, this);
+    m_projectMenu->addToMenu(fileMenu);
     m_archives->addToMenu(fileMenu);
 }
 
@@ -241,7 +261,8 @@ ServerOptions MainWindow::effectiveOptions() const
         o.bindAddress = QHostAddress(m_settings->bindAddress());
     if (!m_settings->dataDir().isEmpty())
         o.dataDir = m_settings->dataDir();
-    if (!m_settings->configPath().isEmpty())
+    // A project runs its own configuration; the Settings copy stands in for the built-in one.
+    if (!m_settings->configPath().isEmpty() && o.projectDir.isEmpty())
         o.configPath = m_settings->configPath();
     if (!m_settings->token().isEmpty())
         o.token = m_settings->token();
@@ -257,6 +278,28 @@ void MainWindow::startServer()
         m_host->stopAndWait(3000);
     }
     m_host->start(options);
+}
+
+void MainWindow::connectProjects()
+{
+    connect(m_projects, &ProjectSwitcher::failed, this, [this](const QString &message) {
+        m_projectBanner->showMessage(MessageBanner::Tone::Error, message);
+    });
+    connect(m_projects, &ProjectSwitcher::opened, this, [this] {
+        m_projectBanner->clear();
+        statusBar()->showMessage(tr("Opened %1").arg(ProjectInfo(*m_host).folder()), 10000);
+    });
+    connect(m_projects->watcher(), &ProjectWatcher::configChanged, this,
+            [this](const QString &path) {
+                m_projectBanner->showMessage(
+                    MessageBanner::Tone::Info,
+                    tr("%1 changed —").arg(QFileInfo(path).fileName()), tr("Reload"),
+                    QStringLiteral("reload"));
+            });
+    connect(m_projectBanner, &QLabel::linkActivated, this, [this](const QString &target) {
+        if (target == QLatin1String("reload"))
+            m_projects->reload();
+    });
 }
 
 void MainWindow::onStateChanged(ServerHost::State state)
