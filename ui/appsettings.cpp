@@ -36,6 +36,14 @@ void AppSettings::setLastSection(const QString &id)
 {
     m_settings->setValue(QStringLiteral("window/section"), id);
 }
+QString AppSettings::theme() const
+{
+    return m_settings->value(QStringLiteral("window/theme"), QStringLiteral("system")).toString();
+}
+void AppSettings::setTheme(const QString &theme)
+{
+    m_settings->setValue(QStringLiteral("window/theme"), theme);
+}
 bool AppSettings::keepServingInTray() const
 {
     return m_settings->value(QStringLiteral("app/keepServingInTray"), false).toBool();

@@ -26,6 +26,10 @@ public:
     QString lastSection() const;
     void setLastSection(const QString &id);
 
+    // "system", "light" or "dark" (Theme::fromString reads it).
+    QString theme() const;
+    void setTheme(const QString &theme);
+
     bool keepServingInTray() const;
     void setKeepServingInTray(bool on);
 

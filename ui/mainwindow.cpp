@@ -7,7 +7,10 @@
 #include "project/projectinfo.h"
 #include "project/projectmenu.h"
 #include "project/projectswitcher.h"
+#include "settings/theme.h"
 #include "widgets/messagebanner.h"
+#include "widgets/statusbadge.h"
+#include "widgets/trafficfiltermodel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -37,6 +40,7 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     setWindowTitle(QStringLiteral("EdgeDesk"));
     setWindowIcon(QIcon(QStringLiteral(":/edgedesk/icons/edgedesk.svg")));
     m_api.setToken(m_baseOptions.token);
+    Theme::apply(Theme::fromString(m_settings->theme()));
     m_projects = new ProjectSwitcher(
         m_host, m_settings, [this] { return m_baseOptions; },
         [this](const ServerOptions &base) {
@@ -71,7 +75,12 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     connect(m_host, &ServerHost::notice, this,
             [this](const QString &message) { statusBar()->showMessage(message, 15000); });
     connect(m_host, &ServerHost::trafficRecorded, this,
-            [this](const TrafficRecord &r) { m_recentRequests.append(r.timeMs); });
+            [this](const TrafficRecord &r) {
+                // The window's own polling of the control API is not the user's traffic
+                // (Overview leaves it out too).
+                if (!TrafficFilterModel::isControlApi(r.path))
+                    m_recentRequests.append(r.timeMs);
+            });
     auto *rateTimer = new QTimer(this);
     connect(rateTimer, &QTimer::timeout, this, &MainWindow::updateRate);
     rateTimer->start(1000);
@@ -98,11 +107,7 @@ void MainWindow::buildUi()
     m_sidebar->setFrameShape(QFrame::NoFrame);
     m_sidebar->setFixedWidth(fontMetrics().horizontalAdvance(QStringLiteral("Linux command")) + 84);
     m_sidebar->setSpacing(1);
-    m_sidebar->setStyleSheet(QStringLiteral(
-        "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; }"
-        "QListWidget#sidebar::item { padding: 7px 10px; border-radius: 6px; margin: 0 6px; }"
-        "QListWidget#sidebar::item:selected { background: palette(highlight); color: "
-        "palette(highlighted-text); }"));
+    styleSidebar();
     outer->addWidget(m_sidebar);
 
     auto *right = new QWidget(central);
@@ -110,7 +115,7 @@ void MainWindow::buildUi()
     rightLayout->setContentsMargins(14, 10, 14, 6);
 
     auto *header = new QHBoxLayout;
-    m_state = new QLabel(right);
+    m_state = new StatusBadge(right);
     m_state->setObjectName(QStringLiteral("statePill"));
     m_state->setAlignment(Qt::AlignCenter);
     m_state->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("stopping")) + 30);
@@ -124,8 +129,10 @@ void MainWindow::buildUi()
     m_copy = new QToolButton(right);
     m_copy->setIcon(Panel::themedIcon(QStringLiteral("copy")));
     m_copy->setToolTip(tr("Copy the URL"));
+    m_copy->setAccessibleName(tr("Copy the URL"));
     m_copy->setAutoRaise(true);
     m_open = new QToolButton(right);
+    m_open->setObjectName(QStringLiteral("headerOpen"));
     m_open->setIcon(Panel::themedIcon(QStringLiteral("open-external")));
     m_open->setText(tr("Open in browser"));
     m_open->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -138,9 +145,13 @@ void MainWindow::buildUi()
     header->addWidget(m_open);
     rightLayout->addLayout(header);
 
-    auto *line = new QFrame(right);
-    line->setFrameShape(QFrame::HLine);
-    line->setFrameShadow(QFrame::Sunken);
+    // A flat rule in the palette's line colour: a sunken frame draws its light edge, which is
+    // white in some dark palettes.
+    auto *line = new QWidget(right);
+    line->setObjectName(QStringLiteral("headerRule"));
+    line->setFixedHeight(1);
+    line->setBackgroundRole(QPalette::Mid);
+    line->setAutoFillBackground(true);
     rightLayout->addWidget(line);
 
     m_projectBanner = new MessageBanner(right);
@@ -171,6 +182,8 @@ void MainWindow::buildUi()
         if (row < 0 || row >= m_panels.size())
             return;
         m_stack->setCurrentWidget(m_panels[row]);
+        // The Web section has its own "Open in browser" for the page it shows.
+        m_open->setVisible(m_panels[row]->id() != QLatin1String("web"));
         m_panels[row]->activated();
         m_settings->setLastSection(m_panels[row]->id());
     });
@@ -229,6 +242,11 @@ void MainWindow::showSection(const QString &id)
     }
     if (!m_panels.isEmpty() && m_sidebar->currentRow() < 0)
         m_sidebar->setCurrentRow(0);
+}
+
+QLabel *MainWindow::statePill() const
+{
+    return m_state;
 }
 
 QString MainWindow::currentSection() const
@@ -300,40 +318,51 @@ void MainWindow::connectProjects()
 void MainWindow::onStateChanged(ServerHost::State state)
 {
     QString text;
-    QString colour;
+    StatusBadge::Tone tone = StatusBadge::Tone::Neutral;
     switch (state) {
     case ServerHost::State::Serving:
         text = tr("serving");
-        colour = QStringLiteral("#1f9d55");
+        tone = StatusBadge::Tone::Good;
         break;
     case ServerHost::State::Starting:
         text = tr("starting");
-        colour = QStringLiteral("#c48a0e");
+        tone = StatusBadge::Tone::Warning;
         break;
     case ServerHost::State::Stopping:
         text = tr("stopping");
-        colour = QStringLiteral("#718096");
         break;
     case ServerHost::State::Stopped:
         text = tr("stopped");
-        colour = QStringLiteral("#718096");
         break;
     case ServerHost::State::Failed:
         text = tr("failed");
-        colour = QStringLiteral("#d64545");
+        tone = StatusBadge::Tone::Bad;
         break;
     }
-    m_state->setText(text);
+    m_state->set(text, tone);
     m_state->setProperty("state", text);
-    m_state->setStyleSheet(
-        QStringLiteral("QLabel#statePill { background: %1; color: white; border-radius: 10px; "
-                       "padding: 3px 12px; font-weight: 600; }")
-            .arg(colour));
     const bool serving = state == ServerHost::State::Serving;
     m_copy->setEnabled(serving);
     m_open->setEnabled(serving);
     if (state == ServerHost::State::Stopped)
         m_url->setText(tr("The server is stopped"));
+}
+
+void MainWindow::styleSidebar()
+{
+    // palette() in a style sheet is read when the sheet is set: set again on a theme switch.
+    m_sidebar->setStyleSheet(QStringLiteral(
+        "QListWidget#sidebar { background: palette(alternate-base); padding-top: 8px; }"
+        "QListWidget#sidebar::item { padding: 7px 10px; border-radius: 6px; margin: 0 6px; }"
+        "QListWidget#sidebar::item:selected { background: palette(highlight); color: "
+        "palette(highlighted-text); }"));
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && m_sidebar)
+        styleSidebar();
 }
 
 void MainWindow::updateRate()

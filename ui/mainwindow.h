@@ -24,6 +24,7 @@ class MessageBanner;
 class ProjectMenu;
 class ProjectSwitcher;
 class StateArchiveActions;
+class StatusBadge;
 
 // The main window: a sidebar of sections, a header strip on every screen (server state, URL,
 // copy, open in browser) and a status bar (requests/s, running instances, data folder).
@@ -49,7 +50,7 @@ public:
     ApiClient *api() { return &m_api; }
 
     // For tests and screenshots.
-    QLabel *statePill() const { return m_state; }
+    QLabel *statePill() const;
     QLabel *urlLabel() const { return m_url; }
     QListWidget *sidebar() const { return m_sidebar; }
     QLabel *requestsPerSecondLabel() const { return m_rate; }
@@ -66,9 +67,11 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
     void buildUi();
+    void styleSidebar();
     void addPanel(Panel *panel);
     void onStateChanged(ServerHost::State state);
     void updateRate();
@@ -83,7 +86,7 @@ private:
 
     QListWidget *m_sidebar = nullptr;
     QStackedWidget *m_stack = nullptr;
-    QLabel *m_state = nullptr;
+    StatusBadge *m_state = nullptr;
     QLabel *m_url = nullptr;
     QToolButton *m_copy = nullptr;
     QToolButton *m_open = nullptr;

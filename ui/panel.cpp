@@ -1,11 +1,9 @@
 #include "panel.h"
 
-#include <QApplication>
+#include "widgets/themediconengine.h"
+
 #include <QFile>
-#include <QPainter>
-#include <QPalette>
 #include <QShortcut>
-#include <QSvgRenderer>
 
 namespace edgedesk {
 
@@ -22,25 +20,12 @@ QIcon Panel::icon() const
 
 QIcon Panel::themedIcon(const QString &name)
 {
-    // The SVGs draw with a fixed mid-grey; recolour them to the palette's text colour so they
-    // read on light and dark themes, rendered at 1x and 2x for crisp high-DPI output.
+    // The SVGs draw with a fixed mid-grey; the engine paints them in the palette's colours at
+    // paint time, so they read on light and dark themes and follow a theme switch.
     QFile file(QStringLiteral(":/edgedesk/icons/%1.svg").arg(name));
     if (!file.open(QIODevice::ReadOnly))
         return {};
-    QByteArray svg = file.readAll();
-    const QColor text = QApplication::palette().color(QPalette::WindowText);
-    svg.replace("#5f6b7a", text.name().toLatin1());
-    QSvgRenderer renderer(svg);
-    QIcon icon;
-    for (int size : {16, 20, 24, 32, 40, 48, 64}) {
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        renderer.render(&painter);
-        painter.end();
-        icon.addPixmap(pixmap);
-    }
-    return icon;
+    return QIcon(new ThemedIconEngine(file.readAll(), QByteArrayLiteral("#5f6b7a")));
 }
 
 void Panel::addShortcut(const QKeySequence &keys, std::function<void()> action, QWidget *onlyIn)

@@ -6,6 +6,7 @@
 #include "testsupport.h"
 
 #include "config/jsonc.h"
+#include "settings/theme.h"
 
 #include <QApplication>
 #include <QFile>
@@ -34,32 +35,15 @@ inline QString screenshotName(const QString &base)
     return suffix.isEmpty() ? base : base + QLatin1Char('-') + suffix;
 }
 
-// EDGEDESK_PALETTE=dark (an extra CTest run) switches to a dark Fusion palette before the window
+// EDGEDESK_PALETTE=dark (an extra CTest run) switches to the dark palette before the window
 // exists, to check that the panels follow the palette instead of assuming white backgrounds.
 inline void applyPaletteFromEnvironment()
 {
     if (qEnvironmentVariable("EDGEDESK_PALETTE") != QLatin1String("dark"))
         return;
+    // The product's dark palette, set as the platform's: the window's "System" theme keeps it.
     QApplication::setStyle(QStringLiteral("Fusion"));
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
-    p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-    p.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-    p.setColor(QPalette::AlternateBase, QColor(0x33, 0x35, 0x3a));
-    p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
-    p.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x8d, 0x93));
-    p.setColor(QPalette::Button, QColor(0x3a, 0x3c, 0x41));
-    p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
-    p.setColor(QPalette::Highlight, QColor(0x3b, 0x6f, 0xd8));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::ToolTipBase, QColor(0x3a, 0x3c, 0x41));
-    p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
-    p.setColor(QPalette::Link, QColor(0x7a, 0xb7, 0xff));
-    p.setColor(QPalette::Mid, QColor(0x55, 0x57, 0x5c));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x77, 0x79, 0x7e));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x77, 0x79, 0x7e));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x77, 0x79, 0x7e));
-    QApplication::setPalette(p);
+    QApplication::setPalette(Theme::darkPalette());
 }
 
 inline void applyWindowSize(GuiFixture &gui)

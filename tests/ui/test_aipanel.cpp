@@ -1,8 +1,9 @@
 // The AI section against a real server whose AI binding talks to a real OpenAI-compatible
 // upstream (AiUpstreamServer): provider shown, the answer streaming in token by token with its
 // statistics, Stop, a model override, upstream failures before and during the stream, and the
-// no-provider case that links to Settings.
+// no-provider case that leads to Settings with the server's explanation folded away.
 #include "ai/aipanel.h"
+#include "ai/providersetupbanner.h"
 #include "aiupstreamserver.h"
 #include "sectiontest.h"
 #include "widgets/curlbar.h"
@@ -17,6 +18,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace edgedesk;
 using namespace edgedesk::test;
@@ -222,7 +224,7 @@ private Q_SLOTS:
         QVERIFY(!child<MessageBanner>("aiError")->message().isEmpty());
     }
 
-    void withoutAProviderItLinksToSettings()
+    void withoutAProviderItLeadsToSettings()
     {
         GuiFixture bare(sectionServerOptions());
         QVERIFY2(bare.start(), qPrintable(bare.lastError()));
@@ -233,9 +235,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!panel->providerConfig().isEmpty(), 10000);
         QCOMPARE(child<QLabel>(panel, "aiProvider")->text(),
                  QStringLiteral("no provider configured"));
-        auto *banner = child<MessageBanner>(panel, "aiError");
-        QVERIFY(banner->isVisible());
-        QVERIFY(banner->text().contains(QStringLiteral("Open Settings")));
+        auto *setup = child<ProviderSetupBanner>(panel, "aiSetupBanner");
+        QVERIFY(setup->isVisible());
+        auto *button = child<QPushButton>(panel, "aiSetupProvider");
+        QCOMPARE(button->text(), QStringLiteral("Set up a provider"));
+        QVERIFY(button->isVisible());
+        QVERIFY(!child<MessageBanner>(panel, "aiError")->isVisible());
 
         const HttpReply direct = request(bare.port(), "GET", "/ai?prompt=Hi");
         QCOMPARE(direct.status, 503);
@@ -246,15 +251,25 @@ private Q_SLOTS:
                                     .toString();
         QTest::mouseClick(child<QPushButton>(panel, "aiGenerate"), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(panel->state(), AiPanel::State::Failed, 20000);
-        QCOMPARE(banner->message(), QStringLiteral("503 — %1").arg(message));
-        QCOMPARE(banner->tone(), MessageBanner::Tone::Warning);
-        QVERIFY(banner->text().contains(QStringLiteral("Open Settings")));
         QCOMPARE(child<StatusBadge>(panel, "aiStatus")->text(),
                  QStringLiteral("503 Service Unavailable"));
+        // The server's paragraph (with its JSON snippet) is there, folded away.
+        QVERIFY(setup->isVisible());
+        QVERIFY(!child<MessageBanner>(panel, "aiError")->isVisible());
+        QCOMPARE(setup->details(), message);
+        auto *snippet = child<QPlainTextEdit>(panel, "aiSetupSnippet");
+        QVERIFY(!snippet->isVisible());
+        auto *details = child<QToolButton>(panel, "aiSetupDetails");
+        QVERIFY(details->isVisible());
+        QTest::mouseClick(details, Qt::LeftButton);
+        QTRY_VERIFY(snippet->isVisible());
+        QCOMPARE(snippet->toPlainText(), message);
+        QTest::mouseClick(details, Qt::LeftButton);
+        QTRY_VERIFY(!snippet->isVisible());
         QVERIFY(!bare.screenshot(screenshotName(QStringLiteral("ai-panel-no-provider"))).isEmpty());
 
         QSignalSpy section(panel, &Panel::showSection);
-        Q_EMIT banner->linkActivated(QStringLiteral("section:settings"));
+        QTest::mouseClick(button, Qt::LeftButton);
         QCOMPARE(section.count(), 1);
         QCOMPARE(section.first().first().toString(), QStringLiteral("settings"));
         if (bare.window()->panel(QStringLiteral("settings")))

@@ -2,14 +2,19 @@
 // by real requests, Start / Stop / Restart by the buttons, the selected instance's log (tail,
 // then live), CPU/RSS figures, and the last request time from durable storage.
 #include "containers/containerspanel.h"
+#include "containers/instancecharts.h"
 #include "opsguihelpers.h"
+#include "widgets/linechart.h"
 #include "widgets/logmodel.h"
 #include "widgets/logview.h"
+#include "widgets/sparkline.h"
 
 #include <QJsonArray>
 #include <QLabel>
 #include <QPushButton>
 #include <QTreeWidget>
+
+#include <algorithm>
 
 using namespace edgedesk;
 using namespace edgedesk::test;
@@ -155,6 +160,41 @@ private Q_SLOTS:
         QTRY_VERIFY(memory->findChild<QLabel *>()->text().endsWith(QStringLiteral("iB")));
         QVERIFY(child<QPushButton>(m_panel, "containersStop")->isEnabled());
         QVERIFY(!child<QPushButton>(m_panel, "containersStart")->isEnabled());
+
+        // The row's sparklines are drawn while it runs; the larger charts show the selected
+        // instance with its instance type's memory limit.
+        QVERIFY(memory->findChild<Sparkline *>()->isVisible());
+        LineChart *cpuChart = m_panel->charts()->cpuChart();
+        LineChart *memoryChart = m_panel->charts()->memoryChart();
+        QTRY_VERIFY(memoryChart->isVisible());
+        QCOMPARE(memoryChart->title(), QStringLiteral("Memory — %1").arg(m_instance));
+        QCOMPARE(cpuChart->title(), QStringLiteral("CPU — %1").arg(m_instance));
+        double limitBytes = 0;
+        for (const QJsonValue &c : httpGet(*m_gui, "/__edgedesk/v1/containers")
+                                       .json()
+                                       .value(QStringLiteral("classes"))
+                                       .toArray()) {
+            if (c.toObject().value(QStringLiteral("binding")).toString() ==
+                QLatin1String("BACKEND"))
+                limitBytes = c.toObject()
+                                 .value(QStringLiteral("limits"))
+                                 .toObject()
+                                 .value(QStringLiteral("memory_bytes"))
+                                 .toDouble();
+        }
+        QVERIFY(limitBytes > 0);
+        QCOMPARE(memoryChart->limit(), limitBytes / (1024.0 * 1024.0));
+        QTRY_VERIFY_WITH_TIMEOUT(memoryChart->series().value(0).values.size() >= 2, 10000);
+        const QList<double> mib = memoryChart->series().value(0).values;
+        QVERIFY(mib.constLast() > 0);
+        // The scale fits the values; a limit many times larger is noted, not drawn to scale.
+        const double largest = *std::max_element(mib.cbegin(), mib.cend());
+        QVERIFY(memoryChart->axisMaximum() >= largest);
+        if (memoryChart->limit() > 4 * largest)
+            QVERIFY(memoryChart->axisMaximum() < memoryChart->limit());
+        else
+            QVERIFY(memoryChart->axisMaximum() >= memoryChart->limit());
+        m_gui->screenshot(QStringLiteral("containers-charts"));
     }
 
     void stopStartAndRestartByButtons()
@@ -172,6 +212,9 @@ private Q_SLOTS:
                         .startsWith(QStringLiteral("Stopped")));
         QTreeWidgetItem *row = rowFor(m_panel->tree(), source);
         QCOMPARE(row->text(ColPid), QStringLiteral("—"));
+        // A stopped instance's old figures are not drawn as if current.
+        QTRY_VERIFY(!m_panel->tree()->itemWidget(row, ColCpu)->findChild<Sparkline *>()->isVisible());
+        QTRY_VERIFY(!m_panel->tree()->itemWidget(row, ColMemory)->findChild<Sparkline *>()->isVisible());
 
         QTRY_VERIFY(child<QPushButton>(m_panel, "containersStart")->isEnabled());
         click(child<QPushButton>(m_panel, "containersStart"));

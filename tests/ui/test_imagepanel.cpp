@@ -120,6 +120,9 @@ private Q_SLOTS:
         QVERIFY(transformWith(300, 200, QStringLiteral("cover"), QStringLiteral("png")));
         QCOMPARE(m_panel->resultCache(), QStringLiteral("hit"));
         QCOMPARE(child<QLabel>("imageCache")->text(), QStringLiteral("hit"));
+        // Nothing was transformed for a hit: the stored time is labelled as the first request's.
+        QVERIFY2(child<QLabel>("imageTransformTime")->text().startsWith(QStringLiteral("none (cached")),
+                 qPrintable(child<QLabel>("imageTransformTime")->text()));
         QVERIFY(!m_gui->screenshot(screenshotName(QStringLiteral("image-panel"))).isEmpty());
     }
 

@@ -1,11 +1,15 @@
-// Logs: the initial fill, live lines from the hub, level/source/text filters with highlight,
-// follow, clear, export, and inputs that survive a restart — on the real window and server.
+// Logs: the initial fill, live lines from the hub, level/sources/text filters with highlight,
+// regular expressions and case, several sources at once, long lines wrapped, JSON shown parsed,
+// timestamps toggled, follow, clear, export, and inputs that survive a restart — on the real
+// window and server.
 #include "logging/loghub.h"
 #include "logs/logspanel.h"
+#include "logs/sourcepicker.h"
 #include "opsguihelpers.h"
 #include "widgets/logdelegate.h"
 #include "widgets/logfiltermodel.h"
 #include "widgets/logmodel.h"
+#include "widgets/logsearch.h"
 #include "widgets/logview.h"
 
 #include <QComboBox>
@@ -63,9 +67,12 @@ private Q_SLOTS:
         QTRY_VERIFY(
             modelContains(m_panel->view()->logModel(), QStringLiteral("hello from the logs test")));
         auto *count = child<QLabel>(m_panel, "logsCount");
-        QVERIFY(count->text().endsWith(QStringLiteral("lines")));
-        auto *source = child<QComboBox>(m_panel, "logsSource");
-        QVERIFY(source->findData(QStringLiteral("server")) > 0);
+        const int total = m_panel->view()->logModel()->size();
+        QCOMPARE(count->text(), total == 1 ? QStringLiteral("1 line")
+                                           : QStringLiteral("%1 lines").arg(QLocale().toString(total)));
+        auto *source = child<SourcePicker>(m_panel, "logsSource");
+        QVERIFY(source->sources().contains(QStringLiteral("server")));
+        QVERIFY(source->actionFor(QStringLiteral("server")));
     }
 
     void filtersThousandsOfLines()
@@ -75,9 +82,10 @@ private Q_SLOTS:
         for (int i = 0; i < 6000; ++i)
             m_gui->host().logHub().append(kBulk, levels[i % 4], QStringLiteral("stdout"),
                                           QStringLiteral("bulk-%1; payload").arg(i));
-        auto *source = child<QComboBox>(m_panel, "logsSource");
-        QTRY_VERIFY(source->findData(kBulk) > 0);
-        source->setCurrentIndex(source->findData(kBulk));
+        auto *source = child<SourcePicker>(m_panel, "logsSource");
+        QTRY_VERIFY(source->actionFor(kBulk));
+        source->actionFor(kBulk)->trigger();
+        QCOMPARE(source->text(), kBulk);
         LogFilterModel *filter = m_panel->view()->filterModel();
         QTRY_COMPARE(filter->rowCount(), 6000);
 
@@ -202,15 +210,156 @@ private Q_SLOTS:
         m_gui->screenshot(QStringLiteral("logs"));
     }
 
+    void searchTakesRegexAndCase()
+    {
+        auto *search = child<QLineEdit>(m_panel, "logsSearch");
+        auto *regex = child<QToolButton>(m_panel, "logsRegex");
+        auto *matchCase = child<QToolButton>(m_panel, "logsCase");
+        LogFilterModel *filter = m_panel->view()->filterModel();
+        search->clear();
+        child<SourcePicker>(m_panel, "logsSource")->setChosen({QStringLiteral("test/regex")});
+        for (int i = 0; i < 30; ++i)
+            m_gui->host().logHub().append(QStringLiteral("test/regex"), QStringLiteral("info"),
+                                          QStringLiteral("stdout"),
+                                          i % 3 ? QStringLiteral("Request %1 took %2 ms").arg(i).arg(i * 7)
+                                                : QStringLiteral("request %1 queued").arg(i));
+        QTRY_VERIFY(modelContains(m_panel->view()->logModel(), QStringLiteral("Request 29 took")));
+        QTest::keyClicks(search, QStringLiteral("Request [12]\\d took"));
+        QCOMPARE(filter->rowCount(), 0); // plain text: the brackets are literal
+        click(regex);
+        QVERIFY(regex->isChecked());
+        // Request 10..29 that took: 10, 11, 13, 14, 16, 17, 19, 20, 22, 23, 25, 26, 28, 29.
+        QCOMPARE(filter->rowCount(), 14);
+        QVERIFY(filter->search().isRegex());
+        const QList<LogSearch::Range> marks = m_panel->view()->logDelegate()->search().ranges(
+            QStringLiteral("Request 13 took 91 ms"));
+        QCOMPARE(marks.size(), 1);
+        QCOMPARE(marks.first().start, 0);
+        QCOMPARE(marks.first().length, 15);
+
+        // Case: "request" alone finds both spellings until case counts.
+        search->setText(QStringLiteral("^request \\d+"));
+        QCOMPARE(filter->rowCount(), 30);
+        click(matchCase);
+        QVERIFY(matchCase->isChecked());
+        QCOMPARE(filter->rowCount(), 10);
+
+        // A pattern that does not compile says why and shows nothing.
+        search->setText(QStringLiteral("took ("));
+        QCOMPARE(filter->rowCount(), 0);
+        auto *message = child<QLabel>(m_panel, "logsMessage");
+        QVERIFY(message->property("error").toBool());
+        QVERIFY2(message->text().contains(QStringLiteral("not valid")), qPrintable(message->text()));
+        search->clear();
+        QVERIFY(!message->property("error").toBool());
+        click(regex);
+        click(matchCase);
+        QVERIFY(!regex->isChecked() && !matchCase->isChecked());
+    }
+
+    void sourceFilterTakesSeveralSources()
+    {
+        auto *source = child<SourcePicker>(m_panel, "logsSource");
+        LogFilterModel *filter = m_panel->view()->filterModel();
+        for (const QString &name : {QStringLiteral("test/a"), QStringLiteral("test/b"),
+                                    QStringLiteral("test/c")})
+            m_gui->host().logHub().append(name, QStringLiteral("info"), QStringLiteral("stdout"),
+                                          QStringLiteral("line from %1").arg(name));
+        QTRY_VERIFY(source->actionFor(QStringLiteral("test/c")));
+        source->allAction()->trigger();
+        QVERIFY(source->chosen().isEmpty());
+        source->actionFor(QStringLiteral("test/a"))->trigger();
+        source->actionFor(QStringLiteral("test/c"))->trigger();
+        QCOMPARE(source->chosen(),
+                 (QSet<QString>{QStringLiteral("test/a"), QStringLiteral("test/c")}));
+        QCOMPARE(source->text(), QStringLiteral("2 sources"));
+        QCOMPARE(filter->rowCount(), 2);
+        QStringList shown;
+        for (int row = 0; row < filter->rowCount(); ++row)
+            shown.append(filter->index(row, 0).data(LogModel::SourceRole).toString());
+        shown.sort();
+        QCOMPARE(shown, (QStringList{QStringLiteral("test/a"), QStringLiteral("test/c")}));
+        // Unticking one leaves the other; "All sources" clears the choice.
+        source->actionFor(QStringLiteral("test/a"))->trigger();
+        QCOMPARE(filter->rowCount(), 1);
+        source->allAction()->trigger();
+        QVERIFY(source->chosen().isEmpty());
+        QCOMPARE(source->text(), QStringLiteral("All sources"));
+        QCOMPARE(filter->rowCount(), m_panel->view()->logModel()->size());
+    }
+
+    void longLinesWrapAndJsonShowsParsed()
+    {
+        LogView *view = m_panel->view();
+        auto *wrap = child<QToolButton>(m_panel, "logsWrap");
+        auto *json = child<QToolButton>(m_panel, "logsJson");
+        auto *time = child<QToolButton>(m_panel, "logsTime");
+        QVERIFY(wrap->isChecked()); // the default: nothing is cut off
+        QString longLine = QStringLiteral("{\"level\":\"info\",\"msg\":\"");
+        for (int i = 0; i < 40; ++i)
+            longLine += QStringLiteral("word%1 ").arg(i);
+        longLine += QStringLiteral("END-OF-LINE\",\"status\":200,\"path\":\"/api/api1\"}");
+        m_gui->host().logHub().append(QStringLiteral("test/json"), QStringLiteral("info"),
+                                      QStringLiteral("stdout"), longLine);
+        QTRY_VERIFY(modelContains(view->logModel(), QStringLiteral("END-OF-LINE")));
+        child<SourcePicker>(m_panel, "logsSource")->setChosen({QStringLiteral("test/json")});
+        QCOMPARE(view->filterModel()->rowCount(), 1);
+        const QModelIndex index = view->filterModel()->index(0, 0);
+        const int oneLine = view->fontMetrics().height() + 4;
+
+        // Wrapped: the row is as tall as the lines the message needs, on the real view.
+        QTRY_VERIFY(view->visualRect(index).height() >= 2 * view->fontMetrics().height());
+        const int wrapped = view->visualRect(index).height();
+        m_gui->screenshot(QStringLiteral("logs-wrapped"));
+
+        // One line: the row shrinks back.
+        click(wrap);
+        QVERIFY(!view->wrap());
+        QTRY_COMPARE(view->visualRect(index).height(), oneLine);
+        click(wrap);
+        QTRY_COMPARE(view->visualRect(index).height(), wrapped);
+
+        // Parsed JSON: one member a line, indented.
+        QCOMPARE(view->logDelegate()->displayedMessage(longLine), longLine);
+        click(json);
+        QVERIFY(view->parseJson());
+        const QString parsed = view->logDelegate()->displayedMessage(longLine);
+        QVERIFY2(parsed.startsWith(QStringLiteral("{\n    \"")), qPrintable(parsed));
+        QVERIFY(parsed.contains(QStringLiteral("\n    \"status\": 200")));
+        QCOMPARE(parsed.count(QLatin1Char('\n')), 5);
+        QTRY_VERIFY(view->visualRect(index).height() > wrapped);
+        // Text that is not JSON is left as written.
+        QCOMPARE(view->logDelegate()->displayedMessage(QStringLiteral("{not json")),
+                 QStringLiteral("{not json"));
+        m_gui->screenshot(QStringLiteral("logs-json"));
+        click(json);
+        QVERIFY(!view->parseJson());
+
+        // Timestamps: off moves the message left, on brings them back.
+        QVERIFY(time->isChecked());
+        click(time);
+        QVERIFY(!view->showTime());
+        const QString exported = view->visibleLines().first();
+        QVERIFY(exported.contains(QStringLiteral("END-OF-LINE"))); // export keeps the whole line
+        click(time);
+        QVERIFY(view->showTime());
+        // What the restart test below expects to find again.
+        child<SourcePicker>(m_panel, "logsSource")->setChosen({kBulk});
+        child<QLineEdit>(m_panel, "logsSearch")->setText(QStringLiteral("instance-1"));
+    }
+
     void inputsSurviveARestart()
     {
         m_panel->saveState();
         LogsPanel again(m_panel->context(), nullptr);
         QCOMPARE(child<QLineEdit>(&again, "logsSearch")->text(), QStringLiteral("instance-1"));
-        QCOMPARE(child<QComboBox>(&again, "logsSource")->currentData().toString(), kBulk);
-        QCOMPARE(again.view()->filterModel()->source(), kBulk);
-        QCOMPARE(again.view()->filterModel()->search(), QStringLiteral("instance-1"));
+        QCOMPARE(child<SourcePicker>(&again, "logsSource")->chosen(), QSet<QString>{kBulk});
+        QCOMPARE(again.view()->filterModel()->sources(), QSet<QString>{kBulk});
+        QCOMPARE(again.view()->filterModel()->search().text(), QStringLiteral("instance-1"));
         QVERIFY(child<QToolButton>(&again, "logsFollow")->isChecked());
+        QVERIFY(child<QToolButton>(&again, "logsWrap")->isChecked());
+        QVERIFY(again.view()->wrap());
+        QVERIFY(again.view()->showTime());
     }
 };
 

@@ -68,6 +68,10 @@ private Q_SLOTS:
         QTRY_COMPARE(m_panel->bindingState(QStringLiteral("MY_KV")), QStringLiteral("ready"));
         QVERIFY(m_panel->bindingDetail(QStringLiteral("MY_KV"))
                     .contains(QStringLiteral("edgedesk-local")));
+        // On screen the name never breaks at its hyphen (a narrow window wraps between words).
+        QVERIFY(child<QLabel>(m_panel, "overviewDetail_MY_KV")
+                    ->text()
+                    .contains(QStringLiteral("edgedesk") + QChar(0x2011) + QStringLiteral("local")));
         QTRY_COMPARE(m_panel->bindingState(QStringLiteral("SECRET_STORE")),
                      QStringLiteral("ready"));
         QCOMPARE(m_panel->bindingState(QStringLiteral("ASSETS")), QStringLiteral("ready"));
@@ -125,6 +129,28 @@ private Q_SLOTS:
         m_panel->refreshActivity();
         const double added = sum(m_panel->rateSparkline()->values()) - before;
         QVERIFY2(added >= 1 && added < 30, qPrintable(QString::number(added)));
+    }
+
+    void statusBarRateLeavesOutTheControlApiToo()
+    {
+        // As the Overview: the window's own control API calls are not the user's requests.
+        QLabel *rate = m_gui->window()->requestsPerSecondLabel();
+        static const QRegularExpression shape(QStringLiteral("^(\\d+) req/s$"));
+        for (int i = 0; i < 60; ++i)
+            QCOMPARE(httpGet(*m_gui, "/__edgedesk/v1/health").status, 200);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(httpGet(*m_gui, "/kv").status, 200);
+        // The label counts the last second, refreshed every second: once it shows the three
+        // requests, the sixty sent just before them would show too if they were counted.
+        int shown = -1;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                const auto m = shape.match(rate->text());
+                shown = m.hasMatch() ? m.captured(1).toInt() : -1;
+                return shown >= 3;
+            }(),
+            5000);
+        QVERIFY2(shown < 30, qPrintable(rate->text()));
     }
 
     void lastErrorsCollect5xxAndErrorLines()

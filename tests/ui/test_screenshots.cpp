@@ -1,10 +1,12 @@
-// Screenshots of every section (whichever exist) at 1440x900 after a real action in each, into
-// <build>/screenshots (EDGEDESK_SCREENSHOT_DIR), plus the operations sections at 1280x800. Run
-// again with QT_SCALE_FACTOR=2 (test_screenshots_2x) for 200% scaling. Other people's sections
+// Screenshots of every section (whichever exist) after a real action in each, into
+// <build>/screenshots (EDGEDESK_SCREENSHOT_DIR): light at 1440x900 (<section>.png), dark
+// (<section>-dark.png), and both again at 1280x800 (<section>-1280x800[-dark].png). Run again
+// with QT_SCALE_FACTOR=2 (test_screenshots_2x) for 200% scaling. Other people's sections
 // are driven through their widgets' object names only, so this suite keeps compiling whatever
 // their classes look like.
 #include "containers/containerspanel.h"
 #include "opsguihelpers.h"
+#include "settings/theme.h"
 #include "traffic/trafficpanel.h"
 
 #include <QAbstractItemView>
@@ -98,31 +100,11 @@ class TestScreenshots final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        // EDGEDESK_SCREENSHOT_DARK=1: the same pictures in a dark palette, to check that
-        // every colour follows the palette.
-        if (qEnvironmentVariableIsSet("EDGEDESK_SCREENSHOT_DARK")) {
-            QApplication::setStyle(QStringLiteral("Fusion"));
-            QPalette dark;
-            dark.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x31));
-            dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-            dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
-            dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2b));
-            dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
-            dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9e, 0xa6));
-            dark.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
-            dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
-            dark.setColor(QPalette::Mid, QColor(0x55, 0x58, 0x5e));
-            dark.setColor(QPalette::Highlight, QColor(0x3b, 0x6f, 0xd8));
-            dark.setColor(QPalette::HighlightedText, Qt::white);
-            dark.setColor(QPalette::ToolTipBase, QColor(0x35, 0x37, 0x3c));
-            dark.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
-            dark.setColor(QPalette::Link, QColor(0x7a, 0xa7, 0xff));
-            QApplication::setPalette(dark);
-        }
         ServerOptions options;
         options.programDir = binDir();
         m_gui = std::make_unique<GuiFixture>(options);
         QVERIFY2(m_gui->start(), qPrintable(m_gui->lastError()));
+        Theme::apply(Theme::Mode::Light);
         m_gui->window()->activateWindow();
         QVERIFY(QTest::qWaitForWindowActive(m_gui->window()));
         // Some traffic and state for every section to show.
@@ -218,17 +200,32 @@ private Q_SLOTS:
         QVERIFY(m_written.size() >= 5);
     }
 
-    void smallerWindow()
+    // The state every section reached above, in the dark theme and in the smaller window.
+    void darkAndSmaller()
     {
-        m_gui->window()->resize(1280, 800);
-        for (const char *id : {"overview", "containers", "traffic", "logs", "settings"}) {
-            if (!m_gui->window()->panel(QString::fromLatin1(id)))
-                continue;
-            QVERIFY(m_gui->show(QString::fromLatin1(id)));
-            QTest::qWait(300);
-            shoot(QString::fromLatin1(id) + QStringLiteral("-1280x800"));
+        const QList<Panel *> panels = m_gui->window()->panels();
+        for (const bool dark : {true, false}) {
+            Theme::apply(dark ? Theme::Mode::Dark : Theme::Mode::Light);
+            const QString suffix = dark ? QStringLiteral("-dark") : QString();
+            for (const QSize &size : {QSize(1440, 900), QSize(1280, 800)}) {
+                if (!dark && size.width() == 1440)
+                    continue; // taken above
+                m_gui->window()->resize(size);
+                for (Panel *panel : panels) {
+                    QVERIFY(m_gui->show(panel->id()));
+                    QTest::qWait(150);
+                    const QString sized = size.width() == 1440
+                                              ? QString()
+                                              : QStringLiteral("-%1x%2")
+                                                    .arg(size.width())
+                                                    .arg(size.height());
+                    shoot(panel->id() + sized + suffix);
+                }
+            }
         }
         m_gui->window()->resize(1440, 900);
+        Theme::apply(Theme::Mode::Light);
+        QVERIFY(m_written.size() >= 4 * 5);
     }
 };
 

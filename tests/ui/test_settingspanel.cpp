@@ -1,11 +1,14 @@
 // Settings: every input validated with a clear message before anything is applied; Apply
 // stores the API key in the secrets store, writes <data>/edgedesk.jsonc (AI block, sleep_after,
 // command network), points the settings at it and restarts the server, which then serves that
-// configuration; the tray option is saved at once.
+// configuration; the tray option and the theme are saved (and the theme applied) at once; the
+// token's Show toggle rests while the field is empty.
 #include "config/edgeconfig.h"
 #include "opsguihelpers.h"
 #include "settings/settingspanel.h"
+#include "settings/theme.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
@@ -15,6 +18,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QToolButton>
 
 using namespace edgedesk;
 using namespace edgedesk::test;
@@ -212,6 +216,46 @@ private Q_SLOTS:
         click(child<QPushButton>(m_panel, "settingsApply"));
         QVERIFY(m_panel->messageLabel()->text().contains(QStringLiteral("Nothing to apply")));
         QVERIFY(!m_panel->isApplying());
+    }
+
+    void tokenToggleRestsWhileTheFieldIsEmpty()
+    {
+        auto *token = child<QLineEdit>(m_panel, "settingsToken");
+        auto *show = child<QToolButton>(m_panel, "settingsShowToken");
+        setText(token, QString());
+        QVERIFY(!show->isEnabled());
+        QVERIFY(!show->isChecked());
+        QCOMPARE(show->text(), QStringLiteral("Show"));
+        QTest::keyClicks(token, QStringLiteral("abc"));
+        QVERIFY(show->isEnabled());
+        click(show);
+        QVERIFY(show->isChecked());
+        QCOMPARE(show->text(), QStringLiteral("Hide"));
+        QCOMPARE(token->echoMode(), QLineEdit::Normal);
+        // Emptied while shown: the toggle is released and the field hides again.
+        setText(token, QString());
+        QVERIFY(!show->isChecked());
+        QVERIFY(!show->isEnabled());
+        QCOMPARE(show->text(), QStringLiteral("Show"));
+        QCOMPARE(token->echoMode(), QLineEdit::Password);
+    }
+
+    void themeIsSavedAndAppliedAtOnce()
+    {
+        auto *theme = child<QComboBox>(m_panel, "settingsTheme");
+        QCOMPARE(theme->currentData().toString(), QStringLiteral("system"));
+        theme->setFocus();
+        QTest::keyClick(theme, Qt::Key_Down); // Light
+        QCOMPARE(m_gui->settings().theme(), QStringLiteral("light"));
+        QCOMPARE(Theme::current(), Theme::Mode::Light);
+        QCOMPARE(QApplication::palette().color(QPalette::Window),
+                 Theme::lightPalette().color(QPalette::Window));
+        QTest::keyClick(theme, Qt::Key_Up); // back to System
+        QCOMPARE(m_gui->settings().theme(), QStringLiteral("system"));
+        QCOMPARE(Theme::current(), Theme::Mode::System);
+        // The next window starts with the saved choice.
+        m_panel->revert();
+        QCOMPARE(theme->currentData().toString(), QStringLiteral("system"));
     }
 
     void trayOptionIsSavedAtOnce()

@@ -49,6 +49,11 @@ private Q_SLOTS:
         QSignalSpy loaded(m_panel, &WebPanel::pageLoaded);
         QVERIFY(m_gui->show(QStringLiteral("web")));
         QVERIFY(m_panel->view());
+        // One "Open in browser" here: the section's own, for the page it shows.
+        auto *headerOpen = m_gui->window()->findChild<QToolButton *>(QStringLiteral("headerOpen"));
+        QVERIFY(headerOpen);
+        QTRY_VERIFY(m_panel->findChild<QToolButton *>(QStringLiteral("webOpen"))->isVisible());
+        QVERIFY(!headerOpen->isVisible());
         QVERIFY(loaded.wait(30000));
         QCOMPARE(loaded.first().first().toBool(), true);
         const QUrl expected = QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(m_gui->port()));

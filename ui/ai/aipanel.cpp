@@ -2,6 +2,7 @@
 
 #include "apiclient.h"
 #include "appsettings.h"
+#include "ai/providersetupbanner.h"
 #include "widgets/curlbar.h"
 #include "widgets/displayformat.h"
 #include "widgets/elapsedindicator.h"
@@ -124,6 +125,8 @@ void AiPanel::buildUi()
     summary->addWidget(m_busy);
     summary->addStretch(1);
     bottomLayout->addLayout(summary);
+    m_setup = new ProviderSetupBanner(bottom);
+    bottomLayout->addWidget(m_setup);
     m_error = new MessageBanner(bottom);
     m_error->setObjectName(QStringLiteral("aiError"));
     bottomLayout->addWidget(m_error);
@@ -148,6 +151,8 @@ void AiPanel::buildUi()
     connect(m_prompt, &QPlainTextEdit::textChanged, this, &AiPanel::updateCurl);
     connect(m_model, &QLineEdit::textChanged, this, &AiPanel::updateCurl);
     connect(m_model, &QLineEdit::returnPressed, this, &AiPanel::generate);
+    connect(m_setup, &ProviderSetupBanner::setupRequested, this,
+            [this] { Q_EMIT showSection(QStringLiteral("settings")); });
     connect(m_error, &QLabel::linkActivated, this, [this](const QString &link) {
         if (link == kSettingsLink)
             Q_EMIT showSection(QStringLiteral("settings"));
@@ -192,13 +197,18 @@ void AiPanel::refreshProvider()
     });
 }
 
+bool AiPanel::providerConfigured() const
+{
+    return m_config.contains(QStringLiteral("configured"))
+               ? m_config.value(QStringLiteral("configured")).toBool()
+               : !m_config.value(QStringLiteral("provider")).toString().isEmpty();
+}
+
 void AiPanel::showProvider()
 {
     const QString provider = m_config.value(QStringLiteral("provider")).toString();
     const QString model = m_config.value(QStringLiteral("model")).toString();
-    const bool configured = m_config.contains(QStringLiteral("configured"))
-                                ? m_config.value(QStringLiteral("configured")).toBool()
-                                : !provider.isEmpty();
+    const bool configured = providerConfigured();
     m_model->setPlaceholderText(model.isEmpty() ? tr("the provider's default")
                                                 : tr("%1 (configured)").arg(model));
     QString colour;
@@ -218,14 +228,15 @@ void AiPanel::showProvider()
         QStringLiteral("QLabel#aiProvider { border: 1px solid %1; border-radius: 9px; "
                        "padding: 2px 10px; }")
             .arg(colour));
-    if (!configured && m_state == State::Idle)
-        m_error->showMessage(MessageBanner::Tone::Warning,
-                             tr("No AI provider is configured, so /ai answers 503. Point EdgeDesk "
-                                "at Workers AI or an OpenAI-compatible server (Ollama, llama.cpp, "
-                                "vLLM)."),
-                             tr("Open Settings"), kSettingsLink);
-    else if (configured && m_state == State::Idle)
-        m_error->clear();
+    if (!configured) {
+        m_setup->showNoProvider();
+        if (m_state == State::Idle)
+            m_error->clear();
+    } else {
+        m_setup->hide();
+        if (m_state == State::Idle)
+            m_error->clear();
+    }
 }
 
 QByteArray AiPanel::requestBody(const QString &prompt, const QString &model)
@@ -418,12 +429,19 @@ void AiPanel::fail(int status, const QString &code, const QString &message)
     response.errorCode = code;
     response.errorMessage = message;
     const QString text = response.describeError();
-    // No provider (or its token is missing): the fix is in Settings.
-    if (status == 503 || code == QLatin1String("not_configured"))
+    // No provider at all: the setup banner leads, with the server's explanation (and its
+    // configuration snippet) folded under Details rather than a paragraph of JSON.
+    const bool noProvider = status == 503 && m_configLoaded && !providerConfigured();
+    if (noProvider) {
+        m_setup->showNoProvider(message);
+        m_error->clear();
+    } else if (status == 503 || code == QLatin1String("not_configured")) {
+        // A provider without its token, or one that is down: the fix is in Settings.
         m_error->showMessage(MessageBanner::Tone::Warning, text, tr("Open Settings"),
                              kSettingsLink);
-    else
+    } else {
         m_error->showMessage(MessageBanner::Tone::Error, text);
+    }
     m_status->setProperty("httpStatus", status);
     setState(State::Failed);
     if (status > 0 && status != 200)

@@ -17,6 +17,7 @@ class QPushButton;
 namespace edgedesk {
 
 class CurlBar;
+class ProviderSetupBanner;
 class ElapsedIndicator;
 class MessageBanner;
 class StatusBadge;
@@ -68,6 +69,7 @@ private:
     void buildUi();
     void refreshProvider();
     void showProvider();
+    bool providerConfigured() const;
     void onReadyRead();
     void onFinished();
     void handleEvent(const QByteArray &data);
@@ -91,6 +93,7 @@ private:
     MessageBanner *m_error = nullptr;
     QPlainTextEdit *m_output = nullptr;
     CurlBar *m_curl = nullptr;
+    ProviderSetupBanner *m_setup = nullptr;
 
     QJsonObject m_config;
     bool m_configLoaded = false;

@@ -6,6 +6,7 @@
 #include "bucket/objectpreview.h"
 #include "widgets/bindingpages.h"
 #include "widgets/breadcrumbbar.h"
+#include "widgets/sectionheading.h"
 
 #include <QDir>
 #include <QDragEnterEvent>
@@ -56,7 +57,12 @@ BucketPanel::BucketPanel(const PanelContext &context, QWidget *parent)
 void BucketPanel::buildUi()
 {
     auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 8, 0, 0);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(new SectionHeading(
+        tr("Bucket"),
+        tr("The objects of the bucket, stored as files: browse folders, preview, upload, "
+           "download and delete."),
+        this));
     m_pages =
         new BindingPages(QStringLiteral("bucket"),
                          tr("The objects appear as soon as the local server is serving."), this);
@@ -70,11 +76,13 @@ void BucketPanel::buildUi()
         new QPushButton(style()->standardIcon(QStyle::SP_FileDialogToParent), QString(), browser);
     m_up->setObjectName(QStringLiteral("bucketUp"));
     m_up->setToolTip(tr("Up one folder (Backspace)"));
+    m_up->setAccessibleName(tr("Up one folder"));
     m_crumbs = new BreadcrumbBar(browser);
     m_crumbs->setObjectName(QStringLiteral("bucketCrumbs"));
     m_refresh = new QPushButton(themedIcon(QStringLiteral("refresh")), QString(), browser);
     m_refresh->setObjectName(QStringLiteral("bucketRefresh"));
     m_refresh->setToolTip(tr("Reload the folder (F5)"));
+    m_refresh->setAccessibleName(tr("Reload the folder"));
     m_upload = new QPushButton(themedIcon(QStringLiteral("upload")), tr("Upload…"), browser);
     m_upload->setObjectName(QStringLiteral("bucketUpload"));
     m_upload->setToolTip(tr("Upload files into this folder (Ctrl+U) — or drop them here"));
@@ -87,6 +95,7 @@ void BucketPanel::buildUi()
     toolbar->addWidget(m_up);
     toolbar->addWidget(m_crumbs, 1);
     toolbar->addWidget(m_refresh);
+    toolbar->addSpacing(8);
     toolbar->addWidget(m_upload);
     toolbar->addWidget(m_download);
     toolbar->addWidget(m_delete);

@@ -4,6 +4,7 @@
 #include "appsettings.h"
 #include "containers/containertotals.h"
 #include "containers/imagesview.h"
+#include "containers/instancecharts.h"
 #include "containers/instancelog.h"
 #include "containers/instancetree.h"
 #include "serverhost.h"
@@ -54,6 +55,7 @@ ContainersPanel::ContainersPanel(const PanelContext &context, QWidget *parent)
     m_refresh->setObjectName(QStringLiteral("containersRefresh"));
     m_refresh->setIcon(themedIcon(QStringLiteral("refresh")));
     m_refresh->setToolTip(tr("Refresh now (F5); the list also refreshes every 2 seconds"));
+    m_refresh->setAccessibleName(tr("Refresh the instances"));
     m_refresh->setAutoRaise(true);
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("containersMessage"));
@@ -82,9 +84,18 @@ ContainersPanel::ContainersPanel(const PanelContext &context, QWidget *parent)
     splitter->setObjectName(QStringLiteral("containersSplitter"));
     splitter->setChildrenCollapsible(false);
     m_instances = new InstanceTree(splitter);
-    m_log = new InstanceLog(this->context().api, splitter);
+    // The selected instance: its log, and beside it its CPU and memory charts.
+    auto *detail = new QSplitter(Qt::Horizontal, splitter);
+    detail->setObjectName(QStringLiteral("containersDetail"));
+    detail->setChildrenCollapsible(false);
+    m_log = new InstanceLog(this->context().api, detail);
+    m_charts = new InstanceCharts(detail);
+    detail->addWidget(m_log);
+    detail->addWidget(m_charts);
+    detail->setStretchFactor(0, 3);
+    detail->setStretchFactor(1, 2);
     splitter->addWidget(m_instances);
-    splitter->addWidget(m_log);
+    splitter->addWidget(detail);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     m_images = new ImagesView(this->context().api, m_tabs);
@@ -123,6 +134,9 @@ ContainersPanel::ContainersPanel(const PanelContext &context, QWidget *parent)
             [this] { Q_EMIT showSection(QStringLiteral("logs")); });
     connect(m_instances, &InstanceTree::selectionChanged, this,
             &ContainersPanel::onSelectionChanged);
+    connect(m_instances, &InstanceTree::sampled, this, [this] {
+        m_charts->showInstance(m_instances->selectedInstance(), m_instances->selectedHistory());
+    });
     addShortcut(QKeySequence::Refresh, [this] { refresh(); });
 
     m_pollTimer.setInterval(InstanceTree::kPollMs);
@@ -241,6 +255,7 @@ void ContainersPanel::onSelectionChanged()
 {
     updateButtons();
     const InstanceTree::Instance *selected = m_instances->selectedInstance();
+    m_charts->showInstance(selected, m_instances->selectedHistory());
     if (!selected) {
         m_log->follow(QString(), QString(), QString());
         return;

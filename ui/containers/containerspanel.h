@@ -16,6 +16,7 @@ class QTreeWidget;
 namespace edgedesk {
 
 class ImagesView;
+class InstanceCharts;
 class InstanceLog;
 class InstanceTree;
 class LogView;
@@ -45,6 +46,7 @@ public:
     void performAction(const QString &action);
 
     QTreeWidget *tree() const;
+    InstanceCharts *charts() const { return m_charts; }
     LogView *logView() const;
     QString selectedSource() const; // "BACKEND/instance-0" or empty
     QString instanceState(const QString &binding, const QString &instance) const;
@@ -61,6 +63,7 @@ private:
 
     InstanceTree *m_instances = nullptr;
     InstanceLog *m_log = nullptr;
+    InstanceCharts *m_charts = nullptr;
     QTabWidget *m_tabs = nullptr;
     ImagesView *m_images = nullptr;
     QPushButton *m_start = nullptr;

@@ -77,6 +77,9 @@ QWidget *chartCell(QWidget *parent, Sparkline **chart, QLabel **label, const QCo
     layout->setContentsMargins(4, 2, 4, 2);
     layout->setSpacing(6);
     *chart = new Sparkline(cell);
+    QSizePolicy keep = (*chart)->sizePolicy();
+    keep.setRetainSizeWhenHidden(true);
+    (*chart)->setSizePolicy(keep);
     (*chart)->setCapacity(InstanceTree::kHistory);
     (*chart)->setColor(colour);
     *label = new QLabel(cell);
@@ -230,8 +233,17 @@ void InstanceTree::rebuild(const QJsonArray &classes)
         classItem->setExpanded(true);
         for (const QJsonValue &v : cls.value(QStringLiteral("instances")).toArray()) {
             Row row;
-            row.instance = {className, binding, v.toObject().value(QStringLiteral("id")).toString(),
-                            QString()};
+            row.instance.className = className;
+            row.instance.binding = binding;
+            row.instance.id = v.toObject().value(QStringLiteral("id")).toString();
+            row.instance.instanceType = cls.value(QStringLiteral("instance_type")).toString();
+            const QJsonObject limits = cls.value(QStringLiteral("limits")).toObject();
+            if (limits.value(QStringLiteral("memory_bytes")).toDouble() > 0)
+                row.instance.memoryLimitBytes =
+                    limits.value(QStringLiteral("memory_bytes")).toDouble();
+            if (limits.value(QStringLiteral("cpu_millis")).toDouble() > 0)
+                row.instance.cpuLimitPercent =
+                    limits.value(QStringLiteral("cpu_millis")).toDouble() / 10.0;
             const QString source = row.instance.source();
             if (auto it = old.find(source); it != old.end()) {
                 row.cpuHistory = it->cpuHistory;
@@ -323,6 +335,9 @@ void InstanceTree::updateRow(Row &row, const QJsonObject &instance)
     const double rss = up ? instance.value(QStringLiteral("rss_bytes")).toDouble() : 0.0;
     row.cpuLabel->setText(up ? QStringLiteral("%1 %").arg(cpu, 0, 'f', 1) : QStringLiteral("—"));
     row.rssLabel->setText(up ? DisplayFormat::bytes(qint64(rss)) : QStringLiteral("—"));
+    // A stopped instance has no figures to draw: its old shape would read as current.
+    row.cpu->setVisible(up);
+    row.rss->setVisible(up);
     // One sample per poll period at most, so pushes from containersChanged between polls do not
     // squeeze the time axis.
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -336,7 +351,16 @@ void InstanceTree::updateRow(Row &row, const QJsonObject &instance)
             row.rssHistory.removeFirst();
         row.cpu->setValues(row.cpuHistory);
         row.rss->setValues(row.rssHistory);
+        Q_EMIT sampled();
     }
+}
+
+InstanceTree::History InstanceTree::selectedHistory() const
+{
+    const auto it = m_rows.constFind(selectedSource());
+    if (it == m_rows.cend())
+        return {};
+    return {it->cpuHistory, it->rssHistory};
 }
 
 QString InstanceTree::selectedSource() const

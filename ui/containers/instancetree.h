@@ -6,6 +6,8 @@
 #include <QStackedWidget>
 #include <QStringList>
 
+#include <limits>
+
 class QJsonArray;
 class QLabel;
 class QTreeWidget;
@@ -28,14 +30,23 @@ public:
     static constexpr int kPollMs = 2000;
     static constexpr int kHistory = 60; // samples per CPU/RSS sparkline
 
-    // The instance a row shows.
+    // The instance a row shows, with its class's limits (NaN: none).
     struct Instance
     {
         QString className;
         QString binding;
         QString id;
         QString state;
+        QString instanceType;
+        double memoryLimitBytes = std::numeric_limits<double>::quiet_NaN();
+        double cpuLimitPercent = std::numeric_limits<double>::quiet_NaN();
         QString source() const { return binding + QLatin1Char('/') + id; }
+    };
+    // CPU % and RSS bytes of an instance, one sample per poll, oldest first.
+    struct History
+    {
+        QList<double> cpu;
+        QList<double> rss;
     };
 
     explicit InstanceTree(QWidget *parent);
@@ -54,9 +65,13 @@ public:
     const Instance *selectedInstance() const;
     QString instanceState(const QString &binding, const QString &id) const;
     bool selectInstance(const QString &binding, const QString &id);
+    // The selected instance's samples (empty when none is selected).
+    History selectedHistory() const;
 
 Q_SIGNALS:
     void selectionChanged();
+    // New samples were taken (every poll).
+    void sampled();
 
 private:
     struct Row

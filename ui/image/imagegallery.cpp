@@ -42,6 +42,7 @@ ImageGallery::ImageGallery(ApiClient *api, QWidget *parent) : QWidget(parent), m
     m_refresh->setObjectName(QStringLiteral("imageRefresh"));
     m_refresh->setIcon(Panel::themedIcon(QStringLiteral("refresh")));
     m_refresh->setToolTip(tr("Reload the bucket's objects (F5)"));
+    m_refresh->setAccessibleName(tr("Reload the bucket's objects"));
     m_refresh->setAutoRaise(true);
     m_upload = new QToolButton(this);
     m_upload->setObjectName(QStringLiteral("imageUpload"));

@@ -34,6 +34,7 @@ ImageUploads::ImageUploads(ApiClient *api, QWidget *parent)
     m_cancel->setObjectName(QStringLiteral("imageUploadCancel"));
     m_cancel->setIcon(Panel::themedIcon(QStringLiteral("stop")));
     m_cancel->setToolTip(tr("Cancel the uploads"));
+    m_cancel->setAccessibleName(tr("Cancel the uploads"));
     m_cancel->setAutoRaise(true);
     rowLayout->addWidget(m_label, 0, 0, 1, 2);
     rowLayout->addWidget(m_bar, 1, 0);

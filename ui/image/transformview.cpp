@@ -90,9 +90,16 @@ void TransformView::showAnswer(int status, qint64 totalMs)
 void TransformView::showTimes(const QString &cache, const QString &transformMs)
 {
     m_cache->setText(cache.isEmpty() ? QStringLiteral("—") : cache);
-    m_transformTime->setText(transformMs.isEmpty()
-                                 ? QStringLiteral("—")
-                                 : DisplayFormat::duration(transformMs.toDouble()));
+    // A cache hit transformed nothing now: the stored time belongs to the first request, so it
+    // is shown as such instead of beside a total shorter than it.
+    const bool hit = cache == QLatin1String("hit");
+    if (transformMs.isEmpty())
+        m_transformTime->setText(QStringLiteral("—"));
+    else if (hit)
+        m_transformTime->setText(tr("none (cached; first took %1)")
+                                     .arg(DisplayFormat::duration(transformMs.toDouble())));
+    else
+        m_transformTime->setText(DisplayFormat::duration(transformMs.toDouble()));
 }
 
 void TransformView::showFailure(const QString &message)

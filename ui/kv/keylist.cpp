@@ -39,6 +39,7 @@ KeyList::KeyList(ApiClient *api, const QString &prefix, QWidget *parent)
     m_refresh = new QPushButton(Panel::themedIcon(QStringLiteral("refresh")), QString(), this);
     m_refresh->setObjectName(QStringLiteral("kvRefresh"));
     m_refresh->setToolTip(tr("Reload the keys (F5)"));
+    m_refresh->setAccessibleName(tr("Reload the keys"));
     searchRow->addWidget(m_prefix, 1);
     searchRow->addWidget(m_refresh);
     layout->addLayout(searchRow);
@@ -76,7 +77,6 @@ KeyList::KeyList(ApiClient *api, const QString &prefix, QWidget *parent)
     pageRow->addWidget(m_loadMore);
     layout->addLayout(pageRow);
 
-    auto *actions = new QHBoxLayout;
     m_add = new QPushButton(Panel::themedIcon(QStringLiteral("plus")), tr("New key"), this);
     m_add->setObjectName(QStringLiteral("kvAdd"));
     m_add->setToolTip(tr("Add a key (Ctrl+N)"));
@@ -84,10 +84,10 @@ KeyList::KeyList(ApiClient *api, const QString &prefix, QWidget *parent)
     m_delete->setObjectName(QStringLiteral("kvDelete"));
     m_delete->setToolTip(tr("Delete the selected key (Del)"));
     m_delete->setEnabled(false);
-    actions->addWidget(m_add);
-    actions->addWidget(m_delete);
-    actions->addStretch(1);
-    layout->addLayout(actions);
+    // The actions sit on the filter's line, where Bucket and Secrets have theirs.
+    searchRow->addSpacing(8);
+    searchRow->addWidget(m_add);
+    searchRow->addWidget(m_delete);
 
     m_prefixDebounce = new QTimer(this);
     m_prefixDebounce->setSingleShot(true);

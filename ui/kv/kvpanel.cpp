@@ -5,6 +5,7 @@
 #include "kv/valueeditor.h"
 #include "widgets/bindingpages.h"
 #include "widgets/displayformat.h"
+#include "widgets/sectionheading.h"
 
 #include <QJsonArray>
 #include <QLabel>
@@ -32,7 +33,12 @@ KvPanel::KvPanel(const PanelContext &context, QWidget *parent)
 void KvPanel::buildUi()
 {
     auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 8, 0, 0);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(new SectionHeading(
+        tr("KV"),
+        tr("The keys of the KV namespace, stored in SQLite: filter by prefix, open a key to "
+           "edit its value, metadata and expiry."),
+        this));
     m_pages = new BindingPages(QStringLiteral("kv"),
                                tr("The keys appear as soon as the local server is serving."), this);
     m_pages->intro()->setObjectName(QStringLiteral("kvIntro"));

@@ -1,8 +1,11 @@
 #include "logs/logspanel.h"
 
+#include "logs/sourcepicker.h"
+
 #include "apiclient.h"
 #include "appsettings.h"
 #include "serverhost.h"
+#include "widgets/labels.h"
 #include "widgets/logfiltermodel.h"
 #include "widgets/logmodel.h"
 #include "widgets/logview.h"
@@ -40,7 +43,8 @@ LogsPanel::LogsPanel(const PanelContext &context, QWidget *parent)
     layout->addWidget(new SectionHeading(
         tr("Logs"),
         tr("Every line from the server and from each container instance, as it is written. "
-           "Filter by level or source, search, follow the newest line, export to a file."),
+           "Filter by level or sources, search (text or regular expression), follow the newest "
+           "line, export to a file."),
         this));
 
     auto *bar = new QHBoxLayout;
@@ -56,11 +60,28 @@ LogsPanel::LogsPanel(const PanelContext &context, QWidget *parent)
     m_level->addItem(tr("Warnings and errors"), 2);
     m_level->addItem(tr("Errors only"), 3);
     m_level->setToolTip(tr("Lowest level to show"));
-    m_source = new QComboBox(this);
+    m_source = new SourcePicker(this);
     m_source->setObjectName(QStringLiteral("logsSource"));
-    m_source->addItem(tr("All sources"), QString());
-    m_source->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_source->setToolTip(tr("The server, or one container instance"));
+    auto toggle = [this](const char *name, const QString &text, const QString &tip,
+                         const QString &accessible) {
+        auto *button = new QToolButton(this);
+        button->setObjectName(QString::fromLatin1(name));
+        button->setText(text);
+        button->setToolTip(tip);
+        button->setAccessibleName(accessible);
+        button->setCheckable(true);
+        return button;
+    };
+    m_caseSensitive = toggle("logsCase", QStringLiteral("Aa"), tr("Match case (Alt+C)"),
+                             tr("Match case"));
+    m_regex = toggle("logsRegex", QStringLiteral(".*"),
+                     tr("Search with a regular expression (Alt+R)"), tr("Regular expression"));
+    m_wrap = toggle("logsWrap", tr("Wrap"), tr("Wrap long lines instead of cutting them off"),
+                    tr("Wrap long lines"));
+    m_time = toggle("logsTime", tr("Time"), tr("Show the time of each line"),
+                    tr("Show timestamps"));
+    m_json = toggle("logsJson", QStringLiteral("{ }"),
+                    tr("Show JSON lines parsed, one member a line"), tr("Show JSON parsed"));
     m_follow = new QToolButton(this);
     m_follow->setObjectName(QStringLiteral("logsFollow"));
     m_follow->setText(tr("Follow"));
@@ -79,9 +100,18 @@ LogsPanel::LogsPanel(const PanelContext &context, QWidget *parent)
     m_export->setIcon(themedIcon(QStringLiteral("download")));
     m_export->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_export->setToolTip(tr("Save the lines shown to a file (Ctrl+S)"));
+    bar->setSpacing(4);
     bar->addWidget(m_search, 1);
+    bar->addWidget(m_caseSensitive);
+    bar->addWidget(m_regex);
+    bar->addSpacing(6);
     bar->addWidget(m_level);
     bar->addWidget(m_source);
+    bar->addSpacing(6);
+    bar->addWidget(m_wrap);
+    bar->addWidget(m_time);
+    bar->addWidget(m_json);
+    bar->addSpacing(6);
     bar->addWidget(m_follow);
     bar->addWidget(m_clear);
     bar->addWidget(m_export);
@@ -114,16 +144,31 @@ LogsPanel::LogsPanel(const PanelContext &context, QWidget *parent)
     m_search->setText(settings->panelValue(kPanel, QStringLiteral("search")).toString());
     m_level->setCurrentIndex(
         std::clamp(settings->panelValue(kPanel, QStringLiteral("level"), 0).toInt(), 0, 3));
-    m_savedSource = settings->panelValue(kPanel, QStringLiteral("source")).toString();
-    if (!m_savedSource.isEmpty())
-        addSources({m_savedSource});
+    const QStringList savedSources =
+        settings->panelValue(kPanel, QStringLiteral("sources")).toStringList();
+    addSources(savedSources);
+    m_source->setChosen(QSet<QString>(savedSources.begin(), savedSources.end()));
+    m_caseSensitive->setChecked(
+        settings->panelValue(kPanel, QStringLiteral("caseSensitive"), false).toBool());
+    m_regex->setChecked(settings->panelValue(kPanel, QStringLiteral("regex"), false).toBool());
+    m_wrap->setChecked(settings->panelValue(kPanel, QStringLiteral("wrap"), true).toBool());
+    m_time->setChecked(settings->panelValue(kPanel, QStringLiteral("time"), true).toBool());
+    m_json->setChecked(settings->panelValue(kPanel, QStringLiteral("json"), false).toBool());
+    m_view->setWrap(m_wrap->isChecked());
+    m_view->setShowTime(m_time->isChecked());
+    m_view->setParseJson(m_json->isChecked());
     m_follow->setChecked(settings->panelValue(kPanel, QStringLiteral("follow"), true).toBool());
     m_view->setFollow(m_follow->isChecked());
     applyFilters();
 
     connect(m_search, &QLineEdit::textChanged, this, &LogsPanel::applyFilters);
     connect(m_level, &QComboBox::currentIndexChanged, this, &LogsPanel::applyFilters);
-    connect(m_source, &QComboBox::currentIndexChanged, this, &LogsPanel::applyFilters);
+    connect(m_source, &SourcePicker::chosenChanged, this, &LogsPanel::applyFilters);
+    connect(m_caseSensitive, &QToolButton::toggled, this, &LogsPanel::applyFilters);
+    connect(m_regex, &QToolButton::toggled, this, &LogsPanel::applyFilters);
+    connect(m_wrap, &QToolButton::toggled, m_view, &LogView::setWrap);
+    connect(m_time, &QToolButton::toggled, m_view, &LogView::setShowTime);
+    connect(m_json, &QToolButton::toggled, m_view, &LogView::setParseJson);
     connect(m_follow, &QToolButton::toggled, m_view, &LogView::setFollow);
     connect(m_view, &LogView::followChanged, m_follow, &QToolButton::setChecked);
     connect(m_clear, &QToolButton::clicked, this, &LogsPanel::clearView);
@@ -140,6 +185,8 @@ LogsPanel::LogsPanel(const PanelContext &context, QWidget *parent)
         m_search->selectAll();
     });
     addShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), [this] { clearView(); });
+    addShortcut(QKeySequence(Qt::ALT | Qt::Key_C), [this] { m_caseSensitive->toggle(); });
+    addShortcut(QKeySequence(Qt::ALT | Qt::Key_R), [this] { m_regex->toggle(); });
     addShortcut(QKeySequence::Save, [this] { exportWithDialog(); });
     addShortcut(QKeySequence(Qt::Key_End), [this] { m_follow->setChecked(true); });
 
@@ -169,7 +216,15 @@ void LogsPanel::saveState()
     AppSettings *settings = context().settings;
     settings->setPanelValue(kPanel, QStringLiteral("search"), m_search->text());
     settings->setPanelValue(kPanel, QStringLiteral("level"), m_level->currentIndex());
-    settings->setPanelValue(kPanel, QStringLiteral("source"), m_source->currentData().toString());
+    const QSet<QString> chosen = m_source->chosen();
+    QStringList sources(chosen.begin(), chosen.end());
+    sources.sort();
+    settings->setPanelValue(kPanel, QStringLiteral("sources"), sources);
+    settings->setPanelValue(kPanel, QStringLiteral("caseSensitive"), m_caseSensitive->isChecked());
+    settings->setPanelValue(kPanel, QStringLiteral("regex"), m_regex->isChecked());
+    settings->setPanelValue(kPanel, QStringLiteral("wrap"), m_wrap->isChecked());
+    settings->setPanelValue(kPanel, QStringLiteral("time"), m_time->isChecked());
+    settings->setPanelValue(kPanel, QStringLiteral("json"), m_json->isChecked());
     settings->setPanelValue(kPanel, QStringLiteral("follow"), m_follow->isChecked());
 }
 
@@ -255,25 +310,22 @@ void LogsPanel::addSources(const QStringList &sources)
             return as;
         return a < b;
     });
-    const QString current =
-        m_source->currentIndex() > 0 ? m_source->currentData().toString() : m_savedSource;
-    QSignalBlocker block(m_source);
-    m_source->clear();
-    m_source->addItem(tr("All sources"), QString());
-    for (const QString &s : sorted)
-        m_source->addItem(s, s);
-    const int index = m_source->findData(current);
-    m_source->setCurrentIndex(index > 0 ? index : 0);
-    if (index > 0)
-        m_savedSource.clear();
+    m_source->setSources(sorted);
 }
 
 void LogsPanel::applyFilters()
 {
     LogFilterModel *filter = m_view->filterModel();
     filter->setMinimumLevel(m_level->currentData().toInt());
-    filter->setSource(m_source->currentData().toString());
-    m_view->setSearch(m_search->text());
+    filter->setSources(m_source->chosen());
+    const LogSearch search(m_search->text(), m_regex->isChecked(), m_caseSensitive->isChecked());
+    m_view->setSearch(search);
+    // A pattern that does not compile says why instead of silently showing nothing.
+    if (!search.isValid())
+        showStatus(m_message, tr("The regular expression is not valid: %1").arg(search.error()),
+                   true);
+    else if (m_message->property("error").toBool())
+        showStatus(m_message, QString(), false);
     updateCount();
 }
 
@@ -292,7 +344,7 @@ void LogsPanel::updateCount()
     const int total = m_view->logModel()->size();
     const QLocale locale;
     m_count->setText(
-        shown == total ? tr("%1 lines").arg(locale.toString(total))
+        shown == total ? (total == 1 ? tr("1 line") : tr("%1 lines").arg(locale.toString(total)))
                        : tr("%1 of %2 lines").arg(locale.toString(shown), locale.toString(total)));
     m_export->setEnabled(shown > 0);
     if (shown > 0) {

@@ -16,9 +16,12 @@ class QToolButton;
 namespace edgedesk {
 
 class LogView;
+class SourcePicker;
 
 // Logs: every source (the server and each container instance) in one live list with level and
-// source filters, text search with highlight, follow, clear and export.
+// source filters (several sources at once), search (text or regular expression, with or without
+// case) with highlight, wrapped or one-line rows, timestamps and parsed JSON on demand, follow,
+// clear and export.
 class LogsPanel final : public Panel
 {
     Q_OBJECT
@@ -54,7 +57,12 @@ private:
     QLabel *m_empty = nullptr;
     QLineEdit *m_search = nullptr;
     QComboBox *m_level = nullptr;
-    QComboBox *m_source = nullptr;
+    SourcePicker *m_source = nullptr;
+    QToolButton *m_caseSensitive = nullptr;
+    QToolButton *m_regex = nullptr;
+    QToolButton *m_wrap = nullptr;
+    QToolButton *m_time = nullptr;
+    QToolButton *m_json = nullptr;
     QToolButton *m_follow = nullptr;
     QToolButton *m_clear = nullptr;
     QToolButton *m_export = nullptr;
@@ -64,7 +72,6 @@ private:
     QList<LogEntry> m_pending;
     QTimer m_flushTimer;
     QSet<QString> m_sources;
-    QString m_savedSource;
     bool m_loaded = false;
     bool m_loading = false;
 };

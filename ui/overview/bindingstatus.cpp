@@ -7,6 +7,7 @@
 #include <QGridLayout>
 #include <QJsonArray>
 #include <QLabel>
+#include <QRegularExpression>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -22,6 +23,30 @@ QLabel *mutedLabel(const QString &text, QWidget *parent)
     label->setForegroundRole(QPalette::PlaceholderText);
     label->setWordWrap(true);
     return label;
+}
+
+// Names such as "edgedesk-local" or "cloudflare-containers-go-service-worker" are read whole: the
+// hyphens between letters in the text (not in the markup) become non-breaking ones, so a narrow
+// window wraps between words and never inside a name.
+QString keepNamesWhole(const QString &html)
+{
+    static const QRegularExpression tag(QStringLiteral("<[^>]*>"));
+    static const QRegularExpression hyphen(QStringLiteral("(?<=\\w)-(?=\\w)"));
+    QString out;
+    qsizetype from = 0;
+    auto text = [&](qsizetype end) {
+        QString part = html.mid(from, end - from);
+        part.replace(hyphen, QString(QChar(0x2011)));
+        out += part;
+    };
+    for (auto it = tag.globalMatch(html); it.hasNext();) {
+        const QRegularExpressionMatch m = it.next();
+        text(m.capturedStart());
+        out += m.captured();
+        from = m.capturedEnd();
+    }
+    text(html.size());
+    return out;
 }
 
 QString bindingOf(const QJsonValue &v)
@@ -91,7 +116,7 @@ void BindingStatus::setRow(const QString &name, const QString &text, StatusBadge
     if (it == m_rows.end())
         return;
     it->badge->set(text, tone);
-    it->detail->setText(detail);
+    it->detail->setText(keepNamesWhole(detail));
 }
 
 QString BindingStatus::state(const QString &name) const
@@ -103,7 +128,9 @@ QString BindingStatus::state(const QString &name) const
 QString BindingStatus::detail(const QString &name) const
 {
     const auto it = m_rows.constFind(name);
-    return it == m_rows.cend() ? QString() : it->detail->text();
+    // As written: with ordinary hyphens (the label shows non-breaking ones).
+    return it == m_rows.cend() ? QString()
+                               : it->detail->text().replace(QChar(0x2011), QLatin1Char('-'));
 }
 
 void BindingStatus::showConfigError(const QString &message)
@@ -212,10 +239,10 @@ void BindingStatus::addStorageRows(const QJsonObject &config)
                   const QJsonObject json = r.json();
                   const int n = int(json.value(QStringLiteral("objects")).toArray().size());
                   const bool more = json.value(QStringLiteral("truncated")).toBool();
-                  return tr("bucket %1, %2%3 objects, image transforms at /image")
-                      .arg(bucket)
-                      .arg(n)
-                      .arg(more ? QStringLiteral("+") : QString());
+                  const QString objects =
+                      more ? tr("%1+ objects").arg(n)
+                           : DisplayFormat::count(n, tr("1 object"), tr("%1 objects"));
+                  return tr("bucket %1, %2, image transforms at /image").arg(bucket, objects);
               });
     }
 }

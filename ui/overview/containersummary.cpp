@@ -3,6 +3,7 @@
 #include "containers/containertotals.h"
 #include "panel.h"
 #include "widgets/displayformat.h"
+#include "widgets/themecolors.h"
 
 #include <QJsonArray>
 #include <QLabel>
@@ -10,6 +11,17 @@
 #include <QVBoxLayout>
 
 namespace edgedesk {
+
+namespace {
+
+// `text` for rich text that never breaks at its spaces (a hyphen before a digit, as in
+// "instance-2", is no break opportunity either).
+QString unbreakable(const QString &text)
+{
+    return text.toHtmlEscaped().replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+}
+
+} // namespace
 
 ContainerSummary::ContainerSummary(QWidget *parent) : QGroupBox(tr("Containers"), parent)
 {
@@ -46,19 +58,24 @@ void ContainerSummary::apply(const QJsonObject &status)
         for (const QJsonValue &i : cls.value(QStringLiteral("instances")).toArray()) {
             const QJsonObject instance = i.toObject();
             const QString state = instance.value(QStringLiteral("state")).toString();
-            const QString colour = ContainerTotals::isUp(state) ? QStringLiteral("#1f9d55")
-                                   : state == QLatin1String("stopped_with_code")
-                                       ? QStringLiteral("#d64545")
-                                       : QStringLiteral("#718096");
-            states.append(QStringLiteral("<span style=\"color:%1\">●</span> %2 %3")
-                              .arg(colour,
-                                   instance.value(QStringLiteral("id")).toString().toHtmlEscaped(),
-                                   state.toHtmlEscaped()));
+            const ThemeColors::Tone tone = ContainerTotals::isUp(state)
+                                               ? ThemeColors::Tone::Good
+                                           : state == QLatin1String("stopped_with_code")
+                                               ? ThemeColors::Tone::Bad
+                                               : ThemeColors::Tone::Neutral;
+            const QColor colour =
+                ThemeColors::toneText(tone, palette().color(QPalette::Window));
+            // The dot, the instance and its state stay on one line; lines break only between
+            // instances.
+            states.append(QStringLiteral("<span style=\"color:%1\">●</span>&nbsp;%2&nbsp;%3")
+                              .arg(colour.name(), unbreakable(instance.value(QStringLiteral("id"))
+                                                                  .toString()),
+                                   unbreakable(state)));
         }
         const ContainerTotals t = ContainerTotals::of(cls);
         html += tr("<p><b>%1</b> · %2 — %3 of %4 running, %5<br>%6</p>")
-                    .arg(cls.value(QStringLiteral("binding")).toString().toHtmlEscaped(),
-                         cls.value(QStringLiteral("class_name")).toString().toHtmlEscaped())
+                    .arg(unbreakable(cls.value(QStringLiteral("binding")).toString()),
+                         unbreakable(cls.value(QStringLiteral("class_name")).toString()))
                     .arg(t.up)
                     .arg(t.max)
                     .arg(DisplayFormat::count(t.requests, tr("1 request"), tr("%1 requests")))

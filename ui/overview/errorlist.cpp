@@ -1,5 +1,7 @@
 #include "overview/errorlist.h"
 
+#include "widgets/themecolors.h"
+
 #include <QDateTime>
 #include <QHeaderView>
 #include <QLabel>
@@ -64,7 +66,8 @@ void ErrorList::add(qint64 timeMs, const QString &where, const QString &what, co
     line.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
     item->setText(2, line);
     item->setToolTip(2, what.left(2000));
-    item->setForeground(2, QColor(0xd6, 0x45, 0x45));
+    item->setForeground(2, ThemeColors::toneText(ThemeColors::Tone::Bad,
+                                                 m_errors->palette().color(QPalette::Base)));
     m_errors->insertTopLevelItem(at, item);
     while (m_errors->topLevelItemCount() > kMaxErrors)
         delete m_errors->takeTopLevelItem(m_errors->topLevelItemCount() - 1);

@@ -5,6 +5,7 @@
 #include "widgets/displayformat.h"
 #include "widgets/emptyhint.h"
 #include "widgets/labels.h"
+#include "widgets/sectionheading.h"
 
 #include <QCheckBox>
 #include <QDateTime>
@@ -41,7 +42,12 @@ SecretsPanel::SecretsPanel(const PanelContext &context, QWidget *parent)
 void SecretsPanel::buildUi()
 {
     auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 8, 0, 0);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(new SectionHeading(
+        tr("Secrets"),
+        tr("The secrets store: values are encrypted on disk and never shown again; set, rotate "
+           "or delete them by name."),
+        this));
     m_pages =
         new BindingPages(QStringLiteral("secrets"),
                          tr("The secrets appear as soon as the local server is serving."), this);
@@ -84,14 +90,17 @@ void SecretsPanel::buildUi()
     m_refresh = new QPushButton(themedIcon(QStringLiteral("refresh")), QString(), main);
     m_refresh->setObjectName(QStringLiteral("secretsRefresh"));
     m_refresh->setToolTip(tr("Reload the names (F5)"));
+    m_refresh->setAccessibleName(tr("Reload the names"));
     m_delete = new QPushButton(themedIcon(QStringLiteral("trash")), tr("Delete"), main);
     m_delete->setObjectName(QStringLiteral("secretDelete"));
     m_delete->setToolTip(tr("Delete the selected secret (Del)"));
     m_delete->setEnabled(false);
     listRow->addWidget(m_listInfo, 1);
     listRow->addWidget(m_refresh);
+    listRow->addSpacing(8);
     listRow->addWidget(m_delete);
-    layout->addLayout(listRow);
+    // Above the list, where KV and Bucket have their actions too.
+    layout->insertLayout(layout->indexOf(m_listStack), listRow);
 
     auto *group = new QGroupBox(tr("Set or rotate a secret"), main);
     auto *form = new QFormLayout(group);

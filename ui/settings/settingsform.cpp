@@ -72,6 +72,19 @@ SettingsForm::SettingsForm(QWidget *parent) : QScrollArea(parent)
     m_tray->setObjectName(QStringLiteral("settingsTray"));
     m_tray->setToolTip(tr("Takes effect at once; quit from the tray icon's menu"));
     windowLayout->addWidget(m_tray);
+    auto *themeRow = new QHBoxLayout;
+    m_theme = new QComboBox(window);
+    m_theme->setObjectName(QStringLiteral("settingsTheme"));
+    m_theme->addItem(tr("System"), QStringLiteral("system"));
+    m_theme->addItem(tr("Light"), QStringLiteral("light"));
+    m_theme->addItem(tr("Dark"), QStringLiteral("dark"));
+    m_theme->setToolTip(tr("Takes effect at once"));
+    auto *themeLabel = new QLabel(tr("&Theme"), window);
+    themeLabel->setBuddy(m_theme);
+    themeRow->addWidget(themeLabel);
+    themeRow->addWidget(m_theme);
+    themeRow->addStretch(1);
+    windowLayout->addLayout(themeRow);
     column->addWidget(window);
     column->addStretch(1);
     columns->addStretch(0);
@@ -89,6 +102,8 @@ SettingsForm::SettingsForm(QWidget *parent) : QScrollArea(parent)
     connect(m_token, &QLineEdit::textChanged, this, &SettingsForm::updateHints);
     connect(m_secretName, &QLineEdit::textChanged, this, &SettingsForm::updateProviderFields);
     connect(m_tray, &QCheckBox::toggled, this, &SettingsForm::trayToggled);
+    connect(m_theme, &QComboBox::activated, this,
+            [this] { Q_EMIT themeChosen(m_theme->currentData().toString()); });
 }
 
 QWidget *SettingsForm::buildServer(QWidget *parent)
@@ -147,6 +162,15 @@ QWidget *SettingsForm::buildServer(QWidget *parent)
         m_token->setEchoMode(on ? QLineEdit::Normal : QLineEdit::Password);
         m_showToken->setText(on ? tr("Hide") : tr("Show"));
     });
+    // Nothing to show or hide in an empty field: the toggle rests, unpressed.
+    auto syncShowToken = [this] {
+        const bool empty = m_token->text().isEmpty();
+        if (empty)
+            m_showToken->setChecked(false);
+        m_showToken->setEnabled(!empty);
+    };
+    connect(m_token, &QLineEdit::textChanged, this, syncShowToken);
+    syncShowToken();
     connect(m_generateToken, &QPushButton::clicked, this, [this] {
         // 24 random bytes, base64url: 32 characters, no padding, safe in a header.
         QByteArray bytes(24, Qt::Uninitialized);
@@ -207,6 +231,12 @@ void SettingsForm::setTray(bool on)
 {
     const QSignalBlocker block(m_tray);
     m_tray->setChecked(on);
+}
+
+void SettingsForm::setTheme(const QString &theme)
+{
+    const int index = m_theme->findData(theme);
+    m_theme->setCurrentIndex(index >= 0 ? index : 0);
 }
 
 void SettingsForm::setConfigHint(const QString &text)

@@ -38,6 +38,7 @@ public:
     void setServer(int port, const QString &bind, const QString &token, const QString &dataDir,
                    const Defaults &defaults);
     void setTray(bool on);
+    void setTheme(const QString &theme); // "system", "light", "dark"
     void setConfigHint(const QString &text);
     void setAi(const ManagedConfig::Ai &ai);
     void setContainers(const QList<ManagedConfig::Container> &containers);
@@ -67,6 +68,7 @@ Q_SIGNALS:
     // The user changed a field (the form no longer shows what is in effect).
     void edited();
     void trayToggled(bool on);
+    void themeChosen(const QString &theme);
     void chooseDataDirRequested();
     void openDataDirRequested();
 
@@ -109,6 +111,7 @@ private:
     QFormLayout *m_containerForm = nullptr;
     QList<ContainerRow> m_containerRows;
     QCheckBox *m_tray = nullptr;
+    QComboBox *m_theme = nullptr;
 };
 
 } // namespace edgedesk

@@ -6,6 +6,7 @@
 #include "settings/settingsapply.h"
 #include "settings/settingsform.h"
 #include "settings/settingsvalidator.h"
+#include "settings/theme.h"
 #include "widgets/labels.h"
 #include "widgets/sectionheading.h"
 
@@ -69,6 +70,11 @@ void SettingsPanel::connectParts()
     connect(m_form, &SettingsForm::trayToggled, this, [this](bool on) {
         context().settings->setKeepServingInTray(on);
         context().settings->sync();
+    });
+    connect(m_form, &SettingsForm::themeChosen, this, [this](const QString &theme) {
+        context().settings->setTheme(theme);
+        context().settings->sync();
+        Theme::apply(Theme::fromString(theme));
     });
     connect(m_form, &SettingsForm::chooseDataDirRequested, this, [this] {
         const QString dir =
@@ -137,6 +143,7 @@ void SettingsPanel::revert()
                       {options.port, host->dataDir().isEmpty() ? ServerOptions::defaultDataDir()
                                                                : host->dataDir()});
     m_form->setTray(settings->keepServingInTray());
+    m_form->setTheme(Theme::toString(Theme::fromString(settings->theme())));
 
     m_configPath = !settings->configPath().isEmpty() ? settings->configPath() : options.configPath;
     auto loaded = ManagedConfig::load(m_configPath);

@@ -1,5 +1,7 @@
 #include "widgets/burstchart.h"
 
+#include "widgets/themecolors.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -9,7 +11,7 @@ namespace edgedesk {
 
 namespace {
 
-const QColor kFailure(0xd6, 0x45, 0x45);
+const QColor kFailure = ThemeColors::badgeFill(ThemeColors::Tone::Bad);
 
 // "instance-2" before "instance-10": runs of digits compare as numbers. (QCollator's numeric
 // mode needs ICU, which the C locale of CI machines lacks.)
@@ -142,11 +144,13 @@ void BurstChart::paintEvent(QPaintEvent *)
     const int gap = fm.averageCharWidth() * 2;
     const int trackLeft = labelWidth + gap;
     // Bars longer than this are hard to compare by eye; the counts stay next to them.
-    const int maxTrack = fm.averageCharWidth() * 70;
+    const int maxTrack = fm.averageCharWidth() * 48;
     const int trackWidth = qBound(10, width() - trackLeft - gap - countWidth, maxTrack);
     const int total = qMax(1, qMax(m_expected, answered()));
 
-    const QColor trackColour = palette().color(QPalette::Mid).lighter(130);
+    // A track that shows on light and dark windows alike: the line colour, half strength.
+    QColor trackColour = ThemeColors::line(palette());
+    trackColour.setAlphaF(0.55);
     const QColor barColour = palette().color(QPalette::Highlight);
     int y = 4;
     for (const QString &name : std::as_const(rows)) {

@@ -2,13 +2,14 @@
 
 #include <QWidget>
 
-class QLineEdit;
+class QPlainTextEdit;
 class QToolButton;
 
 namespace edgedesk {
 
-// The curl command equivalent to what a panel just sent (or is about to send), read-only, with
-// a "Copy as curl" button that puts it on the clipboard.
+// The curl command equivalent to what a panel just sent (or is about to send), read-only and
+// wrapped over as many lines as it needs (up to four, then it scrolls), with a "Copy as curl"
+// button that puts it on the clipboard.
 class CurlBar final : public QWidget
 {
     Q_OBJECT
@@ -20,7 +21,7 @@ public:
     void setCommand(const QString &command);
     QString command() const;
     QToolButton *copyButton() const { return m_copy; }
-    QLineEdit *commandView() const { return m_text; }
+    QPlainTextEdit *commandView() const { return m_text; }
 
 public Q_SLOTS:
     void copy();
@@ -28,8 +29,13 @@ public Q_SLOTS:
 Q_SIGNALS:
     void copied(const QString &command);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
-    QLineEdit *m_text;
+    void fitHeight();
+
+    QPlainTextEdit *m_text;
     QToolButton *m_copy;
 };
 

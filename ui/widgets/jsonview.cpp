@@ -1,5 +1,8 @@
 #include "widgets/jsonview.h"
 
+#include "widgets/themecolors.h"
+
+#include <QApplication>
 #include <QFontDatabase>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -26,15 +29,17 @@ protected:
         static const QRegularExpression number(
             QStringLiteral("(?<![\\w\"])-?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?"));
         static const QRegularExpression literal(QStringLiteral("\\b(?:true|false|null)\\b"));
+        // Each colour made readable on the editor's current base (light or dark theme).
+        const QColor base = QApplication::palette().color(QPalette::Base);
         QTextCharFormat stringFormat;
-        stringFormat.setForeground(QColor(0x2f, 0x9e, 0x44));
+        stringFormat.setForeground(ThemeColors::readableOn(QColor(0x2f, 0x9e, 0x44), base));
         QTextCharFormat keyFormat;
-        keyFormat.setForeground(QColor(0x3b, 0x6f, 0xd8));
+        keyFormat.setForeground(ThemeColors::readableOn(QColor(0x3b, 0x6f, 0xd8), base));
         keyFormat.setFontWeight(QFont::DemiBold);
         QTextCharFormat numberFormat;
-        numberFormat.setForeground(QColor(0xc2, 0x6a, 0x10));
+        numberFormat.setForeground(ThemeColors::readableOn(QColor(0xc2, 0x6a, 0x10), base));
         QTextCharFormat literalFormat;
-        literalFormat.setForeground(QColor(0xa3, 0x4a, 0xc9));
+        literalFormat.setForeground(ThemeColors::readableOn(QColor(0xa3, 0x4a, 0xc9), base));
         for (auto it = string.globalMatch(text); it.hasNext();) {
             const auto m = it.next();
             setFormat(int(m.capturedStart()), int(m.capturedLength()), stringFormat);

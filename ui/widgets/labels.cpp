@@ -1,5 +1,7 @@
 #include "widgets/labels.h"
 
+#include "widgets/themecolors.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 
@@ -8,11 +10,9 @@ namespace edgedesk {
 QLabel *makeMutedLabel(const QString &text, QWidget *parent)
 {
     auto *label = new QLabel(text, parent);
-    QPalette muted = label->palette();
-    QColor colour = muted.color(QPalette::WindowText);
-    colour.setAlphaF(0.65);
-    muted.setColor(QPalette::WindowText, colour);
-    label->setPalette(muted);
+    // The palette's muted role, which Theme keeps at AA contrast and which follows a theme
+    // switch (a colour copied into the label's own palette would not).
+    label->setForegroundRole(QPalette::PlaceholderText);
     return label;
 }
 
@@ -39,7 +39,9 @@ void showStatus(QLabel *label, const QString &text, bool error)
 {
     label->setText(text);
     label->setProperty("error", error);
-    label->setStyleSheet(error ? QStringLiteral("color: #d64545;") : QString());
+    const QColor red = ThemeColors::toneText(ThemeColors::Tone::Bad,
+                                             label->palette().color(QPalette::Window));
+    label->setStyleSheet(error ? QStringLiteral("color: %1;").arg(red.name()) : QString());
 }
 
 } // namespace edgedesk

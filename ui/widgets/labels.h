@@ -8,7 +8,7 @@ class QWidget;
 
 namespace edgedesk {
 
-// A caption in the palette's text colour at 65% opacity: reads as secondary on light and dark.
+// A caption in the muted text colour (QPalette::PlaceholderText, AA contrast in every theme).
 QLabel *makeMutedLabel(const QString &text, QWidget *parent);
 
 // Appends "caption value" to a row of result figures (status, times, sizes) and returns the

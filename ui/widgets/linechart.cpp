@@ -8,6 +8,13 @@
 
 namespace edgedesk {
 
+namespace {
+
+// How far above the largest value a limit may be and still set the scale.
+constexpr double kLimitReach = 4.0;
+
+} // namespace
+
 LineChart::LineChart(QWidget *parent) : QWidget(parent)
 {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
@@ -28,6 +35,25 @@ void LineChart::setUnit(const QString &unit)
 void LineChart::setSeries(const QList<Series> &series)
 {
     m_series = series;
+    update();
+}
+
+void LineChart::setLimit(double value, const QString &label)
+{
+    m_limit = value;
+    m_limitLabel = label;
+    update();
+}
+
+void LineChart::setSampleSeconds(int seconds)
+{
+    m_sampleSeconds = qMax(1, seconds);
+    update();
+}
+
+void LineChart::setFilled(bool filled)
+{
+    m_filled = filled;
     update();
 }
 
@@ -87,6 +113,10 @@ double LineChart::axisMaximum() const
                 top = std::max(top, v);
         }
     }
+    // A limit far above the values would flatten them into the axis: it is drawn only when it
+    // is within a few times the largest value, and noted at the top otherwise.
+    if (std::isfinite(m_limit) && (top <= 0 || m_limit <= top * kLimitReach))
+        top = std::max(top, m_limit);
     // Four grid steps of a round size.
     return 4 * niceCeiling(top / 4.0, 0.25);
 }
@@ -200,10 +230,13 @@ void LineChart::paintEvent(QPaintEvent *)
         slots = std::max<int>(slots, int(s.values.size()));
     if (slots >= 2) {
         // Time labels every minute (or every 15 s for short spans), "now" at the right edge.
-        const int step = slots > 150 ? 60 : (slots > 40 ? 15 : 5);
+        const int spanSeconds = slots * m_sampleSeconds;
+        const int stepSeconds = spanSeconds > 150 ? 60 : (spanSeconds > 40 ? 15 : 5);
+        const int step = std::max(1, stepSeconds / m_sampleSeconds);
         p.setPen(muted);
-        for (int ago = 0; ago < slots; ago += step) {
-            const double x = plot.right() - plot.width() * ago / double(slots - 1);
+        for (int slot = 0; slot < slots; slot += step) {
+            const int ago = slot * m_sampleSeconds;
+            const double x = plot.right() - plot.width() * slot / double(slots - 1);
             const QString label = ago == 0 ? tr("now")
                                            : (ago % 60 == 0 ? QStringLiteral("-%1m").arg(ago / 60)
                                                             : QStringLiteral("-%1s").arg(ago));
@@ -243,9 +276,32 @@ void LineChart::paintEvent(QPaintEvent *)
                 path.moveTo(pt);
             drawing = true;
         }
+        if (m_filled && n >= 2 && !path.isEmpty()) {
+            // Under the line down to the axis; gaps are not filled across.
+            QPainterPath area = path;
+            area.lineTo(QPointF(area.currentPosition().x(), plot.bottom()));
+            area.lineTo(QPointF(path.elementAt(0).x, plot.bottom()));
+            area.closeSubpath();
+            QColor fill = s.color;
+            fill.setAlphaF(0.22);
+            p.fillPath(area, fill);
+        }
         p.setBrush(Qt::NoBrush);
         p.setPen(QPen(s.color, 1.6));
         p.drawPath(path);
+    }
+    if (std::isfinite(m_limit) && m_limit > 0) {
+        const bool onScale = m_limit <= top * (1 + 1e-9);
+        const double y = onScale ? plot.bottom() - m_limit / top * plot.height() : plot.top();
+        if (onScale) {
+            p.setPen(QPen(muted, 1.2, Qt::DashLine));
+            p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y));
+        }
+        const QString label = onScale ? m_limitLabel : tr("%1, above this scale").arg(m_limitLabel);
+        const int w = fm.horizontalAdvance(label);
+        const QRectF box(plot.right() - w - 4, y + 2, w + 2, lineH);
+        p.setPen(muted);
+        p.drawText(box, Qt::AlignRight | Qt::AlignTop, label);
     }
     p.restore();
 

@@ -5,6 +5,8 @@
 #include <QString>
 #include <QWidget>
 
+#include <limits>
+
 namespace edgedesk {
 
 // A time chart of the last N seconds with axes, grid and a legend: requests/s and latency per
@@ -35,6 +37,14 @@ public:
     bool isEmpty() const;
     // The top of the vertical axis for the current values (a round number).
     double axisMaximum() const;
+    // A dashed horizontal line at `value` labelled `label` (an instance type's limit), included
+    // in the axis; NaN removes it.
+    void setLimit(double value, const QString &label);
+    double limit() const { return m_limit; }
+    // Seconds between two values, for the time axis (1 unless set).
+    void setSampleSeconds(int seconds);
+    // Fills the area under each line with its colour, lightly.
+    void setFilled(bool filled);
 
     // The smallest of 1, 2, 2.5, 5 x 10^n at or above `value` (at least `minimum`).
     static double niceCeiling(double value, double minimum = 1.0);
@@ -52,6 +62,10 @@ private:
     QString m_unit;
     QString m_emptyText;
     QList<Series> m_series;
+    double m_limit = std::numeric_limits<double>::quiet_NaN();
+    QString m_limitLabel;
+    int m_sampleSeconds = 1;
+    bool m_filled = false;
 };
 
 } // namespace edgedesk

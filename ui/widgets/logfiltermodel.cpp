@@ -20,20 +20,30 @@ void LogFilterModel::setMinimumLevel(int rank)
     invalidateRowsFilter();
 }
 
+void LogFilterModel::setSources(const QSet<QString> &sources)
+{
+    if (sources == m_sources)
+        return;
+    m_sources = sources;
+    invalidateRowsFilter();
+}
+
 void LogFilterModel::setSource(const QString &source)
 {
-    if (source == m_source)
+    setSources(source.isEmpty() ? QSet<QString>() : QSet<QString>{source});
+}
+
+void LogFilterModel::setSearch(const LogSearch &search)
+{
+    if (search == m_search)
         return;
-    m_source = source;
+    m_search = search;
     invalidateRowsFilter();
 }
 
 void LogFilterModel::setSearch(const QString &text)
 {
-    if (text == m_search)
-        return;
-    m_search = text;
-    invalidateRowsFilter();
+    setSearch(LogSearch(text, false, false));
 }
 
 bool LogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) const
@@ -45,11 +55,10 @@ bool LogFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) const
     const LogEntry &e = m_log->entry(sourceRow);
     if (m_minLevel > 0 && LogModel::levelRank(e.level) < m_minLevel)
         return false;
-    if (!m_source.isEmpty() && e.source != m_source)
+    if (!m_sources.isEmpty() && !m_sources.contains(e.source))
         return false;
-    if (!m_search.isEmpty() && !e.message.contains(m_search, Qt::CaseInsensitive) &&
-        !e.source.contains(m_search, Qt::CaseInsensitive) &&
-        !e.category.contains(m_search, Qt::CaseInsensitive))
+    if (!m_search.isEmpty() && !m_search.matches(e.message) && !m_search.matches(e.source) &&
+        !m_search.matches(e.category))
         return false;
     return true;
 }

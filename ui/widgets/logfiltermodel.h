@@ -1,5 +1,8 @@
 #pragma once
 
+#include "widgets/logsearch.h"
+
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QString>
 
@@ -7,8 +10,8 @@ namespace edgedesk {
 
 class LogModel;
 
-// Which log lines are shown: a minimum level, one source (or all) and a case-insensitive text
-// search over the message, source and category.
+// Which log lines are shown: a minimum level, a set of sources (or all) and a search (plain or
+// regular expression, with or without case) over the message, source and category.
 class LogFilterModel final : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -20,10 +23,14 @@ public:
     void setLogModel(LogModel *model);
     void setMinimumLevel(int rank); // LogModel::levelRank; 0 shows everything
     int minimumLevel() const { return m_minLevel; }
-    void setSource(const QString &source); // empty: every source
-    QString source() const { return m_source; }
+    void setSources(const QSet<QString> &sources); // empty: every source
+    QSet<QString> sources() const { return m_sources; }
+    // One source, or every source when empty.
+    void setSource(const QString &source);
+    void setSearch(const LogSearch &search);
+    // Plain text, case-insensitive.
     void setSearch(const QString &text);
-    QString search() const { return m_search; }
+    const LogSearch &search() const { return m_search; }
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -31,8 +38,8 @@ protected:
 private:
     LogModel *m_log = nullptr;
     int m_minLevel = 0;
-    QString m_source;
-    QString m_search;
+    QSet<QString> m_sources;
+    LogSearch m_search;
 };
 
 } // namespace edgedesk

@@ -16,10 +16,18 @@ LogView::LogView(QWidget *parent)
     m_filter->setLogModel(m_model);
     setModel(m_filter);
     setItemDelegate(m_delegate);
-    setUniformItemSizes(true);
+    m_delegate->setWidth(viewport()->width());
+    // Wrapped lines have rows of their own height; batches keep a 20,000-line layout from
+    // blocking the window.
+    setUniformItemSizes(false);
+    setLayoutMode(QListView::Batched);
+    setBatchSize(2000);
+    setResizeMode(QListView::Adjust);
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setSelectionMode(QAbstractItemView::ExtendedSelection);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Always there, so wrapping never makes the bar come and go (and the width with it).
+    setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOn);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
 
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
@@ -58,9 +66,60 @@ void LogView::clear()
 
 void LogView::setSearch(const QString &text)
 {
-    m_delegate->setHighlight(text);
-    m_filter->setSearch(text);
+    setSearch(LogSearch(text, false, false));
+}
+
+void LogView::setSearch(const LogSearch &search)
+{
+    m_delegate->setSearch(search);
+    m_filter->setSearch(search);
     viewport()->update();
+}
+
+void LogView::setWrap(bool on)
+{
+    m_delegate->setWrap(on);
+    relayout();
+}
+
+bool LogView::wrap() const
+{
+    return m_delegate->wrap();
+}
+
+void LogView::setShowTime(bool on)
+{
+    m_delegate->setShowTime(on);
+    relayout();
+}
+
+bool LogView::showTime() const
+{
+    return m_delegate->showTime();
+}
+
+void LogView::setParseJson(bool on)
+{
+    m_delegate->setParseJson(on);
+    relayout();
+}
+
+bool LogView::parseJson() const
+{
+    return m_delegate->parseJson();
+}
+
+void LogView::relayout()
+{
+    scheduleDelayedItemsLayout();
+    viewport()->update();
+}
+
+void LogView::resizeEvent(QResizeEvent *event)
+{
+    m_delegate->setWidth(viewport()->width());
+    QListView::resizeEvent(event);
+    relayout();
 }
 
 void LogView::setFollow(bool on)

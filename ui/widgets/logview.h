@@ -1,6 +1,7 @@
 #pragma once
 
 #include "logging/logentry.h"
+#include "widgets/logsearch.h"
 
 #include <QListView>
 
@@ -10,8 +11,9 @@ class LogDelegate;
 class LogFilterModel;
 class LogModel;
 
-// A fast log list (model/view, uniform rows, a ring of lines) with filters, search highlight and
-// "follow": stay at the newest line while it is on; scrolling up turns it off.
+// A fast log list (model/view, a ring of lines) with filters, search highlight and "follow":
+// stay at the newest line while it is on; scrolling up turns it off. Long lines wrap by default;
+// timestamps and parsed JSON can be toggled.
 class LogView final : public QListView
 {
     Q_OBJECT
@@ -26,17 +28,28 @@ public:
 
     void append(const QList<LogEntry> &entries);
     void clear();
-    void setSearch(const QString &text); // filters and highlights
+    void setSearch(const QString &text); // plain text: filters and highlights
+    void setSearch(const LogSearch &search);
     void setFollow(bool on);
     bool follow() const { return m_follow; }
+    void setWrap(bool on);
+    bool wrap() const;
+    void setShowTime(bool on);
+    bool showTime() const;
+    void setParseJson(bool on);
+    bool parseJson() const;
     // The lines the filters let through, as text (what "Export" writes).
     QStringList visibleLines() const;
 
 Q_SIGNALS:
     void followChanged(bool on);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void scrollToNewest();
+    void relayout();
 
     LogModel *m_model;
     LogFilterModel *m_filter;

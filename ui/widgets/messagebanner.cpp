@@ -1,5 +1,7 @@
 #include "widgets/messagebanner.h"
 
+#include "widgets/themecolors.h"
+
 #include <QApplication>
 #include <QEvent>
 
@@ -49,13 +51,13 @@ void MessageBanner::restyle()
     QColor accent;
     switch (m_tone) {
     case Tone::Info:
-        accent = QColor(0x3b, 0x6f, 0xd8);
+        accent = ThemeColors::badgeFill(ThemeColors::Tone::Busy);
         break;
     case Tone::Warning:
-        accent = QColor(0xc4, 0x8a, 0x0e);
+        accent = ThemeColors::badgeFill(ThemeColors::Tone::Warning);
         break;
     case Tone::Error:
-        accent = QColor(0xd6, 0x45, 0x45);
+        accent = ThemeColors::badgeFill(ThemeColors::Tone::Bad);
         break;
     }
     // A light wash of the accent over the window colour keeps the text colour readable on both
@@ -63,9 +65,7 @@ void MessageBanner::restyle()
     // The parent's palette: this label's own one is changed by the style sheet set below.
     const QPalette base = parentWidget() ? parentWidget()->palette() : QApplication::palette();
     const QColor window = base.color(QPalette::Window);
-    const QColor wash = QColor::fromRgbF(window.redF() * 0.86 + accent.redF() * 0.14,
-                                         window.greenF() * 0.86 + accent.greenF() * 0.14,
-                                         window.blueF() * 0.86 + accent.blueF() * 0.14);
+    const QColor wash = ThemeColors::tint(window, accent);
     // Only this label is styled (the selector), so the stylesheet does not reach other widgets.
     const QString name = objectName().isEmpty() ? QStringLiteral("messageBanner") : objectName();
     if (objectName().isEmpty())

@@ -17,11 +17,7 @@ SectionHeading::SectionHeading(const QString &title, const QString &description,
     m_description->setWordWrap(true);
     m_description->setTextFormat(Qt::RichText);
     m_description->setOpenExternalLinks(false);
-    QPalette muted = m_description->palette();
-    QColor text = muted.color(QPalette::WindowText);
-    text.setAlphaF(0.72);
-    muted.setColor(QPalette::WindowText, text);
-    m_description->setPalette(muted);
+    m_description->setForegroundRole(QPalette::PlaceholderText);
 
     auto *text_ = new QVBoxLayout;
     text_->setSpacing(2);

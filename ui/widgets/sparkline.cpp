@@ -73,15 +73,16 @@ void Sparkline::paintEvent(QPaintEvent *)
     if (m_values.size() < 2 || area.width() < 4 || area.height() < 4)
         return;
 
+    // Scaled to the largest value so far, with headroom so the peak does not touch the edge.
     double top = m_scaleFloor;
     for (double v : m_values) {
         if (std::isfinite(v))
-            top = std::max(top, v);
+            top = std::max(top, v * 1.15);
     }
-    // Always the full capacity wide, so a young series grows from the right like the others.
-    const int slots = std::max<int>(m_capacity, int(m_values.size()));
-    const double step = area.width() / double(slots - 1);
-    const double x0 = area.right() - step * double(m_values.size() - 1);
+    // The samples collected so far span the whole width: a young series reads as a shape, not
+    // as a tick at the right edge.
+    const double step = area.width() / double(m_values.size() - 1);
+    const double x0 = area.left();
     QPainterPath line;
     for (int i = 0; i < m_values.size(); ++i) {
         const double v = std::isfinite(m_values[i]) ? std::max(0.0, m_values[i]) : 0.0;
@@ -96,9 +97,9 @@ void Sparkline::paintEvent(QPaintEvent *)
     fill.lineTo(x0, area.bottom());
     fill.closeSubpath();
     QColor fillColour = m_color;
-    fillColour.setAlphaF(0.18);
+    fillColour.setAlphaF(0.3);
     p.fillPath(fill, fillColour);
-    p.setPen(QPen(m_color, 1.5));
+    p.setPen(QPen(m_color, 1.8));
     p.drawPath(line);
 }
 

@@ -6,8 +6,8 @@
 
 namespace edgedesk {
 
-// A small line chart without axes: the shape of a recent series (requests/s, CPU %, RSS) next
-// to its current value.
+// A small filled line chart without axes: the shape of a recent series (requests/s, CPU %, RSS)
+// next to its current value, spread over the width and scaled to the values collected so far.
 class Sparkline final : public QWidget
 {
     Q_OBJECT

@@ -2,7 +2,9 @@
 
 #include "traffic/trafficlog.h"
 #include "widgets/displayformat.h"
+#include "widgets/themecolors.h"
 
+#include <QApplication>
 #include <QColor>
 #include <QDateTime>
 #include <QFontDatabase>
@@ -56,11 +58,13 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
             return data(index, Qt::DisplayRole);
         }
     } else if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
+        // Readable on the view's base colour, light or dark.
+        const QColor base = QApplication::palette().color(QPalette::Base);
         if (r.status >= 500 || r.status == 0)
-            return QColor(0xd6, 0x45, 0x45);
+            return ThemeColors::toneText(ThemeColors::Tone::Bad, base);
         if (r.status >= 400)
-            return QColor(0xc4, 0x8a, 0x0e);
-        return QColor(0x1f, 0x9d, 0x55);
+            return ThemeColors::toneText(ThemeColors::Tone::Warning, base);
+        return ThemeColors::toneText(ThemeColors::Tone::Good, base);
     } else if (role == Qt::TextAlignmentRole) {
         switch (index.column()) {
         case StatusColumn:
