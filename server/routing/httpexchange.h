@@ -16,6 +16,7 @@
 
 namespace edgedesk {
 
+class PreparedResponse;
 class ResponseSink;
 class TrafficObserver;
 struct RequestHead;
@@ -69,11 +70,16 @@ public:
     // The container instance (or upstream) that served the request, for the traffic record.
     void setInstance(const QString &instance) { m_instance = instance; }
     const QString &instance() const { return m_instance; }
+    // Time the request waited in a queue before it was served (-1: it went through none).
+    void setQueueWaitUs(qint64 us) { m_queueWaitUs = us; }
+    qint64 queueWaitUs() const { return m_queueWaitUs; }
 
     // --- the answer
     bool isAnswered() const { return m_state == State::Done; }
     bool isClientConnected() const;
     void respond(HttpResponse response);
+    // A GET answer encoded in advance (PreparedResponse): one buffer, one write.
+    void respond(const PreparedResponse &prepared);
     // Streams a chunked response (server-sent events, relayed output). Returns false when the
     // client is gone.
     bool beginStream(int status, const QByteArray &contentType, const HeaderList &headers = {});
@@ -115,6 +121,7 @@ private:
     QByteArrayList m_allowed;
     mutable std::optional<QHash<QString, QString>> m_params; // captured on first use
     QString m_instance;
+    qint64 m_queueWaitUs = -1;
 
     State m_state = State::Open;
     int m_status = 0;

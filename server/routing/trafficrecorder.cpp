@@ -44,6 +44,7 @@ void TrafficRecorder::exchangeFinished(const HttpExchange &exchange, int status,
     }
     record.status = status;
     record.durationUs = exchange.elapsedUs();
+    record.queueUs = exchange.queueWaitUs();
     record.bytesIn = exchange.bodySize();
     record.bytesOut = bytesOut;
     record.instance = exchange.instance();

@@ -163,7 +163,7 @@ QByteArray TrafficLog::prometheus() const
 
 QJsonObject TrafficLog::toJson(const TrafficRecord &r)
 {
-    return QJsonObject{
+    QJsonObject o{
         {QStringLiteral("id"), double(r.id)},
         {QStringLiteral("time"),
          QDateTime::fromMSecsSinceEpoch(r.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
@@ -177,6 +177,9 @@ QJsonObject TrafficLog::toJson(const TrafficRecord &r)
         {QStringLiteral("bytes_out"), double(r.bytesOut)},
         {QStringLiteral("instance"), r.instance},
     };
+    if (r.queueUs >= 0)
+        o.insert(QStringLiteral("queue_ms"), double(r.queueUs) / 1000.0);
+    return o;
 }
 
 } // namespace edgedesk

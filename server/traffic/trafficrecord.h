@@ -16,6 +16,7 @@ struct TrafficRecord
     QString binding;
     int status = 0;
     qint64 durationUs = 0;
+    qint64 queueUs = -1; // time spent waiting in a queue (part of durationUs); -1: none
     qint64 bytesIn = 0;
     qint64 bytesOut = 0;
     QString instance;
