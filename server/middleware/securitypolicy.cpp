@@ -1,7 +1,6 @@
 #include "middleware/securitypolicy.h"
 
 #include "routing/route.h"
-#include "transport/requesthead.h"
 
 #include <QUrl>
 
@@ -164,20 +163,20 @@ bool SecurityPolicy::presentsToken(const QByteArray &authorization) const
     return sodium_memcmp(a, b, sizeof a) == 0;
 }
 
-std::optional<Error> SecurityPolicy::check(const RequestHead &head) const
+std::optional<Error> SecurityPolicy::check(const HttpExchange &exchange,
+                                           const QByteArray &authorization) const
 {
-    if (auto e = checkHost(joinedHeader(head.headers, "host")))
+    if (auto e = checkHost(exchange.header("host")))
         return e;
-    if (!head.route || !head.route->route.fallback) {
-        if (auto e = checkCrossSite(head.method, joinedHeader(head.headers, "origin"),
-                                    joinedHeader(head.headers, "referer"),
-                                    joinedHeader(head.headers, "sec-fetch-site")))
+    const Route *route = exchange.route();
+    if (!route || !route->fallback) {
+        if (auto e = checkCrossSite(exchange.method(), exchange.header("origin"),
+                                    exchange.header("referer"), exchange.header("sec-fetch-site")))
             return e;
     }
     if (!tokenRequired())
         return std::nullopt;
-    return checkToken(head.method, head.path().toByteArray(),
-                      joinedHeader(head.headers, "authorization"));
+    return checkToken(exchange.method(), exchange.rawPath(), authorization);
 }
 
 void SecurityPolicy::removeCredential(HeaderList &headers) const

@@ -11,7 +11,7 @@
 
 namespace edgedesk {
 
-struct RequestHead;
+class HttpExchange;
 
 // The request checks that run, in this order, before any route sees a request:
 // Host allow-list (DNS rebinding) → cross-site check for every route but the static assets
@@ -50,9 +50,10 @@ public:
     // and every state-changing request. Constant-time comparison.
     std::optional<Error> checkToken(const QByteArray &method, const QByteArray &rawPath,
                                     const QByteArray &authorization) const;
-    // All three, in order, for a request whose route has been looked up. The static assets (the
-    // fallback route) skip the cross-site check: any site may link to the app's pages.
-    std::optional<Error> check(const RequestHead &head) const;
+    // All three, in order, for a request whose route is known. The static assets (the fallback
+    // route) skip the cross-site check: any site may link to the app's pages. `authorization`
+    // is what the client sent (removeCredential() may have taken it out of the exchange).
+    std::optional<Error> check(const HttpExchange &exchange, const QByteArray &authorization) const;
     // Drops the Authorization headers that present the access token, so that no route ever
     // forwards EdgeDesk's own credential (to an instance, a service or a remote URL).
     void removeCredential(HeaderList &headers) const;

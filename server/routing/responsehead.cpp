@@ -2,10 +2,13 @@
 
 #include "middleware/securityheaders.h"
 
+#include <algorithm>
+
 namespace edgedesk {
 
 QByteArray encodeResponseHead(int status, const QByteArray &contentType, const HeaderList &headers,
-                              QByteArrayView framing, bool close, quint64 requestId)
+                              QByteArrayView framing, bool close, quint64 requestId,
+                              bool pagePolicy)
 {
     QByteArray out;
     out.reserve(384);
@@ -29,7 +32,12 @@ QByteArray encodeResponseHead(int status, const QByteArray &contentType, const H
     if (close)
         out += "Connection: close\r\n";
     out += SecurityHeaders::common();
-    if (contentType.startsWith("text/html"))
+    // A handler's own policy (stored user content: a sandbox) replaces the frontend's; a
+    // project's pages get none.
+    if (pagePolicy && contentType.startsWith("text/html") &&
+        std::none_of(headers.cbegin(), headers.cend(), [](const auto &h) {
+            return h.first.compare("Content-Security-Policy", Qt::CaseInsensitive) == 0;
+        }))
         out += SecurityHeaders::htmlPolicy();
     if (requestId != 0) {
         out += "X-Request-Id: ";

@@ -27,6 +27,10 @@ struct Route
     // wrong method on a real route still gets 405 and not the fallback's 404. Being the site's
     // own files, it is also the one route other sites may load (no cross-site check).
     bool fallback = false;
+    // Asked, when set, before a request goes to another route that matches its path: a route
+    // that claims the request serves it instead. A project's static assets run ahead of its
+    // Worker's routes this way, as on the platform (assets.run_worker_first).
+    std::function<bool(const HttpExchange &)> claims = nullptr;
 
     bool allows(const QByteArray &method) const;
 };

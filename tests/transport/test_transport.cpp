@@ -249,7 +249,7 @@ private Q_SLOTS:
         got += socket.readAll();
         QCOMPARE(socket.state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(got.count("HTTP/1.1 "), 1); // nothing for the body
-        QCOMPARE(request(port(), "GET", "/kv?key=smuggled").status, 404);
+        QCOMPARE(request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/smuggled").status, 404);
 
         // 100 fields are fine.
         QByteArray hundred = "GET /kv HTTP/1.1\r\n" + hostHeader(port());

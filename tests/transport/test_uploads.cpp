@@ -185,11 +185,11 @@ private Q_SLOTS:
         const QByteArray small(1000, 's');
         QCOMPARE(request(port(), "PUT", "/__edgedesk/v1/kv/MY_KV/keys/small", {}, small).status,
                  200);
-        QCOMPARE(request(port(), "GET", "/kv?key=small").body, small);
+        QCOMPARE(request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/small").body, small);
         const QByteArray large = pattern(9).left(3 * 1024 * 1024 / 2).repeated(2);
         QCOMPARE(request(port(), "PUT", "/__edgedesk/v1/kv/MY_KV/keys/large", {}, large).status,
                  200);
-        QCOMPARE(request(port(), "GET", "/kv?key=large").body, large);
+        QCOMPARE(request(port(), "GET", "/__edgedesk/v1/kv/MY_KV/keys/large").body, large);
         QTRY_VERIFY(spoolFiles().isEmpty());
     }
 

@@ -11,8 +11,9 @@
 namespace edgedesk::test {
 
 // Runs `script` in the page's main world and returns its value (an invalid QVariant when it did
-// not answer within timeoutMs).
-inline QVariant runScript(QWebEnginePage *page, const QString &script, int timeoutMs = 10000)
+// not answer within timeoutMs). The bounds are generous: a renderer on a loaded 2-core machine can
+// take seconds to answer, and a passing test never waits for them.
+inline QVariant runScript(QWebEnginePage *page, const QString &script, int timeoutMs = 30000)
 {
     auto state = std::make_shared<std::pair<bool, QVariant>>(false, QVariant());
     page->runJavaScript(script, [state](const QVariant &value) {
@@ -24,10 +25,10 @@ inline QVariant runScript(QWebEnginePage *page, const QString &script, int timeo
 }
 
 // Polls `condition` (a JavaScript expression) until it is true.
-inline bool waitForScript(QWebEnginePage *page, const QString &condition, int timeoutMs = 20000)
+inline bool waitForScript(QWebEnginePage *page, const QString &condition, int timeoutMs = 60000)
 {
     const QString check = QStringLiteral("!!(%1)").arg(condition);
-    return QTest::qWaitFor([&] { return runScript(page, check, 5000).toBool(); }, timeoutMs);
+    return QTest::qWaitFor([&] { return runScript(page, check).toBool(); }, timeoutMs);
 }
 
 } // namespace edgedesk::test
