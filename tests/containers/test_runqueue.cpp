@@ -26,6 +26,7 @@ private Q_SLOTS:
     void cleanup();
 
     void sixteenConcurrentCommandsAllSucceed();
+    void fillsOneInstanceThenStartsTheNext();
     void fullQueueRefusesWithRetryAfter();
     void waitLimitRefusesWithRetryAfter();
     void badQueueSettingsAreRefused_data();
@@ -174,6 +175,39 @@ void TestRunQueue::sixteenConcurrentCommandsAllSucceed()
                 r.value(QLatin1String("duration_ms")).toDouble());
     }
     QCOMPARE(runRecords, 16);
+}
+
+// Commands one after another stay on the running instance; a stopped instance is started only
+// when every slot of the running ones is taken, and then takes its share.
+void TestRunQueue::fillsOneInstanceThenStartsTheNext()
+{
+    QVERIFY(start(runnerClass(2, {})));
+    for (int i = 0; i < 3; ++i) {
+        const HttpReply reply = request(port(), "POST", "/run", {{"Content-Type", "application/json"}},
+                                        runBody(QStringLiteral("echo one")), 30000);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.header("x-edgedesk-instance"), QByteArray("instance-0"));
+    }
+    const auto stateOf = [this](const QString &id) {
+        return request(port(), "GET",
+                       QStringLiteral("/__edgedesk/v1/containers/LINUX_COMMAND/%1").arg(id).toUtf8())
+            .json()
+            .value(QLatin1String("state"))
+            .toString();
+    };
+    QCOMPARE(stateOf(QStringLiteral("instance-1")), QStringLiteral("stopped"));
+
+    std::vector<std::unique_ptr<AsyncClient>> calls;
+    for (int i = 0; i < 8; ++i)
+        calls.push_back(post(QStringLiteral("sleep 3; echo at once %1").arg(i)));
+    QHash<QByteArray, int> perInstance;
+    for (const auto &call : calls) {
+        QTRY_VERIFY_WITH_TIMEOUT(call->isFinished(), 60000);
+        QCOMPARE(call->status(), 200);
+        ++perInstance[call->header("x-edgedesk-instance")];
+    }
+    QCOMPARE(perInstance.value("instance-0"), 4);
+    QCOMPARE(perInstance.value("instance-1"), 4);
 }
 
 void TestRunQueue::fullQueueRefusesWithRetryAfter()
