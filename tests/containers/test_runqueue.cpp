@@ -55,21 +55,6 @@ QJsonObject runnerClass(int maxInstances, const QJsonObject &extra)
     return o;
 }
 
-QByteArray runBody(const QString &command)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("command"), command}})
-        .toJson(QJsonDocument::Compact);
-}
-
-bool bwrapUsable()
-{
-    QProcess process;
-    process.start(QStringLiteral("bwrap"),
-                  {QStringLiteral("--ro-bind"), QStringLiteral("/"), QStringLiteral("/"),
-                   QStringLiteral("--unshare-pid"), QStringLiteral("/bin/true")});
-    return process.waitForFinished(10000) && process.exitCode() == 0;
-}
-
 // The milliseconds a Server-Timing header gives its "queue" metric, or -1.
 double queueMs(const QByteArray &serverTiming)
 {
