@@ -23,6 +23,8 @@ CommandJob::CommandJob(SandboxSpec spec, SandboxHost &host, Sandbox::Mode mode, 
     spec.program = QStringLiteral("/bin/sh");
     spec.arguments = {QStringLiteral("-c"), kWaitForCommand};
     m_sandbox = std::make_unique<Sandbox>(host, std::move(spec), mode);
+    // A slot's sandboxes follow each other: the cgroups of one serve a later one.
+    m_sandbox->setRecycleCgroup(true);
 
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
