@@ -3,12 +3,17 @@
 #include "panelfactory.h"
 #include "quickswitcher.h"
 #include "archive/statearchiveactions.h"
+#include "project/projectinfo.h"
+#include "project/projectmenu.h"
+#include "project/projectswitcher.h"
+#include "widgets/messagebanner.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDesktopServices>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -31,6 +36,13 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     setWindowTitle(QStringLiteral("EdgeDesk"));
     setWindowIcon(QIcon(QStringLiteral(":/edgedesk/icons/edgedesk.svg")));
     m_api.setToken(m_baseOptions.token);
+    m_projects = new ProjectSwitcher(
+        m_host, m_settings, [this] { return m_baseOptions; },
+        [this](const ServerOptions &base) {
+            m_baseOptions = base;
+            startServer();
+        },
+        this);
     buildUi();
 
     PanelContext context;
@@ -47,6 +59,7 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
         m_api.setToken(m_host->options().token);
         m_url->setText(ServerHost::displayUrl(url));
         m_dataDir->setText(tr("Data: %1").arg(m_host->dataDir()));
+        setWindowTitle(ProjectInfo(*m_host).windowTitle());
         for (Panel *p : std::as_const(m_panels))
             p->serverReady();
     });
@@ -61,6 +74,7 @@ MainWindow::MainWindow(ServerHost *host, AppSettings *settings, ServerOptions ba
     auto *rateTimer = new QTimer(this);
     connect(rateTimer, &QTimer::timeout, this, &MainWindow::updateRate);
     rateTimer->start(1000);
+    connectProjects();
 
     if (!restoreGeometry(m_settings->windowGeometry()))
         resize(1280, 800);
@@ -128,6 +142,10 @@ void MainWindow::buildUi()
     line->setFrameShadow(QFrame::Sunken);
     rightLayout->addWidget(line);
 
+    m_projectBanner = new MessageBanner(right);
+    m_projectBanner->setObjectName(QStringLiteral("projectBanner"));
+    rightLayout->addWidget(m_projectBanner);
+
     m_stack = new QStackedWidget(right);
     rightLayout->addWidget(m_stack, 1);
     outer->addWidget(right, 1);
@@ -171,6 +189,8 @@ void MainWindow::buildUi()
         m_host, this, [this] { return effectiveOptions(); }, [this] { startServer(); });
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->setObjectName(QStringLiteral("fileMenu"));
+    m_projectMenu = new ProjectMenu(m_projects, this);
+    m_projectMenu->addToMenu(fileMenu);
     m_archives->addToMenu(fileMenu);
 }
 
@@ -223,7 +243,8 @@ ServerOptions MainWindow::effectiveOptions() const
         o.bindAddress = QHostAddress(m_settings->bindAddress());
     if (!m_settings->dataDir().isEmpty())
         o.dataDir = m_settings->dataDir();
-    if (!m_settings->configPath().isEmpty())
+    // A project runs its own configuration; the Settings copy stands in for the built-in one.
+    if (!m_settings->configPath().isEmpty() && o.projectDir.isEmpty())
         o.configPath = m_settings->configPath();
     if (!m_settings->token().isEmpty())
         o.token = m_settings->token();
@@ -239,6 +260,28 @@ void MainWindow::startServer()
         m_host->stopAndWait(3000);
     }
     m_host->start(options);
+}
+
+void MainWindow::connectProjects()
+{
+    connect(m_projects, &ProjectSwitcher::failed, this, [this](const QString &message) {
+        m_projectBanner->showMessage(MessageBanner::Tone::Error, message);
+    });
+    connect(m_projects, &ProjectSwitcher::opened, this, [this] {
+        m_projectBanner->clear();
+        statusBar()->showMessage(tr("Opened %1").arg(ProjectInfo(*m_host).folder()), 10000);
+    });
+    connect(m_projects->watcher(), &ProjectWatcher::configChanged, this,
+            [this](const QString &path) {
+                m_projectBanner->showMessage(
+                    MessageBanner::Tone::Info,
+                    tr("%1 changed —").arg(QFileInfo(path).fileName()), tr("Reload"),
+                    QStringLiteral("reload"));
+            });
+    connect(m_projectBanner, &QLabel::linkActivated, this, [this](const QString &target) {
+        if (target == QLatin1String("reload"))
+            m_projects->reload();
+    });
 }
 
 void MainWindow::onStateChanged(ServerHost::State state)

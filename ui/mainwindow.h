@@ -18,6 +18,9 @@ class QToolButton;
 
 namespace edgedesk {
 
+class MessageBanner;
+class ProjectMenu;
+class ProjectSwitcher;
 class StateArchiveActions;
 
 // The main window: a sidebar of sections, a header strip on every screen (server state, URL,
@@ -49,6 +52,9 @@ public:
     QListWidget *sidebar() const { return m_sidebar; }
     QLabel *requestsPerSecondLabel() const { return m_rate; }
     StateArchiveActions *stateArchiveActions() const { return m_archives; } // File menu
+    ProjectSwitcher *projects() const { return m_projects; } // File → Open Project, the watcher
+    ProjectMenu *projectMenu() const { return m_projectMenu; }
+    MessageBanner *projectBanner() const { return m_projectBanner; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -60,6 +66,7 @@ private:
     void openQuickSwitcher();
     void updateRate();
     void saveWindowState();
+    void connectProjects();
 
     ServerHost *m_host;
     AppSettings *m_settings;
@@ -80,6 +87,9 @@ private:
     QList<qint64> m_recentRequests; // completion times (ms) in the last second
     bool m_quitting = false;
     StateArchiveActions *m_archives = nullptr; // File → Export/Import state
+    ProjectSwitcher *m_projects = nullptr;
+    ProjectMenu *m_projectMenu = nullptr;
+    MessageBanner *m_projectBanner = nullptr; // "wrangler.jsonc changed — Reload", open errors
 };
 
 } // namespace edgedesk

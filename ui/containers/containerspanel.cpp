@@ -3,6 +3,7 @@
 #include "apiclient.h"
 #include "appsettings.h"
 #include "containers/containertotals.h"
+#include "containers/imagesview.h"
 #include "containers/instancelog.h"
 #include "containers/instancetree.h"
 #include "serverhost.h"
@@ -15,6 +16,7 @@
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTime>
 #include <QToolButton>
 #include <QUrl>
@@ -62,13 +64,21 @@ ContainersPanel::ContainersPanel(const PanelContext &context, QWidget *parent)
     bar->addWidget(m_start);
     bar->addWidget(m_stop);
     bar->addWidget(m_restart);
+    auto *loadImage =
+        new QPushButton(themedIcon(QStringLiteral("upload")), tr("Load &image…"), this);
+    loadImage->setObjectName(QStringLiteral("containersLoadImage"));
+    loadImage->setToolTip(tr("Load an image archive into the cache (Images tab)"));
+    bar->addWidget(loadImage);
     bar->addSpacing(8);
     bar->addWidget(m_message, 1);
     layout->addLayout(bar);
     heading->addTrailingWidget(m_updated);
     heading->addTrailingWidget(m_refresh);
 
-    auto *splitter = new QSplitter(Qt::Vertical, this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("containersTabs"));
+    m_tabs->setDocumentMode(true);
+    auto *splitter = new QSplitter(Qt::Vertical, m_tabs);
     splitter->setObjectName(QStringLiteral("containersSplitter"));
     splitter->setChildrenCollapsible(false);
     m_instances = new InstanceTree(splitter);
@@ -77,7 +87,16 @@ ContainersPanel::ContainersPanel(const PanelContext &context, QWidget *parent)
     splitter->addWidget(m_log);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
-    layout->addWidget(splitter, 1);
+    m_images = new ImagesView(this->context().api, m_tabs);
+    m_tabs->addTab(splitter, tr("Instances"));
+    m_tabs->addTab(m_images, tr("Images"));
+    layout->addWidget(m_tabs, 1);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_images && this->context().host->isServing())
+            m_images->refresh();
+    });
+    // A loaded image may be one a class names: its row shows it once an instance starts.
+    connect(m_images, &ImagesView::loaded, this, &ContainersPanel::refresh);
 
     AppSettings *settings = this->context().settings;
     m_instances->setWantedSelection(
@@ -96,6 +115,10 @@ ContainersPanel::ContainersPanel(const PanelContext &context, QWidget *parent)
     connect(m_restart, &QPushButton::clicked, this,
             [this] { performAction(QStringLiteral("restart")); });
     connect(m_refresh, &QToolButton::clicked, this, &ContainersPanel::refresh);
+    connect(loadImage, &QPushButton::clicked, this, [this] {
+        showImages();
+        m_images->chooseArchive();
+    });
     connect(m_log, &InstanceLog::openAllLogs, this,
             [this] { Q_EMIT showSection(QStringLiteral("logs")); });
     connect(m_instances, &InstanceTree::selectionChanged, this,
@@ -144,8 +167,19 @@ bool ContainersPanel::selectInstance(const QString &binding, const QString &inst
 
 void ContainersPanel::activated()
 {
-    if (context().host->isServing())
-        refresh();
+    if (!context().host->isServing())
+        return;
+    refresh();
+    if (m_tabs->currentWidget() == m_images)
+        m_images->refresh();
+}
+
+void ContainersPanel::showImages()
+{
+    if (m_tabs->currentWidget() != m_images)
+        m_tabs->setCurrentWidget(m_images); // refreshes
+    else if (context().host->isServing())
+        m_images->refresh();
 }
 
 void ContainersPanel::serverReady()
@@ -153,6 +187,8 @@ void ContainersPanel::serverReady()
     // A restart may bring another configuration: forget the old layout.
     m_instances->forgetLayout();
     refresh();
+    if (m_tabs->currentWidget() == m_images)
+        m_images->refresh();
     m_log->reload();
 }
 

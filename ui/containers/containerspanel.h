@@ -10,17 +10,19 @@ class QLabel;
 class QNetworkReply;
 class QPushButton;
 class QToolButton;
+class QTabWidget;
 class QTreeWidget;
 
 namespace edgedesk {
 
+class ImagesView;
 class InstanceLog;
 class InstanceTree;
 class LogView;
 
 // Containers: one row per class and instance with state, process figures and small CPU/RSS
 // charts (InstanceTree); Start / Stop / Restart; the selected instance's log, followed live
-// (InstanceLog).
+// (InstanceLog). The Images tab lists the image cache and loads archives into it (ImagesView).
 class ContainersPanel final : public Panel
 {
     Q_OBJECT
@@ -48,6 +50,9 @@ public:
     QString instanceState(const QString &binding, const QString &instance) const;
     bool hasStatus() const { return m_hasStatus; }
     bool isAvailable() const { return m_available; }
+    ImagesView *images() const { return m_images; }
+    QTabWidget *tabs() const { return m_tabs; }
+    void showImages(); // the Images tab, refreshed
 
 private:
     void onSelectionChanged();
@@ -56,6 +61,8 @@ private:
 
     InstanceTree *m_instances = nullptr;
     InstanceLog *m_log = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    ImagesView *m_images = nullptr;
     QPushButton *m_start = nullptr;
     QPushButton *m_stop = nullptr;
     QPushButton *m_restart = nullptr;

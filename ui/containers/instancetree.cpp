@@ -1,6 +1,7 @@
 #include "containers/instancetree.h"
 
 #include "containers/containertotals.h"
+#include "containers/imageinfo.h"
 #include "widgets/displayformat.h"
 #include "widgets/sparkline.h"
 #include "widgets/statusbadge.h"
@@ -181,16 +182,25 @@ void InstanceTree::updateClassRow(QTreeWidgetItem *item, const QJsonObject &cls,
                               ? cls.value(QStringLiteral("url")).toString()
                               : cls.value(QStringLiteral("image")).toString();
     const int max = ContainerTotals::of(cls).max;
-    item->setText(ColInstance, tr("%1  ·  binding %2  ·  %3  ·  %4 of %5 running")
-                                   .arg(cls.value(QStringLiteral("class_name")).toString(),
-                                        cls.value(QStringLiteral("binding")).toString(), image)
-                                   .arg(up)
-                                   .arg(max));
+    QString text = tr("%1  ·  binding %2  ·  %3  ·  %4 of %5 running")
+                       .arg(cls.value(QStringLiteral("class_name")).toString(),
+                            cls.value(QStringLiteral("binding")).toString(),
+                            cls.contains(QStringLiteral("image_info")) ? tr("image") : image)
+                       .arg(up)
+                       .arg(max);
+    if (const QString limits = ImageInfo::limits(cls); !limits.isEmpty())
+        text += QStringLiteral("  ·  ") + limits;
+    if (const QString summary = ImageInfo::summary(cls); !summary.isEmpty())
+        text += QLatin1Char('\n') + summary;
+    item->setText(ColInstance, text);
     const qint64 sleepMs = qint64(cls.value(QStringLiteral("sleep_after_ms")).toDouble());
     QString tip = tr("Instances start on the first request");
     if (sleepMs > 0)
         tip += tr(" and stop after %1 without requests").arg(DisplayFormat::duration(sleepMs));
-    item->setToolTip(ColInstance, tip + QLatin1Char('.'));
+    tip += QLatin1Char('.');
+    if (const QString details = ImageInfo::details(cls); !details.isEmpty())
+        tip += QStringLiteral("\n\n") + details;
+    item->setToolTip(ColInstance, tip);
 }
 
 void InstanceTree::rebuild(const QJsonArray &classes)
@@ -211,7 +221,11 @@ void InstanceTree::rebuild(const QJsonArray &classes)
         auto *classItem = new QTreeWidgetItem(m_tree);
         classItem->setFont(ColInstance, bold);
         classItem->setFlags(Qt::ItemIsEnabled);
-        classItem->setSizeHint(ColInstance, QSize(0, rowHeight));
+        // A class that runs an image shows it on a second line.
+        const bool twoLines = cls.contains(QStringLiteral("image_info"));
+        classItem->setSizeHint(
+            ColInstance,
+            QSize(0, twoLines ? int(fontMetrics().height() * 2.8) : rowHeight));
         classItem->setFirstColumnSpanned(true);
         classItem->setExpanded(true);
         for (const QJsonValue &v : cls.value(QStringLiteral("instances")).toArray()) {

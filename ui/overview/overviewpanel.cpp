@@ -4,6 +4,7 @@
 #include "overview/bindingstatus.h"
 #include "overview/containersummary.h"
 #include "overview/errorlist.h"
+#include "project/projectinfo.h"
 #include "serverhost.h"
 #include "widgets/logmodel.h"
 #include "widgets/sectionheading.h"
@@ -138,12 +139,20 @@ void OverviewPanel::activated()
 void OverviewPanel::serverReady()
 {
     const QString url = context().host->displayUrl();
-    m_intro->setText(
-        tr("EdgeDesk runs the whole demo stack on this machine at <a href=\"%1\">%1</a>: the "
-           "router, two container classes, KV, a bucket with image transforms, AI, a service "
-           "binding and a secrets store. Try a request in the <b>API</b> section (Ctrl+2) or "
-           "open the web page; everything you do shows up below and in <b>Traffic</b>.")
-            .arg(url.toHtmlEscaped()));
+    const ProjectInfo project(*context().host);
+    if (project.isBuiltIn())
+        m_intro->setText(
+            tr("EdgeDesk runs the whole demo stack on this machine at <a href=\"%1\">%1</a>: the "
+               "router, two container classes, KV, a bucket with image transforms, AI, a service "
+               "binding and a secrets store. Try a request in the <b>API</b> section (Ctrl+2) or "
+               "open the web page; everything you do shows up below and in <b>Traffic</b>.")
+                .arg(url.toHtmlEscaped()));
+    else
+        m_intro->setText(tr("Project <b>%1</b> from <code>%2</code>, served at <a "
+                            "href=\"%3\">%3</a>. Open another with File → Open Project… "
+                            "(Ctrl+O).")
+                             .arg(project.name().toHtmlEscaped(),
+                                  project.folder().toHtmlEscaped(), url.toHtmlEscaped()));
     refresh();
     if (!m_historyLoaded && !m_historyLoading)
         loadHistory();
