@@ -211,6 +211,16 @@ void ContainerBinding::queueAndServe(const ExchangePtr &ex, ClassQueue *queue, i
         });
 }
 
+void ContainerBinding::fail(const ExchangePtr &ex, HttpResponse response,
+                             const Forwarding &forwarding)
+{
+    for (const auto &h : forwarding.extraHeaders)
+        response.header(h.first, h.second);
+    ex->respond(std::move(response));
+    if (forwarding.done)
+        forwarding.done();
+}
+
 void ContainerBinding::recordAndServe(const ExchangePtr &ex, ContainerInstance *instance,
                                       Forwarding forwarding)
 {
@@ -218,13 +228,10 @@ void ContainerBinding::recordAndServe(const ExchangePtr &ex, ContainerInstance *
     // before it forwards the request.
     std::shared_ptr<DurableStore> store = instance->storage();
     if (!store) {
-        HttpResponse response = instanceError(
-            makeError(QStringLiteral("storage_error"), instance->storageError()), instance->id());
-        for (const auto &h : std::as_const(forwarding.extraHeaders))
-            response.header(h.first, h.second);
-        ex->respond(std::move(response));
-        if (forwarding.done)
-            forwarding.done();
+        fail(ex,
+             instanceError(makeError(QStringLiteral("storage_error"), instance->storageError()),
+                           instance->id()),
+             forwarding);
         return;
     }
     const double now = double(QDateTime::currentMSecsSinceEpoch());
@@ -239,12 +246,7 @@ void ContainerBinding::recordAndServe(const ExchangePtr &ex, ContainerInstance *
                 return;
             }
             if (!stored) {
-                HttpResponse response = instanceError(stored.error(), guard->id());
-                for (const auto &h : std::as_const(forwarding.extraHeaders))
-                    response.header(h.first, h.second);
-                ex->respond(std::move(response));
-                if (forwarding.done)
-                    forwarding.done();
+                fail(ex, instanceError(stored.error(), guard->id()), forwarding);
                 return;
             }
             serve(ex, guard, std::move(forwarding));
@@ -267,12 +269,7 @@ void ContainerBinding::serve(const ExchangePtr &ex, ContainerInstance *instance,
         }
         if (!ready) {
             guard->requestFinished();
-            HttpResponse response = instanceError(ready.error(), guard->id());
-            for (const auto &h : std::as_const(forwarding.extraHeaders))
-                response.header(h.first, h.second);
-            ex->respond(std::move(response));
-            if (forwarding.done)
-                forwarding.done();
+            fail(ex, instanceError(ready.error(), guard->id()), forwarding);
             return;
         }
         QByteArray target = ex->rawPath();

@@ -44,6 +44,9 @@ private:
         HeaderList extraHeaders;
         std::function<void()> done;
     };
+    // Answers an error before the request reached the instance, and lets its slot go.
+    static void fail(const ExchangePtr &exchange, HttpResponse response,
+                     const Forwarding &forwarding);
     // Waits for the instance to serve, then forwards the exchange to it.
     void serve(const ExchangePtr &exchange, ContainerInstance *instance, Forwarding forwarding);
     void recordAndServe(const ExchangePtr &exchange, ContainerInstance *instance,
