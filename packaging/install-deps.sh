@@ -14,7 +14,7 @@ packages=(
   bubblewrap bash coreutils procps curl wget git jq python3 vim htop
   # tests and benchmarks; clang and its runtime for the sanitize preset and the fuzzers
   clang libclang-rt-14-dev
-  xvfb xauth xfonts-base fonts-dejavu-core imagemagick wrk dpkg-dev file
+  xvfb xauth xfonts-base fonts-dejavu-core imagemagick wrk nginx-light dpkg-dev file
   appstream desktop-file-utils
   # container image tests: umoci writes OCI layouts, busybox-static is a ready static program
   umoci busybox-static

@@ -6,14 +6,25 @@
 
 namespace edgedesk {
 
-CommandJob::CommandJob(QString command, double timeoutSeconds, SandboxSpec spec, SandboxHost &host,
-                       Sandbox::Mode mode, QObject *parent)
-    : QObject(parent), m_timeoutSeconds(timeoutSeconds), m_process(this), m_timer(this)
+namespace {
+
+// Reads the command from standard input to its end, every byte kept (a last line without a
+// newline included), and execs it as `/bin/sh -c <command>`, as if it had been started so.
+// Builtins only: no process is started for the reading. The command's standard input is then
+// at its end, as /dev/null would be.
+const QString kWaitForCommand = QStringLiteral(
+    "c=; while IFS= read -r l; do c=\"$c$l\n\"; done; exec /bin/sh -c \"$c$l\"");
+
+} // namespace
+
+CommandJob::CommandJob(SandboxSpec spec, SandboxHost &host, Sandbox::Mode mode, QObject *parent)
+    : QObject(parent), m_process(this), m_timer(this)
 {
-    m_result.command = std::move(command);
     spec.program = QStringLiteral("/bin/sh");
-    spec.arguments = {QStringLiteral("-c"), m_result.command};
+    spec.arguments = {QStringLiteral("-c"), kWaitForCommand};
     m_sandbox = std::make_unique<Sandbox>(host, std::move(spec), mode);
+    // A slot's sandboxes follow each other: the cgroups of one serve a later one.
+    m_sandbox->setRecycleCgroup(true);
 
     m_timer.setSingleShot(true);
     m_timer.setTimerType(Qt::PreciseTimer);
@@ -35,16 +46,36 @@ CommandJob::~CommandJob()
         m_process.waitForFinished(5000);
 }
 
-void CommandJob::start()
+void CommandJob::prepare()
 {
     const Status prepared = m_sandbox->prepare();
     if (!prepared.ok()) {
         m_result.startError = prepared.error().message;
-        QMetaObject::invokeMethod(this, &CommandJob::finish, Qt::QueuedConnection);
         return;
     }
     m_sandbox->configure(m_process);
+    // The command arrives through standard input (the configured /dev/null is replaced).
+    m_process.setStandardInputFile(QString());
     m_process.start();
+}
+
+void CommandJob::run(const QString &command, double timeoutSeconds)
+{
+    m_hasCommand = true;
+    m_result.command = command;
+    m_timeoutSeconds = timeoutSeconds;
+    if (m_result.startError.isEmpty() && (m_endedEarly || m_process.state() == QProcess::NotRunning)) {
+        const QByteArray said = m_result.error.trimmed();
+        m_result.startError = said.isEmpty() ? QStringLiteral("the sandbox ended before its command")
+                                             : QString::fromUtf8(said);
+    }
+    if (!m_result.startError.isEmpty()) {
+        m_result.error.clear();
+        QMetaObject::invokeMethod(this, &CommandJob::finish, Qt::QueuedConnection);
+        return;
+    }
+    m_process.write(command.toUtf8());
+    m_process.closeWriteChannel();
     m_timer.start(std::chrono::milliseconds(qint64(std::ceil(m_timeoutSeconds * 1000))));
 }
 
@@ -89,6 +120,10 @@ void CommandJob::onTimeout()
 void CommandJob::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     readOutput();
+    if (!m_hasCommand) {
+        m_endedEarly = true; // run() reports it
+        return;
+    }
     // bwrap reports a signalled command as 128 + signal; without bwrap QProcess only says
     // "crashed", which the demo (Go's ExitCode()) reports as -1.
     m_result.exitCode = status == QProcess::NormalExit ? exitCode : -1;
@@ -100,7 +135,8 @@ void CommandJob::onError(QProcess::ProcessError error)
     if (error != QProcess::FailedToStart)
         return; // crashes and kills arrive through finished()
     m_result.startError = m_process.errorString();
-    finish();
+    if (m_hasCommand)
+        finish();
 }
 
 void CommandJob::finish()

@@ -7,8 +7,9 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QPointer>
 #include <QTcpSocket>
+
+#include <algorithm>
 
 namespace edgedesk {
 
@@ -48,6 +49,7 @@ RunnerServer::RunnerServer(RunnerSettings settings, SandboxHost &host, QObject *
         thread->start();
         m_threads[size_t(i)] = thread;
         m_threadContexts[size_t(i)] = context;
+        QMetaObject::invokeMethod(context, [this, i] { makeSpare(i); }, Qt::QueuedConnection);
     }
 }
 
@@ -61,29 +63,35 @@ void RunnerServer::shutdown()
     if (m_shutDown)
         return;
     m_shutDown = true;
+    for (Pending &pending : m_waiting)
+        respondError(*pending.responder, pending.exchange, 503,
+                     QStringLiteral("service_unavailable"),
+                     QStringLiteral("command-runner is shutting down"));
+    m_waiting.clear();
     // Each job is stopped in its own thread; waiting there lets it report (its answer is
     // queued to this thread) before the event loop stops.
     for (int i = 0; i < kMaxRunning; ++i) {
-        CommandJob *job = m_slots[size_t(i)];
-        if (!job)
-            continue;
         QMetaObject::invokeMethod(
             m_threadContexts[size_t(i)],
-            [job] {
-                job->abort(QStringLiteral("command-runner is shutting down"));
-                job->waitForExit(5000);
+            [this, i] {
+                delete std::exchange(m_spares[size_t(i)], nullptr);
+                if (CommandJob *job = m_running[size_t(i)]) {
+                    job->abort(QStringLiteral("command-runner is shutting down"));
+                    job->waitForExit(5000);
+                }
             },
             Qt::BlockingQueuedConnection);
     }
     // Deliver those reports now: the answers are written while the loop still runs.
     QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
     for (int i = 0; i < kMaxRunning; ++i) {
-        CommandJob *&job = m_slots[size_t(i)];
-        if (job) {
-            QMetaObject::invokeMethod(
-                m_threadContexts[size_t(i)], [job] { delete job; }, Qt::BlockingQueuedConnection);
-            job = nullptr;
-        }
+        QMetaObject::invokeMethod(
+            m_threadContexts[size_t(i)],
+            [this, i] {
+                delete std::exchange(m_running[size_t(i)], nullptr);
+                delete std::exchange(m_spares[size_t(i)], nullptr);
+            },
+            Qt::BlockingQueuedConnection);
     }
     for (int i = 0; i < kMaxRunning; ++i) {
         QThread *thread = m_threads[size_t(i)];
@@ -95,6 +103,15 @@ void RunnerServer::shutdown()
         m_threads[size_t(i)] = nullptr;
         m_threadContexts[size_t(i)] = nullptr;
     }
+}
+
+void RunnerServer::makeSpare(int slot)
+{
+    if (m_shutDown || m_spares[size_t(slot)] || !unavailableReason().isEmpty())
+        return;
+    auto *job = new CommandJob(specForSlot(slot), m_host, m_settings.mode);
+    job->prepare();
+    m_spares[size_t(slot)] = job;
 }
 
 QString RunnerServer::unavailableReason() const
@@ -175,6 +192,10 @@ QByteArray RunnerServer::healthBody() const
                       ProgramRuntime::jsonString(QStringView(containmentDescription())) +
                       R"(,"network":)" + QByteArray(m_settings.network ? "true" : "false") +
                       R"(,"limits":)" + QJsonDocument(limits()).toJson(QJsonDocument::Compact) +
+                      R"(,"commands":{"slots":)" + QByteArray::number(kMaxRunning) +
+                      R"(,"running":)" + QByteArray::number(std::count(m_busy.begin(), m_busy.end(), true)) +
+                      R"(,"waiting":)" + QByteArray::number(qsizetype(m_waiting.size())) +
+                      R"(,"max_waiting":)" + QByteArray::number(kMaxWaiting) + '}' +
                       R"(,"timestamp":)" + QByteArray::number(QDateTime::currentSecsSinceEpoch());
     if (!reason.isEmpty())
         body += R"(,"reason":)" + ProgramRuntime::jsonString(QStringView(reason));
@@ -209,53 +230,106 @@ void RunnerServer::runCommand(const QHttpServerRequest &request, QHttpServerResp
                      QStringLiteral("commands cannot run safely here: %1").arg(reason));
         return;
     }
-    int slot = -1;
-    for (int i = 0; i < kMaxRunning && slot < 0; ++i) {
-        if (!m_slots[size_t(i)])
-            slot = i;
+    Pending pending{command.command, command.timeoutSeconds,
+                    std::make_shared<QHttpServerResponder>(std::move(responder)), nullptr,
+                    exchange};
+    pending.socket = pending.responder->socket();
+    for (int i = 0; i < kMaxRunning; ++i) {
+        if (!m_busy[size_t(i)]) {
+            startInSlot(i, std::move(pending));
+            return;
+        }
     }
-    if (slot < 0) {
-        respondError(responder, exchange, 429, QStringLiteral("too_many_requests"),
-                     QStringLiteral("%1 commands are already running in this instance; try again "
-                                    "when one has finished")
-                         .arg(kMaxRunning));
+    if (int(m_waiting.size()) >= kMaxWaiting) {
+        respondError(*pending.responder, exchange, 429, QStringLiteral("too_many_requests"),
+                     QStringLiteral("%1 commands are already running in this instance and %2 "
+                                    "wait; try again when one has finished")
+                         .arg(kMaxRunning)
+                         .arg(m_waiting.size()));
         return;
     }
+    m_waiting.push_back(std::move(pending));
+}
 
-    auto job = new CommandJob(command.command, command.timeoutSeconds, specForSlot(slot),
-                              m_host, m_settings.mode);
-    job->moveToThread(m_threads[size_t(slot)]);
-    m_slots[size_t(slot)] = job;
-    auto shared = std::make_shared<QHttpServerResponder>(std::move(responder));
-    QPointer<QTcpSocket> guard(shared->socket());
-    // Nobody is left to read the answer: stop spending a slot on it.
-    if (guard)
-        connect(guard.data(), &QTcpSocket::disconnected, job,
-                [job] { job->abort(QStringLiteral("the client disconnected")); });
-    // Queued: the job reports from its slot thread; its answer is written here.
-    connect(
-        job, &CommandJob::finished, this,
-        [this, job, slot, shared, guard, exchange](const CommandResult &result) {
-            m_slots[size_t(slot)] = nullptr;
-            job->deleteLater();
-            if (!guard) {
-                logClientGone(exchange);
-                return;
+void RunnerServer::startInSlot(int slot, Pending pending)
+{
+    m_busy[size_t(slot)] = true;
+    const quint64 number = ++m_started[size_t(slot)];
+    QObject *context = m_threadContexts[size_t(slot)];
+    // Nobody is left to read the answer: stop spending a slot on it. The watcher lives as long
+    // as this command, so a later command of the same connection is not aborted by it.
+    auto *watcher = new QObject(this);
+    if (pending.socket)
+        connect(pending.socket.data(), &QTcpSocket::disconnected, watcher,
+                [this, context, slot, number] {
+                    QMetaObject::invokeMethod(context, [this, slot, number] {
+                        CommandJob *job = m_running[size_t(slot)];
+                        if (job && m_runningNumber[size_t(slot)] == number)
+                            job->abort(QStringLiteral("the client disconnected"));
+                    });
+                });
+    const QString command = pending.command;
+    const double timeoutSeconds = pending.timeoutSeconds;
+    auto shared = std::make_shared<Pending>(std::move(pending));
+    QMetaObject::invokeMethod(
+        context,
+        [this, slot, number, command, timeoutSeconds, shared, watcher] {
+            CommandJob *job = std::exchange(m_spares[size_t(slot)], nullptr);
+            if (!job) {
+                job = new CommandJob(specForSlot(slot), m_host, m_settings.mode);
+                job->prepare();
             }
-            if (!result.startError.isEmpty()) {
-                respondError(
-                    *shared, exchange, 500, QStringLiteral("internal_error"),
-                    QStringLiteral("the sandbox could not be started: %1").arg(result.startError));
-                return;
-            }
-            const bool success = result.exitCode == 0 && !result.timedOut;
-            // Written at once: during shutdown the event loop that would send it is stopping.
-            respondJson(*shared, exchange, 200,
-                        runBody(success, result.command, result.output, result.error,
-                                result.exitCode, result.finishedMs, result.truncated));
+            m_running[size_t(slot)] = job;
+            m_runningNumber[size_t(slot)] = number;
+            // Direct (same thread): the slot forgets the job before the next command comes.
+            connect(job, &CommandJob::finished, job, [this, slot, job] {
+                if (m_running[size_t(slot)] == job)
+                    m_running[size_t(slot)] = nullptr;
+                job->deleteLater();
+            });
+            // Queued: the job reports from its slot thread; its answer is written here.
+            connect(
+                job, &CommandJob::finished, this,
+                [this, slot, shared, watcher](const CommandResult &result) {
+                    delete watcher;
+                    slotFinished(slot, *shared, result);
+                },
+                Qt::QueuedConnection);
+            job->run(command, timeoutSeconds);
+            // The next command's sandbox is made while this one runs.
+            makeSpare(slot);
         },
         Qt::QueuedConnection);
-    QMetaObject::invokeMethod(job, &CommandJob::start, Qt::QueuedConnection);
+}
+
+void RunnerServer::slotFinished(int slot, const Pending &pending, const CommandResult &result)
+{
+    m_busy[size_t(slot)] = false;
+    while (!m_waiting.empty() && !m_shutDown) {
+        Pending next = std::move(m_waiting.front());
+        m_waiting.pop_front();
+        if (!next.socket) {
+            logClientGone(next.exchange);
+            continue;
+        }
+        startInSlot(slot, std::move(next));
+        break;
+    }
+    QHttpServerResponder &responder = *pending.responder;
+    if (!pending.socket) {
+        logClientGone(pending.exchange);
+        return;
+    }
+    if (!result.startError.isEmpty()) {
+        respondError(responder, pending.exchange, 500, QStringLiteral("internal_error"),
+                     QStringLiteral("the sandbox could not be started: %1").arg(result.startError));
+        return;
+    }
+    const bool success = result.exitCode == 0 && !result.timedOut;
+    // Written at once: during shutdown the event loop that would send it is stopping.
+    respondJson(responder, pending.exchange, 200,
+                runBody(success, result.command, result.output, result.error, result.exitCode,
+                        result.finishedMs, result.truncated));
 }
 
 } // namespace edgedesk

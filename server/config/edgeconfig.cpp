@@ -46,6 +46,7 @@ const QStringList kContainerKeys{
     QStringLiteral("sandbox"),       QStringLiteral("name"),
     QStringLiteral("proxy_timeout"), QStringLiteral("command"),
     QStringLiteral("port"),          QStringLiteral("enable_internet"),
+    QStringLiteral("max_queued_requests"), QStringLiteral("queue_timeout"),
 };
 
 const QStringList kAssetKeys{QStringLiteral("directory"), QStringLiteral("binding"),

@@ -1,5 +1,7 @@
 #include "containers/containerclass.h"
 
+#include "containers/classqueue.h"
+#include "containers/commandslots.h"
 #include "containers/containerinstance.h"
 #include "containers/containerlog.h"
 #include "containers/containerlogsink.h"
@@ -128,6 +130,39 @@ ContainerClass::ContainerClass(ContainerManager *manager, ContainerClassConfig c
 
     for (int i = 0; i < m_config.maxInstances; ++i)
         m_instances.push_back(std::make_unique<ContainerInstance>(manager, this, i));
+    if (m_kind == Kind::CommandRunner)
+        m_queue = std::make_unique<ClassQueue>(this, queueSettings());
+}
+
+ClassQueue::Settings ContainerClass::queueSettings()
+{
+    ClassQueue::Settings settings;
+    settings.slotsPerInstance = kCommandSlotsPerInstance;
+    QString error;
+    const QJsonValue size = m_config.raw.value(QStringLiteral("max_queued_requests"));
+    if (!size.isUndefined()) {
+        const int n = size.toInt(-1);
+        if (!size.isDouble() || n < 0 || n > 10000 || double(n) != size.toDouble())
+            error = QStringLiteral("max_queued_requests of %1 must be an integer 0..10000")
+                                .arg(m_config.className);
+        else
+            settings.maxWaiting = n;
+    }
+    const QJsonValue timeout = m_config.raw.value(QStringLiteral("queue_timeout"));
+    if (!timeout.isUndefined()) {
+        const auto ms = ConfigLoader::parseDuration(timeout);
+        if (!ms || *ms <= 0 || *ms > 10 * 60 * 1000)
+            error = QStringLiteral("queue_timeout of %1 must be a duration up to 10m")
+                                .arg(m_config.className);
+        else
+            settings.maxWaitMs = int(*ms);
+    }
+    if (!error.isEmpty()) {
+        qCWarning(lcContainers).noquote() << error;
+        if (m_configError.isEmpty())
+            m_configError = error;
+    }
+    return settings;
 }
 
 ContainerClass::~ContainerClass() = default;
@@ -215,6 +250,8 @@ QJsonObject ContainerClass::toJson() const
             shown.insert(QStringLiteral("cpu_millis"), cpuMillisFor(m_config.instanceType));
         o.insert(QStringLiteral("limits"), shown);
     }
+    if (m_queue)
+        o.insert(QStringLiteral("queue"), m_queue->toJson());
     if (!m_configError.isEmpty())
         o.insert(QStringLiteral("error"), m_configError);
     return o;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/edgeconfig.h"
+#include "containers/classqueue.h"
 #include "containers/images/imagereference.h"
 #include "containers/sandbox.h"
 
@@ -65,6 +66,9 @@ public:
     ContainerInstance *instance(const QString &id) const;
     // getRandom(binding, max_instances): uniformly one of instance-0 .. instance-(N-1).
     ContainerInstance *pickRandom() const;
+    // command-runner classes: the queue commands wait in for a slot of an instance (EdgeDesk
+    // keys `max_queued_requests`, default 64, and `queue_timeout`, default 5s); else null.
+    ClassQueue *queue() const { return m_queue.get(); }
 
     // What contains the class's processes, as the platform of this machine allows; for
     // command-runner as its health answer says.
@@ -74,6 +78,9 @@ public:
     QJsonObject toJson() const;
 
 private:
+    // Reads max_queued_requests and queue_timeout; a bad value becomes the class's config error.
+    ClassQueue::Settings queueSettings();
+
     ContainerClassConfig m_config;
     Kind m_kind;
     int m_proxyTimeoutMs = 0;
@@ -82,6 +89,7 @@ private:
     ImageReference m_reference;
     std::unique_ptr<ClassImage> m_image;
     std::vector<std::unique_ptr<ContainerInstance>> m_instances;
+    std::unique_ptr<ClassQueue> m_queue;
 };
 
 } // namespace edgedesk

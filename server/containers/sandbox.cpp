@@ -33,7 +33,10 @@ Sandbox::Sandbox(SandboxHost &host, SandboxSpec spec, Mode mode)
 Sandbox::~Sandbox()
 {
     killAll();
-    m_cgroup.remove();
+    if (m_recycleCgroup && !m_cgroup.isEmpty())
+        m_host.recycleCgroup(m_cgroup.release());
+    else
+        m_cgroup.remove();
     if (m_argumentsFd >= 0)
         ::close(m_argumentsFd);
 }
@@ -96,6 +99,12 @@ Status Sandbox::prepare()
         m_staging = std::move(*staging);
     } else if (Status prepared = prepareUnsandboxedFolder(); !prepared.ok()) {
         return prepared;
+    }
+    if (m_recycleCgroup) {
+        if (std::optional<SandboxCgroup::Folders> recycled = m_host.takeCgroup(m_spec.limits)) {
+            m_cgroup.adopt(std::move(*recycled));
+            return Ok{};
+        }
     }
     return m_cgroup.create(probe(), m_host.nextCgroupName(), m_spec.limits);
 }

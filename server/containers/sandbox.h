@@ -60,6 +60,10 @@ public:
     Sandbox(const Sandbox &) = delete;
     Sandbox &operator=(const Sandbox &) = delete;
 
+    // Instead of making and removing its cgroups, take those of a finished sandbox of the same
+    // host and limits once no task is left in them, and hand them back when done (see
+    // SandboxHost::takeCgroup()). Before prepare().
+    void setRecycleCgroup(bool recycle) { m_recycleCgroup = recycle; }
     // Writes the staged files and creates the cgroups. Must succeed before configure().
     Status prepare();
     // Sets program, arguments, environment, working directory and the child-side setup
@@ -95,6 +99,7 @@ private:
     SandboxCgroup m_cgroup;
     QString m_workDir; // Unsandboxed: the private working directory and HOME
     int m_argumentsFd = -1;
+    bool m_recycleCgroup = false;
     QPointer<QProcess> m_process;
     qint64 m_processGroup = 0;
 };

@@ -225,6 +225,7 @@ Status SandboxCgroup::create(const SandboxProbe &probe, const QString &name,
     const bool pidsCgroup = probe.containment == Containment::CgroupV1 ||
                             probe.containment == Containment::CgroupV2;
     m_v1 = probe.containment == Containment::CgroupV1;
+    m_limits = limits;
     if (pidsCgroup) {
         const QString path = probe.cgroupParent + QLatin1Char('/') + name;
         if (Status made = makeCgroup(path); !made.ok())
@@ -262,6 +263,32 @@ Status SandboxCgroup::create(const SandboxProbe &probe, const QString &name,
     if (QFileInfo::exists(path + QStringLiteral("/memory.memsw.limit_in_bytes")))
         (void)writeControlFile(path + QStringLiteral("/memory.memsw.limit_in_bytes"), bytes);
     return Ok{};
+}
+
+void SandboxCgroup::adopt(Folders folders)
+{
+    remove();
+    m_pids = std::move(folders.pids);
+    m_memory = std::move(folders.memory);
+    m_v1 = folders.v1;
+    m_limits = folders.limits;
+}
+
+SandboxCgroup::Folders SandboxCgroup::release()
+{
+    Folders folders{std::exchange(m_pids, QString()), std::exchange(m_memory, QString()), m_v1,
+                    m_limits};
+    return folders;
+}
+
+bool SandboxCgroup::isIdle(const Folders &folders)
+{
+    for (const QString &folder : {folders.pids, folders.memory}) {
+        if (!folder.isEmpty() &&
+            !readSmallFile(folder + QStringLiteral("/cgroup.procs")).trimmed().isEmpty())
+            return false;
+    }
+    return true;
 }
 
 std::array<SandboxCgroup::Join, SandboxCgroup::kMaxJoins> SandboxCgroup::joins() const

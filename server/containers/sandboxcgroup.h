@@ -26,6 +26,15 @@ public:
         bool asCurrentThread = false;
     };
     static constexpr int kMaxJoins = 2;
+    // The folders of a cgroup made by create(), handed from a finished sandbox to the next one
+    // (SandboxHost::takeCgroup()) instead of being removed and made again.
+    struct Folders
+    {
+        QString pids;
+        QString memory;
+        bool v1 = false;
+        SandboxLimits limits;
+    };
 
     SandboxCgroup() = default;
     ~SandboxCgroup();
@@ -35,6 +44,12 @@ public:
     // Creates the folders that probe's parents allow, with limits.maxProcesses and
     // limits.memoryBytes written into them. Nothing to create is not an error.
     Status create(const SandboxProbe &probe, const QString &name, const SandboxLimits &limits);
+    // Takes over folders an earlier create() made (limits written already, no task left).
+    void adopt(Folders folders);
+    // Gives the folders up without removing them; this object is then empty.
+    Folders release();
+    // No task is left in any of the folders (read from cgroup.procs).
+    static bool isIdle(const Folders &folders);
     std::array<Join, kMaxJoins> joins() const;
     // SIGKILLs every task in them. Safe to call repeatedly.
     void kill() const;
@@ -59,6 +74,7 @@ private:
     QString m_pids;
     QString m_memory; // == m_pids with cgroup v2
     bool m_v1 = false;
+    SandboxLimits m_limits;
 };
 
 } // namespace edgedesk

@@ -22,7 +22,42 @@ SandboxHost::SandboxHost(Settings settings)
 {
 }
 
-SandboxHost::~SandboxHost() = default;
+SandboxHost::~SandboxHost()
+{
+    for (SandboxCgroup::Folders &folders : m_recycled) {
+        SandboxCgroup cgroup;
+        cgroup.adopt(std::move(folders));
+        cgroup.kill();
+        // Removed by its destructor: at once when empty, else from a pool thread.
+    }
+}
+
+std::optional<SandboxCgroup::Folders> SandboxHost::takeCgroup(const SandboxLimits &limits)
+{
+    QMutexLocker lock(&m_recycledMutex);
+    for (qsizetype i = 0; i < m_recycled.size(); ++i) {
+        const SandboxCgroup::Folders &folders = m_recycled.at(i);
+        if (folders.limits.maxProcesses == limits.maxProcesses &&
+            folders.limits.memoryBytes == limits.memoryBytes && SandboxCgroup::isIdle(folders))
+            return m_recycled.takeAt(i);
+    }
+    return std::nullopt;
+}
+
+void SandboxHost::recycleCgroup(SandboxCgroup::Folders folders)
+{
+    std::optional<SandboxCgroup::Folders> dropped;
+    {
+        QMutexLocker lock(&m_recycledMutex);
+        m_recycled.append(std::move(folders));
+        if (m_recycled.size() > kMaxRecycledCgroups)
+            dropped = m_recycled.takeFirst();
+    }
+    if (dropped) {
+        SandboxCgroup cgroup;
+        cgroup.adopt(std::move(*dropped));
+    }
+}
 
 QString SandboxHost::nextCgroupName()
 {

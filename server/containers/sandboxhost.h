@@ -1,9 +1,12 @@
 #pragma once
 
+#include "containers/sandboxcgroup.h"
 #include "containers/sandboxetc.h"
 #include "containers/sandboxprobe.h"
 
 #include <QDir>
+#include <QList>
+#include <QMutex>
 #include <QString>
 
 #include <atomic>
@@ -45,6 +48,13 @@ public:
     SandboxEtc &etc() { return m_etc; }
     // A cgroup name no other sandbox of this process has: edgedesk-<pid>-<n>.
     QString nextCgroupName();
+    // Cgroups of finished sandboxes that recycle theirs (Sandbox::setRecycleCgroup()): their
+    // tasks were killed; one is handed out again only once the kernel has let the last go, so
+    // a sandbox never shares a cgroup with another. Made and removed once, not per sandbox.
+    // Thread-safe. takeCgroup(): an idle one with these limits, if any.
+    std::optional<SandboxCgroup::Folders> takeCgroup(const SandboxLimits &limits);
+    void recycleCgroup(SandboxCgroup::Folders folders);
+    static constexpr int kMaxRecycledCgroups = 16;
 
 private:
     bool trial(std::optional<quint32> hostUid, QString *error);
@@ -53,6 +63,8 @@ private:
     SandboxProbe m_probe;
     SandboxEtc m_etc;
     std::atomic<quint64> m_cgroupSequence{0};
+    QMutex m_recycledMutex;
+    QList<SandboxCgroup::Folders> m_recycled; // oldest first
 };
 
 } // namespace edgedesk

@@ -1,5 +1,6 @@
 #include "routing/httpexchange.h"
 
+#include "routing/preparedresponse.h"
 #include "routing/responsehead.h"
 #include "routing/route.h"
 #include "routing/trafficobserver.h"
@@ -141,6 +142,17 @@ void HttpExchange::respond(HttpResponse response)
     if (m_connection)
         m_connection->write(m_seq, out, true, !m_keepAlive);
     finish(response.status);
+}
+
+void HttpExchange::respond(const PreparedResponse &prepared)
+{
+    if (m_state != State::Open)
+        return;
+    const QByteArray out = prepared.wireBytes(m_id, !m_keepAlive);
+    m_bytesOut = out.size();
+    if (m_connection)
+        m_connection->write(m_seq, out, true, !m_keepAlive);
+    finish(prepared.status());
 }
 
 bool HttpExchange::beginStream(int status, const QByteArray &contentType, const HeaderList &headers)

@@ -16,6 +16,7 @@
 
 namespace edgedesk {
 
+class PreparedResponse;
 class ResponseSink;
 class TrafficObserver;
 struct RequestHead;
@@ -82,6 +83,8 @@ public:
     bool isAnswered() const { return m_state == State::Done; }
     bool isClientConnected() const;
     void respond(HttpResponse response);
+    // A GET answer encoded in advance (PreparedResponse): one buffer, one write.
+    void respond(const PreparedResponse &prepared);
     // Streams a chunked response (server-sent events, relayed output). Returns false when the
     // client is gone.
     bool beginStream(int status, const QByteArray &contentType, const HeaderList &headers = {});

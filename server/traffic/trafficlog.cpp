@@ -182,7 +182,7 @@ TrafficHeaders TrafficLog::headersFromJson(const QJsonValue &value)
 
 QJsonObject TrafficLog::toJson(const TrafficRecord &r)
 {
-    return QJsonObject{
+    QJsonObject o{
         {QStringLiteral("id"), double(r.id)},
         {QStringLiteral("time"),
          QDateTime::fromMSecsSinceEpoch(r.timeMs, Qt::UTC).toString(Qt::ISODateWithMs)},
@@ -202,6 +202,7 @@ QJsonObject TrafficLog::toJson(const TrafficRecord &r)
         {QStringLiteral("request_headers"), headersJson(r.requestHeaders)},
         {QStringLiteral("response_headers"), headersJson(r.responseHeaders)},
     };
+    return o;
 }
 
 } // namespace edgedesk

@@ -16,6 +16,15 @@ bool sameNoCase(const QByteArray &a, const char *lower, qsizetype length)
     return a.size() == length && qstrnicmp(a.constData(), lower, length) == 0;
 }
 
+// What the forwarder adds to every answer: the instance header and the caller's extra headers.
+void addOwnHeaders(HttpResponse &response, const HttpForwarder::Options &options)
+{
+    if (!options.upstreamName.isEmpty())
+        response.header(options.instanceHeader, options.upstreamName.toUtf8());
+    for (const auto &h : options.extraHeaders)
+        response.header(h.first, h.second);
+}
+
 // Errors name the upstream in the body too, so a client that only logs bodies still sees it.
 HttpResponse upstreamError(const QString &code, const QString &message,
                            const HttpForwarder::Options &options)
@@ -25,8 +34,7 @@ HttpResponse upstreamError(const QString &code, const QString &message,
         error.insert(QStringLiteral("instance"), options.upstreamName);
     HttpResponse response = HttpResponse::json(HttpStatusTable::statusFor(code),
                                                QJsonObject{{QStringLiteral("error"), error}});
-    if (!options.upstreamName.isEmpty())
-        response.header(options.instanceHeader, options.upstreamName.toUtf8());
+    addOwnHeaders(response, options);
     return response;
 }
 
@@ -206,7 +214,7 @@ void HttpForwarder::forward(const ExchangePtr &ex, const QString &host, quint16 
     callbacks.head = [state](int status, const HeaderList &headers, qint64 contentLength) {
         HttpResponse &r = state->response;
         r.status = status;
-        r.headers.reserve(headers.size() + 1);
+        r.headers.reserve(headers.size() + 1 + state->options.extraHeaders.size());
         for (const auto &h : headers) {
             if (isHopByHop(h.first))
                 continue;
@@ -216,8 +224,7 @@ void HttpForwarder::forward(const ExchangePtr &ex, const QString &host, quint16 
             }
             r.headers.append(h);
         }
-        if (!state->options.upstreamName.isEmpty())
-            r.header(state->options.instanceHeader, state->options.upstreamName.toUtf8());
+        addOwnHeaders(r, state->options);
         if (contentLength < 0) {
             state->streaming = true;
             state->exchange->beginStream(status, r.contentType, r.headers);
@@ -367,8 +374,7 @@ void HttpForwarder::forwardWithNetworkAccess(const ExchangePtr &ex, const QUrl &
             response.headers.append(h);
         }
         response.body = reply->readAll();
-        if (!options.upstreamName.isEmpty())
-            response.header(options.instanceHeader, options.upstreamName.toUtf8());
+        addOwnHeaders(response, options);
         state->exchange->respond(std::move(response));
         state->finish(status);
     });

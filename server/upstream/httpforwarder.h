@@ -39,6 +39,9 @@ public:
         // empty host the socket is the only way in (host:port then only names the upstream in
         // its Host header, as localhost:port).
         QString unixSocket = QString();
+        // Added to every answer, the upstream's and the forwarder's own errors alike
+        // (Server-Timing of the time spent before forwarding).
+        HeaderList extraHeaders = {};
     };
     // done(status) runs exactly once: with the status answered (502/504 for upstream failures),
     // or 499 when the client left first.

@@ -5,6 +5,8 @@
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QTcpServer>
 
 namespace edgedesk::test {
@@ -339,6 +341,21 @@ QString writeConfig(const QString &dir, const QList<QPair<QString, QJsonObject>>
         return {};
     file.write(QJsonDocument(root).toJson());
     return path;
+}
+
+bool bwrapUsable()
+{
+    QProcess process;
+    process.start(QStringLiteral("bwrap"),
+                  {QStringLiteral("--ro-bind"), QStringLiteral("/"), QStringLiteral("/"),
+                   QStringLiteral("--unshare-pid"), QStringLiteral("/bin/true")});
+    return process.waitForFinished(10000) && process.exitCode() == 0;
+}
+
+QByteArray runBody(const QString &command)
+{
+    return QJsonDocument(QJsonObject{{QStringLiteral("command"), command}})
+        .toJson(QJsonDocument::Compact);
 }
 
 std::unique_ptr<TestServer> startServer(const QString &configDir, const QString &dataDir,

@@ -107,6 +107,11 @@ QList<ProcessInfo> descendants(qint64 pid);
 bool isAlive(const ProcessInfo &process);
 ProcessInfo processInfo(qint64 pid);
 
+// Whether bubblewrap can make a sandbox here (the container instances need it).
+bool bwrapUsable();
+// A POST /run body: {"command": command}.
+QByteArray runBody(const QString &command);
+
 // A wrangler.jsonc in dir with these container classes and their durable_objects bindings.
 // Each class is {binding, json object of the containers entry (class_name included)}.
 QString writeConfig(const QString &dir, const QList<QPair<QString, QJsonObject>> &classes);

@@ -122,21 +122,6 @@ QStringList sortedKeys(const QJsonObject &object)
     return keys;
 }
 
-QByteArray runBody(const QString &command)
-{
-    return QJsonDocument(QJsonObject{{QStringLiteral("command"), command}})
-        .toJson(QJsonDocument::Compact);
-}
-
-bool bwrapUsable()
-{
-    QProcess process;
-    process.start(QStringLiteral("bwrap"),
-                  {QStringLiteral("--ro-bind"), QStringLiteral("/"), QStringLiteral("/"),
-                   QStringLiteral("--unshare-pid"), QStringLiteral("/bin/true")});
-    return process.waitForFinished(10000) && process.exitCode() == 0;
-}
-
 QByteArray readFile(const QString &path)
 {
     QFile file(path);

@@ -46,7 +46,8 @@ private Q_SLOTS:
     void harmlessLookalikesRun();
     void methodNotAllowed();
     void notFound();
-    void fifthConcurrentCommandGets429();
+    void commandsBeyondTheSlotsWaitThenGet429();
+    void everyCommandGetsAFreshSandbox();
     void timeoutKillsTheWholeSandbox();
     void timeoutKeepsEarlierStderr();
     void outputIsCappedAt1MiB();
@@ -161,8 +162,9 @@ void TestCommandRunner::health()
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     const QJsonObject json = reply.json();
     QCOMPARE(sortedKeys(json),
-             (QStringList{QStringLiteral("containment"), QStringLiteral("limits"),
-                          QStringLiteral("network"), QStringLiteral("sandbox"),
+             (QStringList{QStringLiteral("commands"), QStringLiteral("containment"),
+                          QStringLiteral("limits"), QStringLiteral("network"),
+                          QStringLiteral("sandbox"),
                           QStringLiteral("service"), QStringLiteral("status"),
                           QStringLiteral("timestamp")}));
     QCOMPARE(json.value(QLatin1String("status")).toString(), QStringLiteral("healthy"));
@@ -405,7 +407,7 @@ void TestCommandRunner::notFound()
              QJsonValue(QStringLiteral("not_found")));
 }
 
-void TestCommandRunner::fifthConcurrentCommandGets429()
+void TestCommandRunner::commandsBeyondTheSlotsWaitThenGet429()
 {
     const QString sleeper = QStringLiteral("sleep 4.321");
     QCOMPARE(countHostProcesses(sleeper), 0);
@@ -416,9 +418,24 @@ void TestCommandRunner::fifthConcurrentCommandGets429()
     // All four are running once their sleep processes exist (seen from the host).
     QTRY_COMPARE_WITH_TIMEOUT(countHostProcesses(sleeper), 4, 15000);
 
-    const HttpReply fifth = request(m_runner->port(), "POST", "/run", {}, commandBody("echo 5"));
-    QCOMPARE(fifth.status, 429);
-    QCOMPARE(fifth.json().value(QLatin1String("error")).toObject().value(QLatin1String("code")),
+    // Four more wait for a slot, as the health answer shows...
+    std::vector<std::unique_ptr<AsyncRequest>> waiting;
+    for (int i = 0; i < 4; ++i)
+        waiting.push_back(std::make_unique<AsyncRequest>(
+            m_runner->port(), "POST", "/run", commandBody(QStringLiteral("echo waited %1").arg(i))));
+    const auto commands = [this] {
+        return request(m_runner->port(), "GET", "/").json().value(QLatin1String("commands"))
+            .toObject();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(commands().value(QLatin1String("waiting")), QJsonValue(4), 15000);
+    QCOMPARE(commands().value(QLatin1String("running")), QJsonValue(4));
+    for (const auto &call : waiting)
+        QVERIFY(!call->isFinished());
+
+    // ...and the next one is refused.
+    const HttpReply refused = request(m_runner->port(), "POST", "/run", {}, commandBody("echo 9"));
+    QCOMPARE(refused.status, 429);
+    QCOMPARE(refused.json().value(QLatin1String("error")).toObject().value(QLatin1String("code")),
              QJsonValue(QStringLiteral("too_many_requests")));
 
     for (const auto &call : running) {
@@ -427,9 +444,49 @@ void TestCommandRunner::fifthConcurrentCommandGets429()
         QCOMPARE(QJsonDocument::fromJson(call->body()).object().value(QLatin1String("exit_code")),
                  QJsonValue(0));
     }
+    for (int i = 0; i < 4; ++i) {
+        QTRY_VERIFY_WITH_TIMEOUT(waiting[size_t(i)]->isFinished(), 30000);
+        QCOMPARE(waiting[size_t(i)]->status(), 200);
+        QCOMPARE(QJsonDocument::fromJson(waiting[size_t(i)]->body())
+                     .object()
+                     .value(QLatin1String("output"))
+                     .toString(),
+                 QStringLiteral("waited %1\n").arg(i));
+    }
     // Slots are free again.
     QCOMPARE(runCommand(QStringLiteral("echo again")).value(QLatin1String("output")).toString(),
              QStringLiteral("again\n"));
+    QCOMPARE(commands().value(QLatin1String("running")), QJsonValue(0));
+}
+
+// Sandboxes are made ahead of their commands, one per slot: still one sandbox per command. None
+// sees a file another command wrote, in a row or at once, and a sandbox that ran a command is
+// never handed another (its /tmp would still hold the marker).
+void TestCommandRunner::everyCommandGetsAFreshSandbox()
+{
+    const QString command =
+        QStringLiteral("ls -A /tmp; touch /tmp/used; echo $(ls /tmp) $(cat /proc/1/comm)");
+    for (int round = 0; round < 3; ++round) {
+        std::vector<std::unique_ptr<AsyncRequest>> calls;
+        for (int i = 0; i < 6; ++i)
+            calls.push_back(std::make_unique<AsyncRequest>(m_runner->port(), "POST", "/run",
+                                                           commandBody(command)));
+        for (const auto &call : calls) {
+            QTRY_VERIFY_WITH_TIMEOUT(call->isFinished(), 30000);
+            QCOMPARE(call->status(), 200);
+            QCOMPARE(QJsonDocument::fromJson(call->body()).object().value(QLatin1String("output")),
+                     QJsonValue(QStringLiteral("used bwrap\n")));
+        }
+        QCOMPARE(runCommand(command).value(QLatin1String("output")),
+                 QJsonValue(QStringLiteral("used bwrap\n")));
+    }
+    // A command's standard input is at its end, as it was when commands got /dev/null.
+    QCOMPARE(runCommand(QStringLiteral("cat; echo end")).value(QLatin1String("output")),
+             QJsonValue(QStringLiteral("end\n")));
+    // Every byte of the command arrives: lines, a last line without newline, backslashes, blanks.
+    QCOMPARE(runCommand(QStringLiteral("printf '%s|' \"  a\\\\b \"\nprintf 'x\\n'\n  echo  last"))
+                 .value(QLatin1String("output")),
+             QJsonValue(QStringLiteral("  a\\b |x\nlast\n")));
 }
 
 void TestCommandRunner::timeoutKillsTheWholeSandbox()

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void probeFindsBwrapAndAProcessCap();
     void runsApiBackendInItsOwnSandbox();
     void killAllEndsTheSandbox();
+    void recycledCgroupServesOneSandboxAtATime();
     void rlimitFallbackCapsProcesses();
     void memoryCgroupBoundsTheSandbox();
     void tmpfsGetsItsSize();
@@ -444,6 +445,52 @@ void TestSandbox::runsApiBackendInItsOwnSandbox()
     // thread once the kernel has let its last task go.
     if (!cgroup.isEmpty())
         QTRY_VERIFY_WITH_TIMEOUT(!QFileInfo::exists(cgroup), 3000);
+}
+
+// A sandbox that recycles its cgroup leaves it, its tasks killed, to the next sandbox of the same
+// limits, and only once no task is left in it; while one sandbox holds it no other gets it.
+void TestSandbox::recycledCgroupServesOneSandboxAtATime()
+{
+    if (m_probe.cgroupParent.isEmpty())
+        QSKIP("no pids cgroup can be made here");
+    SandboxSpec spec;
+    spec.program = QStringLiteral("/bin/sh");
+    spec.arguments = {QStringLiteral("-c"), QStringLiteral("sleep 30")};
+    QString first;
+    QString firstMemory;
+    {
+        Sandbox sandbox(m_host, spec);
+        sandbox.setRecycleCgroup(true);
+        QVERIFY(sandbox.prepare().ok());
+        first = sandbox.cgroupPath();
+        firstMemory = sandbox.memoryCgroupPath();
+        QProcess process;
+        sandbox.configure(process);
+        process.start();
+        QVERIFY(process.waitForStarted(5000));
+        const SandboxCgroup::Folders held{first, firstMemory, m_probe.containment == Containment::CgroupV1,
+                                          spec.limits};
+        QTRY_VERIFY_WITH_TIMEOUT(!SandboxCgroup::isIdle(held), 5000);
+        sandbox.killAll();
+        QVERIFY(process.waitForFinished(5000));
+    }
+    QVERIFY(QFileInfo(first).isDir()); // kept for the next sandbox, not removed
+    const SandboxCgroup::Folders left{first, firstMemory, false, spec.limits};
+    QTRY_VERIFY_WITH_TIMEOUT(SandboxCgroup::isIdle(left), 5000);
+    {
+        Sandbox second(m_host, spec);
+        second.setRecycleCgroup(true);
+        QVERIFY(second.prepare().ok());
+        QCOMPARE(second.cgroupPath(), first);
+        QCOMPARE(second.memoryCgroupPath(), firstMemory);
+        QCOMPARE(readAll(first + QStringLiteral("/pids.max")), QByteArray::number(spec.limits.maxProcesses));
+        // Held by the second: a third sandbox gets a cgroup of its own, as does one of other limits.
+        Sandbox third(m_host, spec);
+        third.setRecycleCgroup(true);
+        QVERIFY(third.prepare().ok());
+        QVERIFY(!third.cgroupPath().isEmpty());
+        QVERIFY(third.cgroupPath() != first);
+    }
 }
 
 void TestSandbox::killAllEndsTheSandbox()

@@ -40,6 +40,10 @@ public:
     // Opens the file; thread-safe (disk stores are read on the worker pool).
     virtual std::optional<AssetBody> open(const QString &path) const = 0;
     virtual bool readsFromDisk() const = 0;
+    // The ETag the file at `path` has now, empty when it cannot be served; what open() would
+    // report, without opening it. Cheap (one stat at most): asked per request of a prepared
+    // answer, to drop it the moment the file changes.
+    virtual QByteArray version(const QString &path) const = 0;
 
     // The whole answer for the file at `path`, served with `status` (200, or 404 for a 404
     // page): 304 for a matching If-None-Match, 206 or 416 for a Range on a 200, no body for HEAD.

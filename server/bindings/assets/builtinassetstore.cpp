@@ -28,6 +28,12 @@ bool BuiltinAssetStore::exists(const QString &path) const
     return m_files.contains(path);
 }
 
+QByteArray BuiltinAssetStore::version(const QString &path) const
+{
+    const auto it = m_files.constFind(path);
+    return it == m_files.cend() ? QByteArray() : it->etag;
+}
+
 std::optional<AssetBody> BuiltinAssetStore::open(const QString &path) const
 {
     const auto it = m_files.constFind(path);

@@ -16,6 +16,7 @@ public:
     bool exists(const QString &path) const override;
     std::optional<AssetBody> open(const QString &path) const override;
     bool readsFromDisk() const override { return false; }
+    QByteArray version(const QString &path) const override;
 
 private:
     struct File

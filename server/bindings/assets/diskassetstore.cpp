@@ -34,6 +34,16 @@ bool safeSegments(const QString &path)
     return true;
 }
 
+// The version of a file's bytes: size, modification time to the nanosecond and inode (a file
+// replaced by a rename is another file).
+QByteArray etagOf(const struct stat &st)
+{
+    return '"' + QByteArray::number(qint64(st.st_size), 16) + '-' +
+           QByteArray::number(qint64(st.st_mtim.tv_sec), 16) +
+           QByteArray::number(qint64(st.st_mtim.tv_nsec), 16).rightJustified(8, '0') + '-' +
+           QByteArray::number(quint64(st.st_ino), 16) + '"';
+}
+
 } // namespace
 
 DiskAssetStore::DiskAssetStore(const QString &folder)
@@ -74,6 +84,15 @@ void DiskAssetStore::warnTooLarge(const QString &path, qint64 size) const
                .arg(double(size) / (1024 * 1024), 0, 'f', 1);
 }
 
+QByteArray DiskAssetStore::version(const QString &path) const
+{
+    struct stat st;
+    const QByteArray native = QFile::encodeName(m_root + path);
+    if (::stat(native.constData(), &st) != 0 || !S_ISREG(st.st_mode))
+        return {};
+    return etagOf(st);
+}
+
 bool DiskAssetStore::exists(const QString &path) const
 {
     return !locate(path).isEmpty();
@@ -90,13 +109,7 @@ std::optional<AssetBody> DiskAssetStore::open(const QString &path) const
     struct stat st;
     if (::fstat(file->handle(), &st) != 0 || !S_ISREG(st.st_mode))
         return std::nullopt;
-    // The version of the bytes about to be read: size, modification time to the nanosecond and
-    // inode (a file replaced by a rename is another file).
-    const QByteArray etag =
-        '"' + QByteArray::number(qint64(st.st_size), 16) + '-' +
-        QByteArray::number(qint64(st.st_mtim.tv_sec), 16) +
-        QByteArray::number(qint64(st.st_mtim.tv_nsec), 16).rightJustified(8, '0') + '-' +
-        QByteArray::number(quint64(st.st_ino), 16) + '"';
+    const QByteArray etag = etagOf(st);
     return AssetBody{qint64(st.st_size), etag,
                      [file](qint64 offset, qint64 count) -> std::optional<QByteArray> {
                          if (!file->seek(offset))

@@ -22,6 +22,9 @@ public:
     bool exists(const QString &path) const override;
     std::optional<AssetBody> open(const QString &path) const override;
     bool readsFromDisk() const override { return true; }
+    // The file's size, modification time and inode as open() reports them, from one stat of
+    // the path (symlinks followed); a changed, replaced or removed file gives another answer.
+    QByteArray version(const QString &path) const override;
 
     const QString &folder() const { return m_root; }
 

@@ -20,7 +20,8 @@ std::shared_ptr<const AssetStore> storeFor(const AssetsConfig &config)
 
 StaticAssets::StaticAssets(const ServerContext &context)
     : m_context(context), m_config(context.config.assets), m_store(storeFor(m_config)),
-      m_resolver(m_config.htmlHandling), m_rules(m_config)
+      m_resolver(m_config.htmlHandling), m_rules(m_config),
+      m_prepared(std::make_shared<PreparedAssets>(m_store))
 {
 }
 
@@ -69,6 +70,15 @@ bool StaticAssets::claims(const HttpExchange &exchange) const
 
 void StaticAssets::serve(const ExchangePtr &ex)
 {
+    // A plain GET of a path answered before: one lookup, one write.
+    const bool plainGet =
+        ex->method() == "GET" && ex->header("range").isEmpty() && ex->header("if-none-match").isEmpty();
+    if (plainGet) {
+        if (const PreparedResponse *prepared = m_prepared->find(ex->rawPath())) {
+            ex->respond(*prepared);
+            return;
+        }
+    }
     const QString path = AssetResolver::decodePath(ex->rawPath());
     const AssetIntent intent = resolve(path, m_config.notFoundHandling);
     if (intent.kind == AssetIntent::Kind::None) {
@@ -98,6 +108,8 @@ void StaticAssets::serve(const ExchangePtr &ex)
     if (!m_store->readsFromDisk()) {
         HttpResponse response = m_store->answer(intent.path, intent.status, request);
         response.pagePolicy = pagePolicy;
+        if (plainGet)
+            m_prepared->offer(ex->rawPath(), path, intent, response);
         ex->respond(std::move(response));
         return;
     }
@@ -107,8 +119,11 @@ void StaticAssets::serve(const ExchangePtr &ex)
         [store, file = intent.path, status = intent.status, request] {
             return store->answer(file, status, request);
         },
-        [ex, pagePolicy](HttpResponse response) {
+        [prepared = std::weak_ptr<PreparedAssets>(m_prepared), ex, path, intent, plainGet,
+         pagePolicy](HttpResponse response) {
             response.pagePolicy = pagePolicy;
+            if (const auto keep = prepared.lock(); keep && plainGet)
+                keep->offer(ex->rawPath(), path, intent, response);
             ex->respond(std::move(response));
         });
 }

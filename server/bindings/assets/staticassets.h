@@ -2,6 +2,7 @@
 
 #include "bindings/assets/assetresolver.h"
 #include "bindings/assets/assetstore.h"
+#include "bindings/assets/preparedassets.h"
 #include "bindings/assets/workerfirstrules.h"
 #include "bindings/bindingmodule.h"
 #include "routing/httpexchange.h"
@@ -35,6 +36,8 @@ private:
     std::shared_ptr<const AssetStore> m_store;
     AssetResolver m_resolver;
     WorkerFirstRules m_rules;
+    // Shared with the disk reads in flight, which may end after this module.
+    std::shared_ptr<PreparedAssets> m_prepared;
 };
 
 } // namespace edgedesk

@@ -1,5 +1,6 @@
 #include "bindings/containers/containerbinding.h"
 
+#include "containers/classqueue.h"
 #include "containers/containerclass.h"
 #include "containers/containerinstance.h"
 #include "containers/containerlog.h"
@@ -39,6 +40,12 @@ QByteArray sseEvent(const LogEntry &entry)
     return "id: " + QByteArray::number(entry.seq) +
            "\ndata: " + QJsonDocument(LogHub::toJson(entry)).toJson(QJsonDocument::Compact) +
            "\n\n";
+}
+
+// Server-Timing of the time a request waited for its turn, in milliseconds.
+QByteArray queueTiming(qint64 waitedUs)
+{
+    return "queue;dur=" + QByteArray::number(double(waitedUs) / 1000.0, 'f', 3);
 }
 
 bool isRunClass(const ContainerClassConfig &c)
@@ -159,24 +166,71 @@ void ContainerBinding::addProxyRoute(Router &router, ContainerClass *containerCl
     route.binding = containerClass->binding();
     route.pattern = pattern;
     route.handler = [this, containerClass, timeoutMs, recordsTimestamp](const ExchangePtr &ex) {
+        // Commands take a slot of an instance; the health answer (GET) takes none.
+        if (ClassQueue *queue = containerClass->queue(); queue && !ex->isGetOrHead()) {
+            queueAndServe(ex, queue, timeoutMs, recordsTimestamp);
+            return;
+        }
         ContainerInstance *instance = containerClass->pickRandom();
         if (recordsTimestamp)
-            recordAndServe(ex, instance, timeoutMs);
+            recordAndServe(ex, instance, Forwarding{timeoutMs, {}, {}});
         else
-            serve(ex, instance, timeoutMs);
+            serve(ex, instance, Forwarding{timeoutMs, {}, {}});
     };
     router.add(std::move(route));
 }
 
+void ContainerBinding::queueAndServe(const ExchangePtr &ex, ClassQueue *queue, int timeoutMs,
+                                     bool recordsTimestamp)
+{
+    std::weak_ptr<HttpExchange> weak = ex;
+    queue->submit(
+        [this, ex, queue, timeoutMs, recordsTimestamp](const ClassQueue::Admission &admission) {
+            const QByteArray timing = queueTiming(admission.waitedUs);
+            if (!admission.instance) {
+                HttpResponse refused = HttpResponse::error(admission.error);
+                refused.header("Retry-After", QByteArray::number(admission.retryAfterSeconds));
+                refused.header("Server-Timing", timing);
+                ex->respond(std::move(refused));
+                return;
+            }
+            QPointer<ContainerInstance> slot(admission.instance);
+            Forwarding forwarding{timeoutMs, {{"Server-Timing", timing}}, [queue, slot] {
+                                      if (slot)
+                                          queue->release(slot);
+                                  }};
+            if (recordsTimestamp)
+                recordAndServe(ex, admission.instance, std::move(forwarding));
+            else
+                serve(ex, admission.instance, std::move(forwarding));
+        },
+        [weak] {
+            const ExchangePtr waiting = weak.lock();
+            return waiting && waiting->isClientConnected();
+        });
+}
+
+void ContainerBinding::fail(const ExchangePtr &ex, HttpResponse response,
+                             const Forwarding &forwarding)
+{
+    for (const auto &h : forwarding.extraHeaders)
+        response.header(h.first, h.second);
+    ex->respond(std::move(response));
+    if (forwarding.done)
+        forwarding.done();
+}
+
 void ContainerBinding::recordAndServe(const ExchangePtr &ex, ContainerInstance *instance,
-                                      int timeoutMs)
+                                      Forwarding forwarding)
 {
     // The demo's container class stores the time of every request in its durable storage
     // before it forwards the request.
     std::shared_ptr<DurableStore> store = instance->storage();
     if (!store) {
-        ex->respond(instanceError(
-            makeError(QStringLiteral("storage_error"), instance->storageError()), instance->id()));
+        fail(ex,
+             instanceError(makeError(QStringLiteral("storage_error"), instance->storageError()),
+                           instance->id()),
+             forwarding);
         return;
     }
     const double now = double(QDateTime::currentMSecsSinceEpoch());
@@ -184,42 +238,54 @@ void ContainerBinding::recordAndServe(const ExchangePtr &ex, ContainerInstance *
     m_context.pool->run(
         m_context.serverThread,
         [store, now] { return store->put(QStringLiteral("lastRequestTimestamp"), now); },
-        [this, ex, guard, timeoutMs](const Status &stored) {
-            if (!guard)
-                return;
-            if (!stored) {
-                ex->respond(instanceError(stored.error(), guard->id()));
+        [this, ex, guard, forwarding = std::move(forwarding)](const Status &stored) mutable {
+            if (!guard) {
+                if (forwarding.done)
+                    forwarding.done();
                 return;
             }
-            serve(ex, guard, timeoutMs);
+            if (!stored) {
+                fail(ex, instanceError(stored.error(), guard->id()), forwarding);
+                return;
+            }
+            serve(ex, guard, std::move(forwarding));
         });
 }
 
-void ContainerBinding::serve(const ExchangePtr &ex, ContainerInstance *instance, int timeoutMs)
+void ContainerBinding::serve(const ExchangePtr &ex, ContainerInstance *instance,
+                             Forwarding forwarding)
 {
     ex->setInstance(instance->id());
     instance->requestStarted();
     QPointer<ContainerInstance> guard(instance);
     HttpForwarder *forwarder = m_manager->forwarder();
-    instance->whenReady([ex, guard, timeoutMs, forwarder](const Status &ready) {
-        if (!guard)
+    instance->whenReady([ex, guard, forwarder, forwarding = std::move(forwarding)](
+                            const Status &ready) mutable {
+        if (!guard) {
+            if (forwarding.done)
+                forwarding.done();
             return;
+        }
         if (!ready) {
             guard->requestFinished();
-            ex->respond(instanceError(ready.error(), guard->id()));
+            fail(ex, instanceError(ready.error(), guard->id()), forwarding);
             return;
         }
         QByteArray target = ex->rawPath();
         if (!ex->rawQuery().isEmpty())
             target += '?' + ex->rawQuery();
         HttpForwarder::Options options;
-        options.timeoutMs = timeoutMs;
+        options.timeoutMs = forwarding.timeoutMs;
         options.upstreamName = guard->id();
         options.unixSocket = guard->unixSocket();
-        forwarder->forward(ex, guard->host(), guard->port(), target, options, [guard](int) {
-            if (guard)
-                guard->requestFinished();
-        });
+        options.extraHeaders = std::move(forwarding.extraHeaders);
+        forwarder->forward(ex, guard->host(), guard->port(), target, options,
+                           [guard, done = std::move(forwarding.done)](int) {
+                               if (guard)
+                                   guard->requestFinished();
+                               if (done)
+                                   done();
+                           });
     });
 }
 

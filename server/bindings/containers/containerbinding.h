@@ -4,10 +4,12 @@
 #include "routing/httpexchange.h"
 #include "servercontext.h"
 
+#include <functional>
 #include <memory>
 
 namespace edgedesk {
 
+class ClassQueue;
 class ContainerClass;
 class ContainerInstance;
 class ContainerManager;
@@ -34,9 +36,24 @@ public:
 private:
     void addProxyRoute(Router &router, ContainerClass *containerClass, const QByteArray &pattern,
                        const QString &routeName, int defaultTimeoutMs, bool recordsTimestamp);
+    // What a request brings along to serve(): its timeout, the headers added to its answer and
+    // what runs once it is done (the queue slot it holds).
+    struct Forwarding
+    {
+        int timeoutMs = 0;
+        HeaderList extraHeaders;
+        std::function<void()> done;
+    };
+    // Answers an error before the request reached the instance, and lets its slot go.
+    static void fail(const ExchangePtr &exchange, HttpResponse response,
+                     const Forwarding &forwarding);
     // Waits for the instance to serve, then forwards the exchange to it.
-    void serve(const ExchangePtr &exchange, ContainerInstance *instance, int timeoutMs);
-    void recordAndServe(const ExchangePtr &exchange, ContainerInstance *instance, int timeoutMs);
+    void serve(const ExchangePtr &exchange, ContainerInstance *instance, Forwarding forwarding);
+    void recordAndServe(const ExchangePtr &exchange, ContainerInstance *instance,
+                        Forwarding forwarding);
+    // Waits for a slot in the class's queue (or is refused with 429), then serves there.
+    void queueAndServe(const ExchangePtr &exchange, ClassQueue *queue, int timeoutMs,
+                       bool recordsTimestamp);
     // Resolves {class}/{instance}; answers 404 itself when either is unknown.
     ContainerInstance *findInstance(const ExchangePtr &exchange) const;
     void control(const ExchangePtr &exchange);

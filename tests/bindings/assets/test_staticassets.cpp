@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cstdio>
+
 using namespace edgedesk;
 using namespace edgedesk::test;
 
@@ -168,6 +170,63 @@ private Q_SLOTS:
         QCOMPARE(request(port(), "GET", "/new.txt").body, QByteArray("fresh"));
         QVERIFY(QFile::remove(dist(QStringLiteral("app.js"))));
         QCOMPARE(request(port(), "GET", "/app.js").status, 404);
+    }
+
+    // A plain GET answered once is kept encoded and sent as it is the next time: the same bytes
+    // but for the request id; a file changed in place, replaced by a rename or removed is never
+    // answered from it.
+    void preparedAnswersFollowTheirFile()
+    {
+        serve();
+        const HttpReply first = request(port(), "GET", "/app.js");
+        const HttpReply second = request(port(), "GET", "/app.js");
+        QCOMPARE(second.status, 200);
+        QCOMPARE(second.body, first.body);
+        QVERIFY(!second.header("x-request-id").isEmpty());
+        QVERIFY(second.header("x-request-id") != first.header("x-request-id"));
+        auto withoutId = [](Headers headers) {
+            headers.removeIf([](const auto &h) { return h.first.toLower() == "x-request-id"; });
+            return headers;
+        };
+        QCOMPARE(withoutId(second.headers), withoutId(first.headers));
+        // Connection: close is honoured on a prepared answer too.
+        const HttpReply closing = rawRequest(
+            port(), "GET /app.js HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port()) +
+                        "\r\nConnection: close\r\n\r\n");
+        QCOMPARE(closing.status, 200);
+        QCOMPARE(closing.header("connection"), QByteArray("close"));
+        QCOMPARE(closing.body, first.body);
+
+        // Changed in place, same size, new modification time.
+        write(dist(QStringLiteral("app.js")), "console.log('APP');\n");
+        QFile touched(dist(QStringLiteral("app.js")));
+        QVERIFY(touched.open(QIODevice::ReadWrite));
+        QVERIFY(touched.setFileTime(QDateTime::currentDateTime().addSecs(5),
+                                    QFileDevice::FileModificationTime));
+        touched.close();
+        const HttpReply changed = request(port(), "GET", "/app.js");
+        QCOMPARE(changed.body, QByteArray("console.log('APP');\n"));
+        QVERIFY(changed.header("etag") != first.header("etag"));
+        QCOMPARE(request(port(), "GET", "/app.js").body, changed.body);
+
+        // Replaced by a rename (another inode).
+        write(dist(QStringLiteral("next.js")), "console.log('next');\n");
+        QVERIFY(::rename(QFile::encodeName(dist(QStringLiteral("next.js"))).constData(),
+                         QFile::encodeName(dist(QStringLiteral("app.js"))).constData()) == 0);
+        QCOMPARE(request(port(), "GET", "/app.js").body, QByteArray("console.log('next');\n"));
+
+        // Removed.
+        QVERIFY(QFile::remove(dist(QStringLiteral("app.js"))));
+        const HttpReply gone = request(port(), "GET", "/app.js");
+        QCOMPARE(gone.status, 404);
+        QCOMPARE(errorCode(gone), QStringLiteral("not_found"));
+
+        // A folder's index: "/" follows index.html the same way.
+        QCOMPARE(request(port(), "GET", "/").body, QByteArray("<!doctype html><title>home</title>"));
+        QCOMPARE(request(port(), "GET", "/").body, QByteArray("<!doctype html><title>home</title>"));
+        write(dist(QStringLiteral("index.html")), "<!doctype html><title>home, longer</title>");
+        QCOMPARE(request(port(), "GET", "/").body,
+                 QByteArray("<!doctype html><title>home, longer</title>"));
     }
 
     void ranges_data()
