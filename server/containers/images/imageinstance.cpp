@@ -137,8 +137,9 @@ QStringList ImageInstance::bwrapArguments(bool disableUserns) const
     args << QStringLiteral("--unshare-user") << QStringLiteral("--uid")
          << QString::number(process.uid) << QStringLiteral("--gid") << QString::number(process.gid)
          << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc")
-         << QStringLiteral("--unshare-uts") << QStringLiteral("--unshare-cgroup-try")
-         << QStringLiteral("--unshare-net");
+         << QStringLiteral("--unshare-uts") << QStringLiteral("--unshare-cgroup-try");
+    if (!m_setup.outboundNetwork)
+        args << QStringLiteral("--unshare-net");
     if (disableUserns)
         args << QStringLiteral("--disable-userns");
     args << QStringLiteral("--die-with-parent") << QStringLiteral("--new-session")

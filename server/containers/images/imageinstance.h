@@ -21,9 +21,11 @@ namespace edgedesk {
 //   land in that tmpfs), its own /proc, /dev and /tmp;
 // - the WorkingDir as a writable copy ("copy-up") in the instance's folder, so a program that
 //   writes where it runs works; discarded, with the tmpfs, when the instance stops;
-// - its own network namespace, with only loopback: the program listens there on its port, and
-//   edgedesk-image-init (bound in at /.edgedesk/init) relays the instance's Unix-domain socket,
-//   in a folder bound at /.edgedesk/run, to it. The router and the health check come in that way.
+// - its own network namespace: only loopback, or with outboundNetwork the namespace pasta made
+//   for it (OutboundNetwork), which bwrap then keeps instead of unsharing one. The program listens
+//   there on its port, and edgedesk-image-init (bound in at /.edgedesk/init) relays the
+//   instance's Unix-domain socket, in a folder bound at /.edgedesk/run, to it. The router and the
+//   health check come in that way, with or without outbound network.
 // The destructor removes the writable copy and the socket.
 class ImageInstance final
 {
@@ -37,6 +39,7 @@ public:
         QString socketFolder; // a short folder for the socket (sun_path is 108 bytes)
         QString initProgram;  // edgedesk-image-init on the host
         SandboxLimits limits;
+        bool outboundNetwork = false; // the sandbox joins a prepared namespace (joinNetwork)
     };
 
     static Result<std::unique_ptr<ImageInstance>> prepare(const Setup &setup);
