@@ -1,5 +1,6 @@
 #include "containers/images/outboundnetwork.h"
 
+#include "containers/images/imageinstance.h"
 #include "containers/sandboxfiles.h"
 
 #include <QDateTime>
@@ -107,6 +108,7 @@ void OutboundNetwork::start(Ready ready)
               << QStringLiteral("--foreground") << QStringLiteral("-t") << QStringLiteral("none")
               << QStringLiteral("-u") << QStringLiteral("none") << QStringLiteral("-T")
               << QStringLiteral("none") << QStringLiteral("-U") << QStringLiteral("none")
+              << QStringLiteral("--dns-forward") << QLatin1String(ImageInstance::kDnsForwarder)
               << QStringLiteral("--") << setpriv << QStringLiteral("--pdeathsig")
               << QStringLiteral("KILL") << QStringLiteral("--") << sleep
               << QStringLiteral("infinity");

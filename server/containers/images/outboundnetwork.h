@@ -19,7 +19,8 @@ namespace edgedesk {
 // the host's DNS servers), translating that namespace's traffic into ordinary sockets of the
 // host. Nothing is forwarded inward (-t/-u/-T/-U none): the instance is still reached only
 // through its Unix socket. Connections to the namespace's gateway address reach the host's
-// loopback, as with rootless container engines.
+// loopback, as with rootless container engines; DNS queries to ImageInstance::kDnsForwarder go to
+// the host's resolver (even one on the host's loopback).
 //
 // The instance's sandbox then joins that namespace before bwrap starts (Sandbox::joinNetwork),
 // instead of unsharing an empty one. Root joins only the network namespace (its bwrap then runs

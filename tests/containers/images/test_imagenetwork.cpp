@@ -30,6 +30,8 @@ const QByteArray kProbeScript =
     "then echo \"outbound: reached the host through ${gw}\"\n"
     "else echo \"outbound: failed ($(/bin/busybox cat /tmp/wget.err))\"\n"
     "fi\n"
+    "echo \"resolver: $(/bin/busybox cat /etc/resolv.conf 2>/dev/null)\"\n"
+    "echo \"passwd: $(/bin/busybox grep ^app: /etc/passwd)\"\n"
     "exec /app/server\n";
 
 // The test server image with busybox (a static build) and the script above as its entrypoint.
@@ -100,15 +102,16 @@ private:
         return text;
     }
 
-    // The line the probe script wrote, once it has written it.
-    QString outboundLine()
+    // The line of the probe script that starts with prefix, once it has written it.
+    QString lineOf(const QString &prefix)
     {
         for (const QString &line : log().split(QLatin1Char('\n'))) {
-            if (line.startsWith(QLatin1String("outbound: ")))
+            if (line.startsWith(prefix))
                 return line;
         }
         return QString();
     }
+    QString outboundLine() { return lineOf(QStringLiteral("outbound: ")); }
 
     // The instance answers through /api/* (its Unix socket), as every image instance does.
     void checkServed()
@@ -165,6 +168,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!outboundLine().isEmpty(), 30000);
         QVERIFY2(outboundLine().startsWith(QLatin1String("outbound: reached the host through ")),
                  qPrintable(log()));
+        // Names resolve through pasta's forwarder; the rest of the image's /etc is still there.
+        QTRY_VERIFY(!lineOf(QStringLiteral("passwd: ")).isEmpty());
+        QCOMPARE(lineOf(QStringLiteral("resolver: ")),
+                 QStringLiteral("resolver: nameserver 169.254.1.1"));
+        QCOMPARE(lineOf(QStringLiteral("passwd: ")),
+                 QStringLiteral("passwd: app:x:1234:2345:App:/home/app:/bin/sh"));
         // The request came in on the host's loopback, from the instance.
         QCOMPARE(m_host->requestsSeen(), 1);
         QVERIFY(m_host->lastHead().startsWith("GET /from-the-instance HTTP/1.1\r\n"));
@@ -199,6 +208,9 @@ private Q_SLOTS:
         checkServed();
         QTRY_VERIFY_WITH_TIMEOUT(!outboundLine().isEmpty(), 30000);
         QVERIFY2(outboundLine().startsWith(QLatin1String("outbound: failed")), qPrintable(log()));
+        // The image's /etc as it is: it has no resolv.conf.
+        QTRY_VERIFY(!lineOf(QStringLiteral("passwd: ")).isEmpty());
+        QCOMPARE(lineOf(QStringLiteral("resolver: ")), QStringLiteral("resolver: "));
         QCOMPARE(m_host->connectionsAccepted(), 0);
         QVERIFY(!log().contains(QLatin1String("pasta")));
     }
