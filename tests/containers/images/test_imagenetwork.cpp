@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <unistd.h>
+
 using namespace edgedesk;
 using namespace edgedesk::test;
 
@@ -200,6 +202,38 @@ private Q_SLOTS:
                      QStringLiteral("stopped"));
         checkServed();
         QTRY_COMPARE_WITH_TIMEOUT(m_host->requestsSeen(), 2, 30000);
+    }
+
+    void rootGivesItItsOwnHostUid()
+    {
+        if (::geteuid() != 0)
+            QSKIP("only root picks a host uid for each instance");
+        if (QStandardPaths::findExecutable(QStringLiteral("pasta")).isEmpty())
+            QSKIP("pasta (Debian package passt) is not installed");
+        // The data folder reachable by other uids, as ~/.local/share is: the sandbox then runs as
+        // the instance's own host uid, and enters pasta's namespace before switching to it.
+        for (const QString &path : {m_dir->path(), m_dir->filePath(QStringLiteral("project")),
+                                    m_dir->filePath(QStringLiteral("project/images"))})
+            QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner |
+                                                    QFile::ExeOwner | QFile::ReadOther |
+                                                    QFile::ExeOther));
+        QVERIFY(start(true));
+        checkServed();
+        QTRY_VERIFY_WITH_TIMEOUT(!outboundLine().isEmpty(), 30000);
+        QVERIFY2(outboundLine().startsWith(QLatin1String("outbound: reached the host through ")),
+                 qPrintable(log()));
+        QCOMPARE(m_host->requestsSeen(), 1);
+        const qint64 pid =
+            qint64(request(port(), "GET", "/__edgedesk/v1/containers/GoBackend/instance-0")
+                       .json()
+                       .value(QStringLiteral("pid"))
+                       .toDouble());
+        QVERIFY(pid > 0);
+        const QByteArray status = readFile(QStringLiteral("/proc/%1/status").arg(pid));
+        const QByteArray uidLine =
+            status.mid(status.indexOf("\nUid:") + 5).split('\n').first().simplified();
+        const quint32 hostUid = uidLine.split(' ').first().toUInt();
+        QVERIFY2(hostUid >= 3998000 && hostUid < 3999000, uidLine.constData());
     }
 
     void withoutItLoopbackOnly()
