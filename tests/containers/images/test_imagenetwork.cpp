@@ -249,18 +249,22 @@ private Q_SLOTS:
         QVERIFY(!log().contains(QLatin1String("pasta")));
     }
 
-    void missingPastaIsRefusedWithWhatToInstall()
+    // A PATH with the sandbox's tools but no pasta (the bin folder, for a stand-in to go in).
+    QString pathWithoutPasta()
     {
-        // A PATH with the sandbox's tools but no pasta.
         const QString bin = m_dir->filePath(QStringLiteral("bin"));
-        QVERIFY(QDir().mkpath(bin));
+        QDir().mkpath(bin);
         for (const QString &tool :
-             {QStringLiteral("bwrap"), QStringLiteral("setpriv"), QStringLiteral("sleep")}) {
-            const QString path = QStandardPaths::findExecutable(tool);
-            QVERIFY2(!path.isEmpty(), qPrintable(tool));
-            QVERIFY(QFile::link(path, bin + QLatin1Char('/') + tool));
-        }
+             {QStringLiteral("bwrap"), QStringLiteral("setpriv"), QStringLiteral("sleep")})
+            QFile::link(QStandardPaths::findExecutable(tool), bin + QLatin1Char('/') + tool);
         qputenv("PATH", QFile::encodeName(bin));
+        return bin;
+    }
+
+    // /api/* answers 503 (JSON, service_unavailable) with a message that contains what; the
+    // instance is stopped and reached nothing.
+    void refusedWith(const QString &what)
+    {
         QVERIFY(start(true));
         const HttpReply reply = request(port(), "GET", "/api/hello", {}, {}, 60000);
         QCOMPARE(reply.status, 503);
@@ -268,13 +272,30 @@ private Q_SLOTS:
         QCOMPARE(errorOf(reply).value(QStringLiteral("code")).toString(),
                  QStringLiteral("service_unavailable"));
         const QString message = errorOf(reply).value(QStringLiteral("message")).toString();
-        QVERIFY2(message.contains(QLatin1String("install passt")), qPrintable(message));
+        QVERIFY2(message.contains(what), qPrintable(message));
         QCOMPARE(m_host->connectionsAccepted(), 0);
         QCOMPARE(request(port(), "GET", "/__edgedesk/v1/containers/GoBackend/instance-0")
                      .json()
                      .value(QStringLiteral("state"))
                      .toString(),
                  QStringLiteral("stopped"));
+    }
+
+    void missingPastaIsRefusedWithWhatToInstall()
+    {
+        pathWithoutPasta();
+        refusedWith(QStringLiteral("needs pasta, which is not installed (install passt"));
+    }
+
+    void failingPastaIsRefusedWithWhatItSaid()
+    {
+        // A stand-in for a pasta that cannot set up a network on this machine.
+        const QString pasta = pathWithoutPasta() + QStringLiteral("/pasta");
+        writeFile(pasta, "#!/bin/sh\necho 'Failed to send 40 bytes to syslog' >&2\n"
+                         "echo 'No external routable interface for IPv4' >&2\nexit 1\n");
+        QVERIFY(QFile::setPermissions(pasta, QFile::ReadOwner | QFile::ExeOwner));
+        refusedWith(QStringLiteral("cannot start: pasta exited with code 1 before the network was "
+                                   "ready: No external routable interface for IPv4"));
     }
 };
 
