@@ -5,6 +5,7 @@
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QTcpServer>
 
 namespace edgedesk::test {
@@ -354,6 +355,47 @@ std::unique_ptr<TestServer> startServer(const QString &configDir, const QString 
         return nullptr;
     }
     return server;
+}
+
+bool bwrapUsable()
+{
+    QProcess process;
+    process.start(QStringLiteral("bwrap"),
+                  {QStringLiteral("--ro-bind"), QStringLiteral("/"), QStringLiteral("/"),
+                   QStringLiteral("--unshare-pid"), QStringLiteral("/bin/true")});
+    return process.waitForFinished(10000) && process.exitCode() == 0;
+}
+
+qint64 hostUidOf(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray status = file.readAll();
+    const QByteArray line = status.mid(status.indexOf("\nUid:") + 5);
+    return line.left(line.indexOf('\n')).simplified().split(' ').value(0).toLongLong();
+}
+
+QJsonObject errorOf(const HttpReply &reply)
+{
+    return reply.json().value(QStringLiteral("error")).toObject();
+}
+
+QString instanceLog(quint16 port, const QString &className, int instance)
+{
+    QString text;
+    const QJsonArray lines =
+        request(port, "GET",
+                QStringLiteral("/__edgedesk/v1/containers/%1/instance-%2/logs?tail=500")
+                    .arg(className)
+                    .arg(instance)
+                    .toUtf8())
+            .json()
+            .value(QStringLiteral("lines"))
+            .toArray();
+    for (const QJsonValue &line : lines)
+        text += line.toObject().value(QStringLiteral("message")).toString() + QLatin1Char('\n');
+    return text;
 }
 
 } // namespace edgedesk::test

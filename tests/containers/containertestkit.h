@@ -107,6 +107,15 @@ QList<ProcessInfo> descendants(qint64 pid);
 bool isAlive(const ProcessInfo &process);
 ProcessInfo processInfo(qint64 pid);
 
+// bubblewrap can make a sandbox (with its own pid namespace) on this machine.
+bool bwrapUsable();
+// The real host uid of process pid, from /proc (-1 when it is gone).
+qint64 hostUidOf(qint64 pid);
+// The "error" object of a JSON error answer.
+QJsonObject errorOf(const HttpReply &reply);
+// The messages of an instance's log (the last 500 lines), one a line, through the control API.
+QString instanceLog(quint16 port, const QString &className, int instance);
+
 // A wrangler.jsonc in dir with these container classes and their durable_objects bindings.
 // Each class is {binding, json object of the containers entry (class_name included)}.
 QString writeConfig(const QString &dir, const QList<QPair<QString, QJsonObject>> &classes);

@@ -50,18 +50,6 @@ TestImage probeImage()
     return image;
 }
 
-bool bwrapUsable()
-{
-    return run(QStringLiteral("bwrap"), {QStringLiteral("--ro-bind"), QStringLiteral("/"),
-                                         QStringLiteral("/"), QStringLiteral("true")})
-               .exitCode == 0;
-}
-
-QJsonObject errorOf(const HttpReply &reply)
-{
-    return reply.json().value(QStringLiteral("error")).toObject();
-}
-
 } // namespace
 
 class TestImageNetwork : public QObject
@@ -91,18 +79,7 @@ private:
         return m_server != nullptr;
     }
 
-    QString log()
-    {
-        QString text;
-        const QJsonArray lines =
-            request(port(), "GET", "/__edgedesk/v1/containers/GoBackend/instance-0/logs?tail=500")
-                .json()
-                .value(QStringLiteral("lines"))
-                .toArray();
-        for (const QJsonValue &line : lines)
-            text += line.toObject().value(QStringLiteral("message")).toString() + QLatin1Char('\n');
-        return text;
-    }
+    QString log() { return instanceLog(port(), QStringLiteral("GoBackend"), 0); }
 
     // The line of the probe script that starts with prefix, once it has written it.
     QString lineOf(const QString &prefix)
@@ -229,11 +206,8 @@ private Q_SLOTS:
                        .value(QStringLiteral("pid"))
                        .toDouble());
         QVERIFY(pid > 0);
-        const QByteArray status = readFile(QStringLiteral("/proc/%1/status").arg(pid));
-        const QByteArray uidLine =
-            status.mid(status.indexOf("\nUid:") + 5).split('\n').first().simplified();
-        const quint32 hostUid = uidLine.split(' ').first().toUInt();
-        QVERIFY2(hostUid >= 3998000 && hostUid < 3999000, uidLine.constData());
+        const qint64 hostUid = hostUidOf(pid);
+        QVERIFY2(hostUid >= 3998000 && hostUid < 3999000, QByteArray::number(hostUid).constData());
     }
 
     void withoutItLoopbackOnly()
