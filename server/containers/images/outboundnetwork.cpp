@@ -1,9 +1,9 @@
 #include "containers/images/outboundnetwork.h"
 
 #include "containers/images/imageinstance.h"
+#include "containers/images/imagelog.h"
 #include "containers/sandboxfiles.h"
 
-#include <QDateTime>
 #include <QProcess>
 #include <QStandardPaths>
 
@@ -119,6 +119,13 @@ void OutboundNetwork::start(Ready ready)
     m_pasta->setStandardInputFile(QProcess::nullDevice());
     m_pasta->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     connect(m_pasta, &QProcess::finished, this, [this](int code, QProcess::ExitStatus) {
+        if (!m_ready) {
+            // The instance keeps running, with a network that no longer leads anywhere.
+            qCWarning(lcImages).noquote()
+                << "pasta exited with code" << code
+                << "- an instance lost its outbound network:" << pastaOutput();
+            return;
+        }
         fail(QStringLiteral("pasta exited with code %1 before the network was ready: %2")
                  .arg(code)
                  .arg(pastaOutput()));
@@ -127,7 +134,7 @@ void OutboundNetwork::start(Ready ready)
         if (error == QProcess::FailedToStart)
             fail(QStringLiteral("pasta cannot start: %1").arg(m_pasta->errorString()));
     });
-    m_deadline = QDateTime::currentMSecsSinceEpoch() + kStartTimeoutMs;
+    m_deadline.setRemainingTime(kStartTimeoutMs);
     m_pasta->start();
     m_poll.start();
 }
@@ -147,7 +154,7 @@ void OutboundNetwork::poll()
 {
     if (!m_ready)
         return;
-    if (QDateTime::currentMSecsSinceEpoch() > m_deadline) {
+    if (m_deadline.hasExpired()) {
         fail(QStringLiteral("pasta did not set up the network within %1 s: %2")
                  .arg(kStartTimeoutMs / 1000)
                  .arg(pastaOutput()));

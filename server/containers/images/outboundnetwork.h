@@ -2,6 +2,7 @@
 
 #include "util/result.h"
 
+#include <QDeadlineTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -58,7 +59,7 @@ private:
 
     QProcess *m_pasta = nullptr;
     QTimer m_poll;
-    qint64 m_deadline = 0;
+    QDeadlineTimer m_deadline;
     Ready m_ready;
     QString m_gateway;
     int m_userNs = -1;
