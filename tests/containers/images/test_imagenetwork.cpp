@@ -7,9 +7,11 @@
 #include "imagetestkit.h"
 #include "testsupport.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -48,6 +50,38 @@ TestImage probeImage()
                  TarEntry::file("app/probe.sh", kProbeScript, 0755)});
     image.run.insert(QStringLiteral("Entrypoint"), QJsonArray{QStringLiteral("/app/probe.sh")});
     return image;
+}
+
+// The TCP ports pasta's processes below this one listen on, on the host: their socket
+// descriptors looked up in /proc/net/tcp and tcp6 (state 0A, LISTEN). -1 when no pasta runs.
+QList<int> pastaListeningPorts()
+{
+    QSet<QByteArray> sockets;
+    bool found = false;
+    for (const ProcessInfo &process : descendants(QCoreApplication::applicationPid())) {
+        if (!process.comm.startsWith("pasta") && !process.comm.startsWith("passt"))
+            continue;
+        found = true;
+        const QString fds = QStringLiteral("/proc/%1/fd").arg(process.pid);
+        for (const QString &fd : QDir(fds).entryList(QDir::System | QDir::NoDotAndDotDot)) {
+            char target[64] = {};
+            const QByteArray link = QFile::encodeName(fds + QLatin1Char('/') + fd);
+            if (::readlink(link.constData(), target, sizeof target - 1) > 0 &&
+                QByteArray(target).startsWith("socket:["))
+                sockets.insert(QByteArray(target).mid(8).chopped(1));
+        }
+    }
+    if (!found)
+        return {-1};
+    QList<int> ports;
+    for (const char *table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+        for (const QByteArray &line : readFile(QLatin1String(table)).split('\n').mid(1)) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() > 9 && fields[3] == "0A" && sockets.contains(fields[9]))
+                ports.append(fields[1].split(':').last().toInt(nullptr, 16));
+        }
+    }
+    return ports;
 }
 
 } // namespace
@@ -157,8 +191,10 @@ private Q_SLOTS:
         QCOMPARE(m_host->requestsSeen(), 1);
         QVERIFY(m_host->lastHead().startsWith("GET /from-the-instance HTTP/1.1\r\n"));
         checkServed();
+        // Nothing is forwarded into it: pasta listens on no port of the host.
+        QCOMPARE(pastaListeningPorts(), QList<int>());
 
-        // What contains it says so; nothing of the host is forwarded into it.
+        // What contains it says so.
         const QJsonObject cls =
             request(port(), "GET", "/__edgedesk/v1/containers/GoBackend").json();
         QVERIFY2(cls.value(QStringLiteral("containment"))
