@@ -213,7 +213,8 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
 void ContainerInstance::launchImage(const SandboxProbe &probe)
 {
     if (m_class->outboundNetwork() && !m_network) {
-        m_network = new OutboundNetwork(this); // pasta first: the sandbox joins its namespace
+        // pasta first: the sandbox joins its namespace.
+        m_network = new OutboundNetwork(m_manager->context().options.containersReachHost, this);
         return m_network->start([self = QPointer<ContainerInstance>(this),
                                  generation = m_generation, &probe](const Status &network) {
             if (!self || self->m_generation != generation || self->m_process)

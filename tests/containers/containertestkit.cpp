@@ -343,13 +343,14 @@ QString writeConfig(const QString &dir, const QList<QPair<QString, QJsonObject>>
 }
 
 std::unique_ptr<TestServer> startServer(const QString &configDir, const QString &dataDir,
-                                        const QList<QPair<QString, QJsonObject>> &classes)
+                                        const QList<QPair<QString, QJsonObject>> &classes,
+                                        ServerOptions base, quint16 port)
 {
-    ServerOptions options;
-    options.configPath = writeConfig(configDir, classes);
-    options.dataDir = dataDir;
-    options.programDir = binDir();
-    auto server = std::make_unique<TestServer>(options);
+    base.configPath = writeConfig(configDir, classes);
+    base.dataDir = dataDir;
+    base.programDir = binDir();
+    auto server = std::make_unique<TestServer>(base);
+    server->options().port = port;
     if (!server->start()) {
         qWarning() << "server did not start:" << server->lastError();
         return nullptr;

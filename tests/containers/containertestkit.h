@@ -122,7 +122,9 @@ QString writeConfig(const QString &dir, const QList<QPair<QString, QJsonObject>>
 
 // An EdgeDesk in this process with the configuration writeConfig() makes in configDir, its state
 // in dataDir and the built programs; null, with a warning saying why, when it does not start.
+// base gives the other options; port 0 is any free one.
 std::unique_ptr<TestServer> startServer(const QString &configDir, const QString &dataDir,
-                                        const QList<QPair<QString, QJsonObject>> &classes);
+                                        const QList<QPair<QString, QJsonObject>> &classes,
+                                        ServerOptions base = {}, quint16 port = 0);
 
 } // namespace edgedesk::test

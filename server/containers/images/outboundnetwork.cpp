@@ -56,7 +56,8 @@ int openNamespace(qint64 pid, const char *name)
 
 } // namespace
 
-OutboundNetwork::OutboundNetwork(QObject *parent) : QObject(parent)
+OutboundNetwork::OutboundNetwork(bool reachHost, QObject *parent)
+    : QObject(parent), m_reachHost(reachHost)
 {
     m_poll.setInterval(kPollMs);
     connect(&m_poll, &QTimer::timeout, this, &OutboundNetwork::poll);
@@ -80,6 +81,9 @@ OutboundNetwork::~OutboundNetwork()
 
 QString OutboundNetwork::description() const
 {
+    if (!m_reachHost)
+        return QStringLiteral("outbound network through pasta (the host's loopback is out of "
+                              "reach)");
     return QStringLiteral("outbound network through pasta (gateway %1 reaches the host's loopback)")
         .arg(m_gateway.isEmpty() ? QStringLiteral("-") : m_gateway);
 }
@@ -107,8 +111,10 @@ void OutboundNetwork::start(Ready ready)
     arguments << QStringLiteral("--config-net") << QStringLiteral("--quiet")
               << QStringLiteral("--foreground") << QStringLiteral("-t") << QStringLiteral("none")
               << QStringLiteral("-u") << QStringLiteral("none") << QStringLiteral("-T")
-              << QStringLiteral("none") << QStringLiteral("-U") << QStringLiteral("none")
-              << QStringLiteral("--dns-forward") << QLatin1String(ImageInstance::kDnsForwarder)
+              << QStringLiteral("none") << QStringLiteral("-U") << QStringLiteral("none");
+    if (!m_reachHost)
+        arguments << QStringLiteral("--no-map-gw");
+    arguments << QStringLiteral("--dns-forward") << QLatin1String(ImageInstance::kDnsForwarder)
               << QStringLiteral("--") << setpriv << QStringLiteral("--pdeathsig")
               << QStringLiteral("KILL") << QStringLiteral("--") << sleep
               << QStringLiteral("infinity");

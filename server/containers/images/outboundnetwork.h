@@ -19,9 +19,10 @@ namespace edgedesk {
 // a placeholder process in a network namespace of its own (lo + one interface, default route,
 // the host's DNS servers), translating that namespace's traffic into ordinary sockets of the
 // host. Nothing is forwarded inward (-t/-u/-T/-U none): the instance is still reached only
-// through its Unix socket. Connections to the namespace's gateway address reach the host's
-// loopback, as with rootless container engines; DNS queries to ImageInstance::kDnsForwarder go to
-// the host's resolver (even one on the host's loopback).
+// through its Unix socket. The namespace's gateway address is not mapped to the host's loopback
+// (--no-map-gw) unless reachHost: an image is code from anywhere, and the loopback holds
+// EdgeDesk's own port, whose /run and control API trust loopback clients. DNS queries to
+// ImageInstance::kDnsForwarder go to the host's resolver either way (even one on its loopback).
 //
 // The instance's sandbox then joins that namespace before bwrap starts (Sandbox::joinNetwork),
 // instead of unsharing an empty one. Root joins only the network namespace (its bwrap then runs
@@ -35,7 +36,9 @@ class OutboundNetwork final : public QObject
 public:
     using Ready = std::function<void(const Status &status)>;
 
-    explicit OutboundNetwork(QObject *parent = nullptr);
+    // reachHost (ServerOptions::containersReachHost): the gateway address reaches the host's
+    // loopback, as with rootless container engines.
+    explicit OutboundNetwork(bool reachHost, QObject *parent = nullptr);
     ~OutboundNetwork() override;
 
     // Starts pasta; ready(Ok) once the namespace is configured, else a service_unavailable error
@@ -46,7 +49,8 @@ public:
     // caller is root.
     int userNamespaceFd() const { return m_userNs; }
     int netNamespaceFd() const { return m_netNs; }
-    // "outbound network through pasta (gateway 192.0.2.1 reaches the host's loopback)".
+    // "outbound network through pasta (gateway 192.0.2.1 reaches the host's loopback)", or
+    // "(the host's loopback is out of reach)".
     QString description() const;
 
     static constexpr int kStartTimeoutMs = 10000;
@@ -61,6 +65,7 @@ private:
     QTimer m_poll;
     QDeadlineTimer m_deadline;
     Ready m_ready;
+    const bool m_reachHost;
     QString m_gateway;
     int m_userNs = -1;
     int m_netNs = -1;

@@ -1,8 +1,10 @@
 // Outbound network of image instances ("enable_internet": true), in a real EdgeDesk: the instance
-// runs in the network namespace pasta makes for it and reaches a server this test runs on the
-// host's loopback through pasta's gateway address; without enable_internet the same image has
-// loopback only. Either way it is served through /api/* (its Unix socket) as before, and with
-// pasta missing the class answers 503 saying what to install.
+// runs in the network namespace pasta makes for it, with a default route and pasta's DNS
+// forwarder, but by default the host's loopback is out of its reach: neither a server this test
+// runs on the host's 127.0.0.1 nor EdgeDesk's own port sees it through the gateway address. With
+// containersReachHost (--containers-reach-host) both answer it. Without enable_internet the same
+// image has loopback only. Either way it is served through /api/* (its Unix socket) as before,
+// and with pasta missing the class answers 503 saying what to install.
 #include "../containertestkit.h"
 #include "imagetestkit.h"
 #include "testsupport.h"
@@ -23,19 +25,28 @@ using namespace edgedesk::test;
 
 namespace {
 
-// Tries the host (the namespace's default gateway, else an address that has no route), says
-// what happened on stdout (the instance's log), then runs the test server as the image would.
-// No "-T": Debian 12's busybox wget crashes with it; the test's own wait bounds the attempt.
+// Says on stdout (the instance's log) its default route, then what answered an HTTP request to
+// the namespace's gateway address (else an address that has no route) on the test's host server
+// (HOST_PORT) and on EdgeDesk's own port (EDGEDESK_PORT): the status line, or "no answer" when
+// nothing did within 3 s; then runs the test server as the image would. busybox nc, not wget:
+// Debian 12's busybox wget crashes with "-T" and would wait minutes for a gateway that is silent.
+// nc's input stays open meanwhile: the half-close its end would send makes the test's host server
+// drop the connection unanswered.
 const QByteArray kProbeScript =
     "#!/bin/busybox sh\n"
-    "gw=$(/bin/busybox ip route 2>/dev/null | /bin/busybox awk '/^default/ {print $3}')\n"
-    "if /bin/busybox wget -q -O /dev/null "
-    "\"http://${gw:-192.0.2.1}:${HOST_PORT}/from-the-instance\" 2>/tmp/wget.err\n"
-    "then echo \"outbound: reached the host through ${gw}\"\n"
-    "else echo \"outbound: failed ($(/bin/busybox cat /tmp/wget.err))\"\n"
-    "fi\n"
-    "echo \"resolver: $(/bin/busybox cat /etc/resolv.conf 2>/dev/null)\"\n"
-    "echo \"passwd: $(/bin/busybox grep ^app: /etc/passwd)\"\n"
+    "bb=/bin/busybox\n"
+    "gw=$($bb ip route 2>/dev/null | $bb awk '/^default/ {print $3}')\n"
+    "echo \"route: $($bb ip route 2>/dev/null | $bb grep ^default)\"\n"
+    "try() {\n"
+    "  answer=$( ($bb printf 'GET %s HTTP/1.0\\r\\nHost: 127.0.0.1:%s\\r\\n\\r\\n' \"$3\" \"$2\"; "
+    "$bb sleep 3) | $bb timeout 3 $bb nc \"${gw:-192.0.2.1}\" \"$2\" 2>&1 | $bb head -n 1 | "
+    "$bb tr -d '\\r')\n"
+    "  echo \"$1: ${answer:-no answer}\"\n"
+    "}\n"
+    "try outbound \"$HOST_PORT\" /from-the-instance\n"
+    "try edgedesk \"$EDGEDESK_PORT\" '/__edgedesk/v1/health?from=the-instance'\n"
+    "echo \"resolver: $($bb cat /etc/resolv.conf 2>/dev/null)\"\n"
+    "echo \"passwd: $($bb grep ^app: /etc/passwd)\"\n"
     "exec /app/server\n";
 
 // The test server image with busybox (a static build) and the script above as its entrypoint.
@@ -84,6 +95,19 @@ QList<int> pastaListeningPorts()
     return ports;
 }
 
+// The command line of the pasta process below this one (empty when none runs).
+QByteArrayList pastaArguments()
+{
+    for (const ProcessInfo &process : descendants(QCoreApplication::applicationPid())) {
+        // Debian's pasta is passt's binary (passt.avx2 on most machines) under another name.
+        if (process.comm.startsWith("pasta") || process.comm.startsWith("passt"))
+            return readFile(QStringLiteral("/proc/%1/cmdline").arg(process.pid)).split('\0');
+    }
+    return {};
+}
+
+constexpr char kProbePath[] = "/__edgedesk/v1/health?from=the-instance";
+
 } // namespace
 
 class TestImageNetwork : public QObject
@@ -98,19 +122,67 @@ private:
 
     quint16 port() const { return m_server->port(); }
 
-    bool start(bool internet)
+    // EdgeDesk on a port chosen beforehand, for the image's environment to name it.
+    bool start(bool internet, bool reachHost = false)
     {
+        const quint16 edgedeskPort = freePort();
         const QJsonObject cls{
             {QStringLiteral("class_name"), QStringLiteral("GoBackend")},
             {QStringLiteral("image"), QStringLiteral("./images/probe.tar")},
             {QStringLiteral("max_instances"), 1},
             {QStringLiteral("enable_internet"), internet},
             {QStringLiteral("env"),
-             QJsonObject{{QStringLiteral("HOST_PORT"), QString::number(m_host->port())}}}};
+             QJsonObject{{QStringLiteral("HOST_PORT"), QString::number(m_host->port())},
+                         {QStringLiteral("EDGEDESK_PORT"), QString::number(edgedeskPort)}}}};
+        ServerOptions options;
+        options.containersReachHost = reachHost;
         m_server = startServer(m_dir->filePath(QStringLiteral("project")),
                                m_dir->filePath(QStringLiteral("data")),
-                               {{QStringLiteral("BACKEND"), cls}});
-        return m_server != nullptr;
+                               {{QStringLiteral("BACKEND"), cls}}, options, edgedeskPort);
+        return m_server != nullptr && m_server->port() == edgedeskPort;
+    }
+
+    // Starts instance-0 of an enable_internet class; a reason to skip when this machine has no
+    // pasta or pasta cannot make a network here.
+    QString startWithInternet(bool reachHost)
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("pasta")).isEmpty())
+            return QStringLiteral("pasta (Debian package passt) is not installed");
+        if (!start(true, reachHost))
+            return QStringLiteral("EdgeDesk did not start on the port chosen for it");
+        const HttpReply started = request(
+            port(), "POST", "/__edgedesk/v1/containers/GoBackend/instance-0/start", {}, {}, 60000);
+        const QString message = errorOf(started).value(QStringLiteral("message")).toString();
+        if (started.status == 503 && message.contains(QLatin1String("pasta")))
+            return QStringLiteral("pasta cannot make a network here: %1").arg(message);
+        if (started.status != 200)
+            return QStringLiteral("the instance did not start: %1")
+                .arg(QString::fromUtf8(started.body));
+        return QString();
+    }
+
+    // EdgeDesk's traffic records of the probe's request to its port.
+    QJsonArray probeRecords()
+    {
+        QJsonArray found;
+        const QJsonArray records = request(port(), "GET", "/__edgedesk/v1/traffic?limit=10000")
+                                       .json()
+                                       .value(QStringLiteral("records"))
+                                       .toArray();
+        for (const QJsonValue &record : records) {
+            if (record.toObject().value(QStringLiteral("path")).toString() ==
+                QLatin1String(kProbePath))
+                found.append(record);
+        }
+        return found;
+    }
+
+    QString containment()
+    {
+        return request(port(), "GET", "/__edgedesk/v1/containers/GoBackend")
+            .json()
+            .value(QStringLiteral("containment"))
+            .toString();
     }
 
     QString log() { return instanceLog(port(), QStringLiteral("GoBackend"), 0); }
@@ -125,6 +197,17 @@ private:
         return QString();
     }
     QString outboundLine() { return lineOf(QStringLiteral("outbound: ")); }
+    QString edgedeskLine() { return lineOf(QStringLiteral("edgedesk: ")); }
+
+    // Once the probe has tried both: neither the host's server nor EdgeDesk saw it.
+    void checkHostUnreached()
+    {
+        QTRY_VERIFY_WITH_TIMEOUT(!edgedeskLine().isEmpty(), 30000);
+        QVERIFY2(!outboundLine().contains(QLatin1String("HTTP/")), qPrintable(log()));
+        QVERIFY2(!edgedeskLine().contains(QLatin1String("HTTP/")), qPrintable(log()));
+        QCOMPARE(m_host->connectionsAccepted(), 0);
+        QCOMPARE(probeRecords(), QJsonArray());
+    }
 
     // The instance answers through /api/* (its Unix socket), as every image instance does.
     void checkServed()
@@ -162,25 +245,37 @@ private Q_SLOTS:
         qputenv("PATH", m_path);
     }
 
-    void enableInternetReachesTheHost()
+    void enableInternetKeepsTheHostOutOfReach()
     {
-        if (QStandardPaths::findExecutable(QStringLiteral("pasta")).isEmpty())
-            QSKIP("pasta (Debian package passt) is not installed");
-        QVERIFY(start(true));
-        const HttpReply started = request(
-            port(), "POST", "/__edgedesk/v1/containers/GoBackend/instance-0/start", {}, {}, 60000);
-        if (started.status == 503 && errorOf(started)
-                                         .value(QStringLiteral("message"))
-                                         .toString()
-                                         .contains(QLatin1String("pasta")))
-            QSKIP(
-                qPrintable(QStringLiteral("pasta cannot make a network here: %1")
-                               .arg(errorOf(started).value(QStringLiteral("message")).toString())));
-        QVERIFY2(started.status == 200, started.body.constData());
-
-        QTRY_VERIFY_WITH_TIMEOUT(!outboundLine().isEmpty(), 30000);
-        QVERIFY2(outboundLine().startsWith(QLatin1String("outbound: reached the host through ")),
+        if (const QString skip = startWithInternet(false); !skip.isEmpty())
+            QSKIP(qPrintable(skip));
+        QVERIFY(pastaArguments().contains("--no-map-gw"));
+        checkHostUnreached();
+        // Still a network with a way out: the default route through pasta and its DNS forwarder.
+        QVERIFY2(lineOf(QStringLiteral("route: ")).startsWith(QLatin1String("route: default via ")),
                  qPrintable(log()));
+        QCOMPARE(lineOf(QStringLiteral("resolver: ")),
+                 QStringLiteral("resolver: nameserver 169.254.1.1"));
+        checkServed();
+        QVERIFY2(containment().contains(QLatin1String(
+                     "outbound network through pasta (the host's loopback is out of reach)")),
+                 qPrintable(containment()));
+    }
+
+    void reachHostOptionReachesTheHost()
+    {
+        if (const QString skip = startWithInternet(true); !skip.isEmpty())
+            QSKIP(qPrintable(skip));
+        QVERIFY(!pastaArguments().isEmpty());
+        QVERIFY(!pastaArguments().contains("--no-map-gw"));
+
+        QTRY_VERIFY_WITH_TIMEOUT(!edgedeskLine().isEmpty(), 30000);
+        QVERIFY2(outboundLine().startsWith(QLatin1String("outbound: HTTP/1.1 200")),
+                 qPrintable(log()));
+        // EdgeDesk's own port answers it too, as a loopback client: what the option exposes.
+        QCOMPARE(edgedeskLine(), QStringLiteral("edgedesk: HTTP/1.1 200 OK"));
+        QTRY_COMPARE(probeRecords().size(), 1);
+        QCOMPARE(probeRecords().first().toObject().value(QStringLiteral("status")).toInt(), 200);
         // Names resolve through pasta's forwarder; the rest of the image's /etc is still there.
         QTRY_VERIFY(!lineOf(QStringLiteral("passwd: ")).isEmpty());
         QCOMPARE(lineOf(QStringLiteral("resolver: ")),
@@ -189,19 +284,16 @@ private Q_SLOTS:
                  QStringLiteral("passwd: app:x:1234:2345:App:/home/app:/bin/sh"));
         // The request came in on the host's loopback, from the instance.
         QCOMPARE(m_host->requestsSeen(), 1);
-        QVERIFY(m_host->lastHead().startsWith("GET /from-the-instance HTTP/1.1\r\n"));
+        QVERIFY(m_host->lastHead().startsWith("GET /from-the-instance HTTP/1.0\r\n"));
         checkServed();
         // Nothing is forwarded into it: pasta listens on no port of the host.
         QCOMPARE(pastaListeningPorts(), QList<int>());
 
         // What contains it says so.
-        const QJsonObject cls =
-            request(port(), "GET", "/__edgedesk/v1/containers/GoBackend").json();
-        QVERIFY2(cls.value(QStringLiteral("containment"))
-                     .toString()
-                     .contains(QLatin1String("outbound network through pasta")),
-                 qPrintable(cls.value(QStringLiteral("containment")).toString()));
-        QVERIFY(!cls.contains(QStringLiteral("error")));
+        QVERIFY2(containment().contains(QLatin1String("outbound network through pasta (gateway ")),
+                 qPrintable(containment()));
+        QVERIFY2(containment().contains(QLatin1String(" reaches the host's loopback)")),
+                 qPrintable(containment()));
 
         // Stopping the instance ends its pasta too: a second start makes a fresh one.
         QCOMPARE(request(port(), "POST", "/__edgedesk/v1/containers/GoBackend/instance-0/stop", {},
@@ -230,10 +322,10 @@ private Q_SLOTS:
             QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner |
                                                     QFile::ExeOwner | QFile::ReadOther |
                                                     QFile::ExeOther));
-        QVERIFY(start(true));
+        QVERIFY(start(true, true));
         checkServed();
         QTRY_VERIFY_WITH_TIMEOUT(!outboundLine().isEmpty(), 30000);
-        QVERIFY2(outboundLine().startsWith(QLatin1String("outbound: reached the host through ")),
+        QVERIFY2(outboundLine().startsWith(QLatin1String("outbound: HTTP/1.1 200")),
                  qPrintable(log()));
         QCOMPARE(m_host->requestsSeen(), 1);
         const qint64 pid =
@@ -250,12 +342,11 @@ private Q_SLOTS:
     {
         QVERIFY(start(false));
         checkServed();
-        QTRY_VERIFY_WITH_TIMEOUT(!outboundLine().isEmpty(), 30000);
-        QVERIFY2(outboundLine().startsWith(QLatin1String("outbound: failed")), qPrintable(log()));
+        checkHostUnreached();
+        QCOMPARE(lineOf(QStringLiteral("route: ")), QStringLiteral("route: "));
         // The image's /etc as it is: it has no resolv.conf.
         QTRY_VERIFY(!lineOf(QStringLiteral("passwd: ")).isEmpty());
         QCOMPARE(lineOf(QStringLiteral("resolver: ")), QStringLiteral("resolver: "));
-        QCOMPARE(m_host->connectionsAccepted(), 0);
         QVERIFY(!log().contains(QLatin1String("pasta")));
     }
 
