@@ -46,6 +46,19 @@ KvBinding::KvBinding(const ServerContext &context, const KvNamespaceConfig &conf
     }
 }
 
+bool KvBinding::acceptsKey(const ExchangePtr &ex, const QString &key) const
+{
+    if (!m_store) {
+        ex->respond(HttpResponse::error(QStringLiteral("storage_error"), m_openError));
+        return false;
+    }
+    if (auto invalid = KvStore::validateKey(key)) {
+        ex->respond(HttpResponse::error(*invalid));
+        return false;
+    }
+    return true;
+}
+
 void KvBinding::addRoutes(Router &router)
 {
     const QByteArray base = "/__edgedesk/v1/kv/" + m_config.binding.toUtf8() + "/keys";
@@ -87,14 +100,8 @@ void KvBinding::addRoutes(Router &router)
 std::optional<std::optional<KvEntry>> KvBinding::readEntry(const ExchangePtr &ex,
                                                            const QString &key)
 {
-    if (!m_store) {
-        ex->respond(HttpResponse::error(QStringLiteral("storage_error"), m_openError));
+    if (!acceptsKey(ex, key))
         return std::nullopt;
-    }
-    if (auto invalid = KvStore::validateKey(key)) {
-        ex->respond(HttpResponse::error(*invalid));
-        return std::nullopt;
-    }
     auto entry = m_store->get(key);
     if (!entry) {
         ex->respond(HttpResponse::error(entry.error()));
@@ -183,14 +190,8 @@ void KvBinding::listKeys(const ExchangePtr &ex)
 
 void KvBinding::putValue(const ExchangePtr &ex, const QString &key)
 {
-    if (!m_store) {
-        ex->respond(HttpResponse::error(QStringLiteral("storage_error"), m_openError));
+    if (!acceptsKey(ex, key))
         return;
-    }
-    if (auto invalid = KvStore::validateKey(key)) {
-        ex->respond(HttpResponse::error(*invalid));
-        return;
-    }
     if (ex->body().size() > KvStore::kMaxValueBytes) {
         ex->respond(HttpResponse::error(
             QStringLiteral("payload_too_large"),
@@ -249,14 +250,8 @@ void KvBinding::putValue(const ExchangePtr &ex, const QString &key)
 
 void KvBinding::deleteValue(const ExchangePtr &ex, const QString &key)
 {
-    if (!m_store) {
-        ex->respond(HttpResponse::error(QStringLiteral("storage_error"), m_openError));
+    if (!acceptsKey(ex, key))
         return;
-    }
-    if (auto invalid = KvStore::validateKey(key)) {
-        ex->respond(HttpResponse::error(*invalid));
-        return;
-    }
     std::shared_ptr<KvStore> store = m_store;
     m_context.pool->run(
         m_context.serverThread, [store, key] { return store->remove(key); },

@@ -29,6 +29,8 @@ private:
     // The entry (none when the key is absent), or nothing once the request has been refused.
     std::optional<std::optional<KvEntry>> readEntry(const ExchangePtr &exchange,
                                                     const QString &key);
+    // Answers storage_error (store not open) or bad_request (invalid key) and returns false.
+    bool acceptsKey(const ExchangePtr &exchange, const QString &key) const;
     void getDemoValue(const ExchangePtr &exchange, const QString &key);
     void getValue(const ExchangePtr &exchange, const QString &key);
     void listKeys(const ExchangePtr &exchange);

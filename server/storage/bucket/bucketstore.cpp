@@ -1,5 +1,7 @@
 #include "storage/bucket/bucketstore.h"
 
+#include "storage/durablefiles.h"
+
 #include "storage/bucket/bucketlistquery.h"
 #include "storage/bucket/bucketlog.h"
 #include "storage/bucket/bucketrow.h"
@@ -74,17 +76,6 @@ bool hasControlCharacter(const QString &text)
             return true;
     }
     return false;
-}
-
-// A renamed file survives a crash only once its directory entry is on disk.
-bool fsyncDirectory(const QString &dir)
-{
-    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::fsync(fd) == 0;
-    ::close(fd);
-    return ok;
 }
 
 // For uploads whose temporary file was filled without BucketUpload::write().

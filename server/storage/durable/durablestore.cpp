@@ -1,5 +1,7 @@
 #include "storage/durable/durablestore.h"
 
+#include "storage/storagekey.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -61,17 +63,7 @@ DurableStore::~DurableStore() = default;
 
 std::optional<Error> DurableStore::validate(const QString &key)
 {
-    const QByteArray utf8 = key.toUtf8();
-    if (utf8.isEmpty())
-        return makeError(QStringLiteral("bad_request"),
-                         QStringLiteral("the key must not be empty"));
-    if (utf8.size() > kMaxKeyBytes)
-        return makeError(QStringLiteral("bad_request"),
-                         QStringLiteral("keys are at most %1 bytes").arg(kMaxKeyBytes));
-    if (utf8.contains('\0'))
-        return makeError(QStringLiteral("bad_request"),
-                         QStringLiteral("the key must not contain NUL bytes"));
-    return std::nullopt;
+    return checkStorageKey(key, kMaxKeyBytes);
 }
 
 std::optional<QJsonValue> DurableStore::get(const QString &key) const

@@ -1,5 +1,7 @@
 #include "storage/kv/kvstore.h"
 
+#include "storage/storagekey.h"
+
 #include <QDateTime>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -55,18 +57,8 @@ KvStore::~KvStore() = default;
 
 std::optional<Error> KvStore::validateKey(const QString &key)
 {
-    const QByteArray utf8 = key.toUtf8();
-    if (utf8.isEmpty())
-        return makeError(QStringLiteral("bad_request"),
-                         QStringLiteral("the key must not be empty"));
-    if (utf8.size() > kMaxKeyBytes)
-        return makeError(QStringLiteral("bad_request"),
-                         QStringLiteral("the key is %1 bytes; keys are at most %2 bytes")
-                             .arg(utf8.size())
-                             .arg(kMaxKeyBytes));
-    if (utf8.contains('\0'))
-        return makeError(QStringLiteral("bad_request"),
-                         QStringLiteral("the key must not contain NUL bytes"));
+    if (std::optional<Error> e = checkStorageKey(key, kMaxKeyBytes))
+        return e;
     if (key == QLatin1String(".") || key == QLatin1String(".."))
         return makeError(QStringLiteral("bad_request"),
                          QStringLiteral("'.' and '..' are not valid keys"));

@@ -1,5 +1,7 @@
 #include "storage/secrets/secretstore.h"
 
+#include "storage/durablefiles.h"
+
 #include "storage/secrets/secretlog.h"
 
 #include <QDateTime>
@@ -129,16 +131,6 @@ QByteArray sealedPlaintext(const QString &name, const QByteArray &value)
     plain.append('\0');
     plain.append(value);
     return plain;
-}
-
-bool fsyncDirectory(const QString &dir)
-{
-    const int fd = ::open(QFile::encodeName(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    const bool ok = ::fsync(fd) == 0;
-    ::close(fd);
-    return ok;
 }
 
 } // namespace
