@@ -10,8 +10,8 @@ packages=(
   qt6-webengine-dev qt6-image-formats-plugins libgl-dev
   libquazip1-qt6-dev libmagick++-6.q16-dev libmagickcore-6.q16-6-extra
   libsodium-dev libcurl4-openssl-dev libsqlite3-dev libcpptoml-dev libarchive-dev
-  # run: the sandbox and the demo's tool set for commands
-  bubblewrap bash coreutils procps curl wget git jq python3 vim htop
+  # run: the sandbox (passt's pasta: outbound network of image instances) and the demo's tool set
+  bubblewrap passt util-linux bash coreutils procps curl wget git jq python3 vim htop
   # tests and benchmarks; clang and its runtime for the sanitize preset and the fuzzers
   clang libclang-rt-14-dev
   xvfb xauth xfonts-base fonts-dejavu-core imagemagick wrk nginx-light dpkg-dev file

@@ -56,6 +56,7 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS
 libqt6httpserver6 (>= 6.4), libqt6websockets6 (>= 6.4), libqt6svg6 (>= 6.4), libqt6webenginewidgets6 (>= 6.4), \
 libqt6concurrent6 (>= 6.4), libquazip1-qt6-1, libmagick++-6.q16-8, libmagickcore-6.q16-6-extra, \
 libsodium23, libcurl4, libsqlite3-0, libarchive13, bubblewrap")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "curl, procps, coreutils, jq, python3, git, wget, vim, htop")
+# passt: pasta gives image instances with "enable_internet" their outbound network.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "passt, curl, procps, coreutils, jq, python3, git, wget, vim, htop")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/edgedesk/edgedesk")
 include(CPack)

@@ -103,6 +103,10 @@ void ServerCore::start()
     // The URL that answers (for a wildcard bind, a loopback one: the Host allow-list refuses
     // "0.0.0.0").
     const QUrl url(m_router->policy().baseUrl() + QLatin1Char('/'));
+    if (m_context.options.containersReachHost)
+        qCWarning(lcServer).noquote()
+            << "containers with enable_internet reach this machine's loopback through their "
+               "gateway address, this server's port included (--containers-reach-host)";
     qCInfo(lcServer).noquote() << "serving on" << url.toString() << "data folder"
                                << m_context.dataDir;
     Q_EMIT serving(url, m_context.dataDir);

@@ -25,6 +25,9 @@ struct ServerOptions
     QString programDir;        // where the container programs are; empty: beside the executable
     bool probeOllama = true;   // look for a local Ollama when no AI provider is configured
     TransportLimits limits;
+    // "enable_internet" image instances reach the host's loopback through their gateway address
+    // (EdgeDesk's own port included, which trusts loopback clients): off unless asked for.
+    bool containersReachHost = false;
 
     static QString defaultDataDir();
     // --persist-to when given, else <project>/.wrangler/state/edgedesk, else defaultDataDir():

@@ -53,6 +53,12 @@ CommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("allow-host"),
         QStringLiteral("Another Host name to accept (DNS-rebinding allow-list); repeatable."),
         QStringLiteral("name"));
+    const QCommandLineOption containersReachHost(
+        QStringLiteral("containers-reach-host"),
+        QStringLiteral("Let image containers with \"enable_internet\" reach services on this "
+                       "machine's loopback through their gateway address (a local database). "
+                       "This also exposes EdgeDesk's own port, /run and the control API "
+                       "included, to those containers."));
     const QCommandLineOption exportState(
         QStringLiteral("export-state"),
         QStringLiteral("Write the state (KV, bucket objects, durable storage, the encrypted "
@@ -70,7 +76,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
         QStringLiteral("With --export-state: also put secrets.key in the archive. Anyone with "
                        "the archive can then read every secret."));
     parser.addOptions({help, version, headless, port, bind, token, config, persist, logLevel,
-                       allowHost, exportState, importState, includeSecretKey});
+                       allowHost, containersReachHost, exportState, importState, includeSecretKey});
     parser.addPositionalArgument(
         QStringLiteral("PROJECT"),
         QStringLiteral("A project folder (holding wrangler.json, wrangler.jsonc or "
@@ -131,6 +137,7 @@ CommandLine parseCommandLine(const QStringList &arguments)
     }
     cl.server.dataDir = parser.value(persist);
     cl.server.allowedHosts = parser.values(allowHost);
+    cl.server.containersReachHost = parser.isSet(containersReachHost);
     cl.logLevel = parser.value(logLevel);
     cl.exportState = parser.value(exportState);
     cl.importState = parser.value(importState);

@@ -102,10 +102,6 @@ ContainerClass::ContainerClass(ContainerManager *manager, ContainerClassConfig c
     if (!command.isUndefined() && !command.isArray())
         m_configError = QStringLiteral("command of %1 must be an array of strings (argv)")
                             .arg(m_config.className);
-    if (m_config.raw.value(QStringLiteral("enable_internet")).toBool() && m_kind == Kind::Image)
-        m_configError = QStringLiteral("enable_internet of %1: outbound network for image "
-                                       "instances is not available yet (they have loopback only)")
-                            .arg(m_config.className);
     if (!m_configError.isEmpty())
         qCWarning(lcContainers).noquote() << m_configError;
     bool known = true;
@@ -166,6 +162,11 @@ ClassQueue::Settings ContainerClass::queueSettings()
 }
 
 ContainerClass::~ContainerClass() = default;
+
+bool ContainerClass::outboundNetwork() const
+{
+    return m_kind == Kind::Image && m_config.raw.value(QStringLiteral("enable_internet")).toBool();
+}
 
 bool ContainerClass::sandboxed() const
 {

@@ -42,6 +42,9 @@ public:
     Kind kind() const { return m_kind; }
     // Processes of this class run in a bubblewrap sandbox of their own.
     bool sandboxed() const;
+    // Image classes with "enable_internet": true: instances get outbound network through pasta
+    // (the others of an image class have loopback only).
+    bool outboundNetwork() const;
     QString healthPath() const;
 
     // The EdgeDesk key `proxy_timeout` ("2s", "90s"...), or routeDefault when absent.

@@ -8,6 +8,7 @@
 #include "containers/images/imageinstance.h"
 #include "containers/images/imagelaunch.h"
 #include "containers/images/imagestore.h"
+#include "containers/images/outboundnetwork.h"
 #include "containers/instancelaunch.h"
 #include "containers/sandbox.h"
 #include "storage/durable/durablestore.h"
@@ -69,7 +70,6 @@ ContainerInstance::~ContainerInstance()
             m_process->waitForFinished(1000);
         }
         delete m_process;
-        m_process = nullptr;
     }
     m_sandbox.reset();
     releaseImage();
@@ -212,8 +212,19 @@ void ContainerInstance::launchProcess(const SandboxProbe *probe)
 
 void ContainerInstance::launchImage(const SandboxProbe &probe)
 {
-    auto launch = ImageLaunch::prepare(*m_class, m_manager->launchRequest(*this, 0, &probe),
-                                       m_manager->sandboxHost(), *m_manager->logSink(), this);
+    if (m_class->outboundNetwork() && !m_network) {
+        // pasta first: the sandbox joins its namespace.
+        m_network = new OutboundNetwork(m_manager->context().options.containersReachHost, this);
+        return m_network->start([self = QPointer<ContainerInstance>(this),
+                                 generation = m_generation, &probe](const Status &network) {
+            if (!self || self->m_generation != generation || self->m_process)
+                return; // stopped meanwhile
+            network ? self->launchImage(probe) : self->failStart(network.error().message);
+        });
+    }
+    auto launch =
+        ImageLaunch::prepare(*m_class, m_manager->launchRequest(*this, 0, &probe),
+                             m_manager->sandboxHost(), *m_manager->logSink(), m_network, this);
     if (!launch) {
         failStart(launch.error().message);
         return;
@@ -272,6 +283,8 @@ void ContainerInstance::startProcess(const QString &description)
 void ContainerInstance::releaseImage()
 {
     m_image.reset();
+    if (m_network) // later: this may run from inside its callback
+        std::exchange(m_network, nullptr)->deleteLater();
     if (!m_imageId.isEmpty())
         m_manager->imageStore()->release(std::exchange(m_imageId, QString()));
 }
@@ -460,25 +473,18 @@ void ContainerInstance::stop(const QString &reason, std::function<void()> stoppe
 {
     if (stopped)
         m_stopWaiters.push_back(std::move(stopped));
-    switch (m_state) {
-    case State::Stopped:
-    case State::StoppedWithCode:
-        finishStop();
+    if (m_state == State::Stopped || m_state == State::StoppedWithCode)
+        return finishStop();
+    if (m_state == State::Stopping)
         return;
-    case State::Stopping:
-        return;
-    case State::Starting:
-    case State::Running:
-    case State::Healthy:
-        break;
-    }
     m_startTimer.stop();
     m_healthTimer.stop();
     m_activity.cancel();
     const Error stoppedError = unavailable(QStringLiteral("was stopped: %1").arg(reason));
     if (!m_process) {
-        // Remote, or still waiting for the sandbox probe: nothing runs.
+        // Remote, or still waiting for the sandbox probe or the network: nothing runs.
         ++m_generation;
+        releaseImage();
         m_port = m_class->kind() == ContainerClass::Kind::Remote ? m_port : 0;
         setState(State::Stopped);
         releaseWaiters(stoppedError);
@@ -584,11 +590,7 @@ QJsonObject ContainerInstance::toJson() const
         {QStringLiteral("uptime_s"), uptime},
         {QStringLiteral("requests"), double(m_activity.requests())},
         {QStringLiteral("in_flight"), m_activity.inFlight()},
-        {QStringLiteral("last_request"),
-         m_activity.lastRequestMs() > 0
-             ? QJsonValue(QDateTime::fromMSecsSinceEpoch(m_activity.lastRequestMs(), Qt::UTC)
-                              .toString(Qt::ISODateWithMs))
-             : QJsonValue()},
+        {QStringLiteral("last_request"), m_activity.lastRequestJson()},
         {QStringLiteral("cpu_percent"), hasProcess ? std::round(m_cpuPercent * 10.0) / 10.0 : 0.0},
         {QStringLiteral("rss_bytes"), hasProcess ? double(m_sample.rssBytes) : 0.0},
         {QStringLiteral("storage"), m_storage ? m_storage->snapshot() : QJsonObject()},

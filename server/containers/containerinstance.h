@@ -7,6 +7,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QPointer>
 #include <QProcess>
 #include <QString>
 #include <QTimer>
@@ -22,6 +23,7 @@ class ContainerClass;
 class ContainerManager;
 class DurableStore;
 class ImageInstance;
+class OutboundNetwork;
 class Sandbox;
 struct SandboxProbe;
 
@@ -132,6 +134,7 @@ private:
     std::unique_ptr<Sandbox> m_sandbox;
     std::unique_ptr<ImageInstance> m_image; // image instances: the folder and socket it uses
     QString m_imageId;                      // the image retained in the store while it runs
+    QPointer<OutboundNetwork> m_network;    // "enable_internet" image instances: pasta
     QString m_host = QStringLiteral("127.0.0.1");
     quint16 m_port = 0;
     bool m_listening = false;

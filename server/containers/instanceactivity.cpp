@@ -81,4 +81,11 @@ void InstanceActivity::onTimer()
     m_sleep(sleepAfter);
 }
 
+QJsonValue InstanceActivity::lastRequestJson() const
+{
+    if (m_lastRequestMs <= 0)
+        return QJsonValue();
+    return QDateTime::fromMSecsSinceEpoch(m_lastRequestMs, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
 } // namespace edgedesk

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonValue>
 #include <QTimer>
 
 #include <functional>
@@ -28,6 +29,7 @@ public:
     int inFlight() const { return m_inFlight; }
     qint64 requests() const { return m_requests; }
     qint64 lastRequestMs() const { return m_lastRequestMs; } // wall clock, 0: none yet
+    QJsonValue lastRequestJson() const;                      // ISO 8601 UTC, null: none yet
 
 private:
     void arm(qint64 afterMs = 0); // 0: sleep_after

@@ -149,6 +149,8 @@ void Sandbox::configure(QProcess &process)
     SandboxChild setup;
     setup.limits = m_spec.limits;
     setup.cgroupJoins = m_cgroup.joins();
+    setup.userNamespaceFd = m_userNs;
+    setup.netNamespaceFd = m_netNs;
     if (m_spec.hostUid) {
         setup.switchIds = true;
         setup.hostUid = *m_spec.hostUid;

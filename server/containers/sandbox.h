@@ -69,6 +69,13 @@ public:
     // Sets program, arguments, environment, working directory and the child-side setup
     // (cgroup join, new session, rlimits, no_new_privs, host uid switch) on process.
     void configure(QProcess &process);
+    // Before configure(): the process enters these namespaces (descriptors kept open by the
+    // caller until it has started) instead of bwrap unsharing the network; userNs may be -1.
+    void joinNetwork(int userNs, int netNs)
+    {
+        m_userNs = userNs;
+        m_netNs = netNs;
+    }
     // Asks the program to stop: SIGTERM to it and its descendants but not to bwrap, which would
     // only SIGKILL the sandbox on its way out. bwrap then exits with the program's exit code.
     // Follow with killAll() when the program does not exit in time.
@@ -100,6 +107,8 @@ private:
     QString m_workDir; // Unsandboxed: the private working directory and HOME
     int m_argumentsFd = -1;
     bool m_recycleCgroup = false;
+    int m_userNs = -1;
+    int m_netNs = -1;
     QPointer<QProcess> m_process;
     qint64 m_processGroup = 0;
 };

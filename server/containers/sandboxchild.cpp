@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -97,6 +98,12 @@ void SandboxChild::run() const
 
     if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         childFail("PR_SET_NO_NEW_PRIVS");
+
+    // The user namespace first: it owns the network namespace and grants the right to enter it.
+    if (userNamespaceFd >= 0 && ::setns(userNamespaceFd, CLONE_NEWUSER) != 0)
+        childFail("cannot enter the network's user namespace");
+    if (netNamespaceFd >= 0 && ::setns(netNamespaceFd, CLONE_NEWNET) != 0)
+        childFail("cannot enter the network namespace");
 
     if (switchIds) {
         // Raw syscalls: glibc's set*id wrappers synchronise threads, which a forked child of a

@@ -25,6 +25,9 @@ struct SandboxChild
     quint32 hostGid = 0;
     // A descriptor the exec'd program must inherit (bwrap's --args file), or -1.
     int inheritedFd = -1;
+    // Namespaces to enter before the uid switch (an outbound network made by pasta), or -1.
+    int userNamespaceFd = -1;
+    int netNamespaceFd = -1;
 
     // Runs in the forked child; on failure writes why to stderr and exits with 126.
     void run() const;

@@ -26,6 +26,8 @@ private Q_SLOTS:
         QVERIFY2(edgedesk.start(), edgedesk.output().constData());
         QVERIFY(edgedesk.output().contains("EdgeDesk serving on http://127.0.0.1:" +
                                            QByteArray::number(edgedesk.port())));
+        // Containers keep off the host's loopback unless asked (said before "serving").
+        QVERIFY(!edgedesk.output().contains("--containers-reach-host"));
 
         ProcessResult kv =
             run(QStringLiteral("curl"), {QStringLiteral("-sS"), QStringLiteral("-i"),
@@ -176,9 +178,13 @@ private Q_SLOTS:
             QByteArray("edgedesk " EDGEDESK_VERSION));
         ProcessResult help = run(program(QStringLiteral("edgedesk")), {QStringLiteral("--help")});
         QCOMPARE(help.exitCode, 0);
-        for (const char *option : {"--headless", "--port", "--bind", "--token", "--config",
-                                   "--persist-to", "--data-dir", "--log-level"})
+        for (const char *option :
+             {"--headless", "--port", "--bind", "--token", "--config", "--persist-to", "--data-dir",
+              "--log-level", "--containers-reach-host"})
             QVERIFY2(help.out.contains(option), option);
+        // What --containers-reach-host costs is said where it is offered.
+        QVERIFY2(help.out.simplified().contains("also exposes EdgeDesk's own port"),
+                 help.out.constData());
         ProcessResult badPort =
             run(program(QStringLiteral("edgedesk")),
                 {QStringLiteral("--headless"), QStringLiteral("--port"), QStringLiteral("99999")});
@@ -188,6 +194,28 @@ private Q_SLOTS:
             program(QStringLiteral("edgedesk")),
             {QStringLiteral("--headless"), QStringLiteral("--log-level"), QStringLiteral("loud")});
         QCOMPARE(badLevel.exitCode, 2);
+        // A switch: a value is a usage error, not a way to turn it on or off.
+        ProcessResult reachHostValue =
+            run(program(QStringLiteral("edgedesk")),
+                {QStringLiteral("--headless"), QStringLiteral("--containers-reach-host=no")});
+        QCOMPARE(reachHostValue.exitCode, 2);
+        QVERIFY2(reachHostValue.err.contains("containers-reach-host"),
+                 reachHostValue.err.constData());
+    }
+
+    void containersReachHostIsSaidAtStart()
+    {
+        QTemporaryDir dir;
+        EdgedeskProcess edgedesk(dir.path(), {QStringLiteral("--containers-reach-host")});
+        QVERIFY2(edgedesk.start(), edgedesk.output().constData());
+        // Logged before "serving", so present once start() has seen that line.
+        QVERIFY2(edgedesk.output().contains(
+                     "containers with enable_internet reach this machine's loopback through "
+                     "their gateway address, this server's port included "
+                     "(--containers-reach-host)"),
+                 edgedesk.output().constData());
+        QVERIFY(edgedesk.terminate(5000));
+        QCOMPARE(edgedesk.process().exitCode(), 0);
     }
 };
 

@@ -359,18 +359,51 @@ QByteArray runBody(const QString &command)
 }
 
 std::unique_ptr<TestServer> startServer(const QString &configDir, const QString &dataDir,
-                                        const QList<QPair<QString, QJsonObject>> &classes)
+                                        const QList<QPair<QString, QJsonObject>> &classes,
+                                        ServerOptions base, quint16 port)
 {
-    ServerOptions options;
-    options.configPath = writeConfig(configDir, classes);
-    options.dataDir = dataDir;
-    options.programDir = binDir();
-    auto server = std::make_unique<TestServer>(options);
+    base.configPath = writeConfig(configDir, classes);
+    base.dataDir = dataDir;
+    base.programDir = binDir();
+    auto server = std::make_unique<TestServer>(base);
+    server->options().port = port;
     if (!server->start()) {
         qWarning() << "server did not start:" << server->lastError();
         return nullptr;
     }
     return server;
+}
+
+qint64 hostUidOf(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray status = file.readAll();
+    const QByteArray line = status.mid(status.indexOf("\nUid:") + 5);
+    return line.left(line.indexOf('\n')).simplified().split(' ').value(0).toLongLong();
+}
+
+QJsonObject errorOf(const HttpReply &reply)
+{
+    return reply.json().value(QStringLiteral("error")).toObject();
+}
+
+QString instanceLog(quint16 port, const QString &className, int instance)
+{
+    QString text;
+    const QJsonArray lines =
+        request(port, "GET",
+                QStringLiteral("/__edgedesk/v1/containers/%1/instance-%2/logs?tail=500")
+                    .arg(className)
+                    .arg(instance)
+                    .toUtf8())
+            .json()
+            .value(QStringLiteral("lines"))
+            .toArray();
+    for (const QJsonValue &line : lines)
+        text += line.toObject().value(QStringLiteral("message")).toString() + QLatin1Char('\n');
+    return text;
 }
 
 } // namespace edgedesk::test

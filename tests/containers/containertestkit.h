@@ -107,8 +107,14 @@ QList<ProcessInfo> descendants(qint64 pid);
 bool isAlive(const ProcessInfo &process);
 ProcessInfo processInfo(qint64 pid);
 
-// Whether bubblewrap can make a sandbox here (the container instances need it).
+// bubblewrap can make a sandbox (with its own pid namespace) on this machine.
 bool bwrapUsable();
+// The real host uid of process pid, from /proc (-1 when it is gone).
+qint64 hostUidOf(qint64 pid);
+// The "error" object of a JSON error answer.
+QJsonObject errorOf(const HttpReply &reply);
+// The messages of an instance's log (the last 500 lines), one a line, through the control API.
+QString instanceLog(quint16 port, const QString &className, int instance);
 // A POST /run body: {"command": command}.
 QByteArray runBody(const QString &command);
 
@@ -118,7 +124,9 @@ QString writeConfig(const QString &dir, const QList<QPair<QString, QJsonObject>>
 
 // An EdgeDesk in this process with the configuration writeConfig() makes in configDir, its state
 // in dataDir and the built programs; null, with a warning saying why, when it does not start.
+// base gives the other options; port 0 is any free one.
 std::unique_ptr<TestServer> startServer(const QString &configDir, const QString &dataDir,
-                                        const QList<QPair<QString, QJsonObject>> &classes);
+                                        const QList<QPair<QString, QJsonObject>> &classes,
+                                        ServerOptions base = {}, quint16 port = 0);
 
 } // namespace edgedesk::test

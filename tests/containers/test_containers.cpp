@@ -6,7 +6,6 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QSet>
@@ -135,14 +134,6 @@ QByteArray namespaceOf(qint64 pid, const char *kind)
     const QByteArray link = QStringLiteral("/proc/%1/ns/%2").arg(pid).arg(QLatin1String(kind)).toLocal8Bit();
     const ssize_t length = ::readlink(link.constData(), target, sizeof target - 1);
     return length > 0 ? QByteArray(target, length) : QByteArray();
-}
-
-// The real host uid of process pid.
-qint64 hostUidOf(qint64 pid)
-{
-    const QByteArray status = readFile(QStringLiteral("/proc/%1/status").arg(pid));
-    const QByteArray line = status.mid(status.indexOf("\nUid:") + 5);
-    return line.left(line.indexOf('\n')).simplified().split(' ').value(0).toLongLong();
 }
 
 QList<ProcessInfo> containerProcesses()

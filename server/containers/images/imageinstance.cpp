@@ -23,6 +23,31 @@ namespace {
 const QStringList kProvided = {QStringLiteral("proc"), QStringLiteral("dev"), QStringLiteral("tmp"),
                                QStringLiteral(".edgedesk")};
 
+// Binds the entries of hostDir read-only at inside/<name> (symbolic links recreated as such),
+// but those named in skip.
+void bindEntries(QStringList &args, const QString &hostDir, const QString &inside,
+                 const QStringList &skip)
+{
+    const QFileInfoList entries = QDir(hostDir).entryInfoList(
+        QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
+    for (const QFileInfo &entry : entries) {
+        const QString name = entry.fileName();
+        if (skip.contains(name))
+            continue;
+        const QString path = inside + QLatin1Char('/') + name;
+        if (entry.isSymLink()) {
+            char target[4096];
+            const ssize_t n =
+                ::readlink(QFile::encodeName(entry.filePath()).constData(), target, sizeof target);
+            if (n > 0 && size_t(n) < sizeof target)
+                args << QStringLiteral("--symlink") << QFile::decodeName(QByteArray(target, int(n)))
+                     << path;
+        } else if (entry.isDir() || entry.isFile()) {
+            args << QStringLiteral("--ro-bind") << entry.filePath() << path;
+        }
+    }
+}
+
 void removeFolder(const QString &path)
 {
     const QFileInfo info(path);
@@ -50,6 +75,8 @@ ImageInstance::ImageInstance(const Setup &setup)
 ImageInstance::~ImageInstance()
 {
     QFile::remove(socketPath());
+    if (!m_resolvConf.isEmpty())
+        QFile::remove(m_resolvConf);
     if (!m_workCopy.isEmpty())
         removeFolder(m_workCopy);
 }
@@ -58,6 +85,20 @@ Result<std::unique_ptr<ImageInstance>> ImageInstance::prepare(const Setup &setup
 {
     std::unique_ptr<ImageInstance> instance(new ImageInstance(setup));
     QFile::remove(instance->socketPath());
+    if (setup.outboundNetwork) {
+        // Names resolve through pasta's DNS forwarder, whatever the image's own file says.
+        const QString resolvConf = setup.folder + QStringLiteral("/resolv.conf");
+        QFile file(resolvConf);
+        if (!QDir().mkpath(setup.folder) ||
+            !file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+            file.write(QByteArray("nameserver ") + kDnsForwarder + '\n') < 0 || !file.flush())
+            return makeError(
+                QStringLiteral("storage_error"),
+                QStringLiteral("cannot write %1: %2").arg(resolvConf, file.errorString()));
+        file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
+                            QFile::ReadOther);
+        instance->m_resolvConf = resolvConf;
+    }
     if (QFile::encodeName(instance->socketPath()).size() >= 108)
         return makeError(
             QStringLiteral("storage_error"),
@@ -137,8 +178,9 @@ QStringList ImageInstance::bwrapArguments(bool disableUserns) const
     args << QStringLiteral("--unshare-user") << QStringLiteral("--uid")
          << QString::number(process.uid) << QStringLiteral("--gid") << QString::number(process.gid)
          << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc")
-         << QStringLiteral("--unshare-uts") << QStringLiteral("--unshare-cgroup-try")
-         << QStringLiteral("--unshare-net");
+         << QStringLiteral("--unshare-uts") << QStringLiteral("--unshare-cgroup-try");
+    if (!m_setup.outboundNetwork)
+        args << QStringLiteral("--unshare-net");
     if (disableUserns)
         args << QStringLiteral("--disable-userns");
     args << QStringLiteral("--die-with-parent") << QStringLiteral("--new-session")
@@ -147,26 +189,17 @@ QStringList ImageInstance::bwrapArguments(bool disableUserns) const
     for (auto it = process.environment.cbegin(); it != process.environment.cend(); ++it)
         args << QStringLiteral("--setenv") << it.key() << it.value();
 
-    // The image's top level, read-only, over bwrap's private tmpfs root.
-    const QDir root(m_setup.rootfs);
-    const QFileInfoList entries = root.entryInfoList(
-        QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
-    for (const QFileInfo &entry : entries) {
-        const QString name = entry.fileName();
-        if (kProvided.contains(name))
-            continue;
-        const QString inside = QLatin1Char('/') + name;
-        if (entry.isSymLink()) {
-            char target[4096];
-            const ssize_t n =
-                ::readlink(QFile::encodeName(entry.filePath()).constData(), target, sizeof target);
-            if (n > 0 && size_t(n) < sizeof target)
-                args << QStringLiteral("--symlink") << QFile::decodeName(QByteArray(target, int(n)))
-                     << inside;
-        } else if (entry.isDir() || entry.isFile()) {
-            args << QStringLiteral("--ro-bind") << entry.filePath() << inside;
-        }
-    }
+    // The image's top level, read-only, over bwrap's private tmpfs root. With outbound network
+    // /etc too is bound entry by entry, so that its resolv.conf can be pasta's DNS forwarder.
+    const bool ownResolver = !m_resolvConf.isEmpty();
+    const QFileInfo etc(m_setup.rootfs + QStringLiteral("/etc"));
+    const bool splitEtc = ownResolver && etc.isDir() && !etc.isSymLink();
+    bindEntries(args, m_setup.rootfs, QString(),
+                splitEtc ? kProvided + QStringList{QStringLiteral("etc")} : kProvided);
+    if (splitEtc)
+        bindEntries(args, etc.filePath(), QStringLiteral("/etc"), {QStringLiteral("resolv.conf")});
+    if (ownResolver)
+        args << QStringLiteral("--ro-bind") << m_resolvConf << QStringLiteral("/etc/resolv.conf");
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
          << QStringLiteral("/dev") << QStringLiteral("--tmpfs") << QStringLiteral("/tmp");
     if (!m_workCopy.isEmpty())

@@ -21,9 +21,12 @@ namespace edgedesk {
 //   land in that tmpfs), its own /proc, /dev and /tmp;
 // - the WorkingDir as a writable copy ("copy-up") in the instance's folder, so a program that
 //   writes where it runs works; discarded, with the tmpfs, when the instance stops;
-// - its own network namespace, with only loopback: the program listens there on its port, and
-//   edgedesk-image-init (bound in at /.edgedesk/init) relays the instance's Unix-domain socket,
-//   in a folder bound at /.edgedesk/run, to it. The router and the health check come in that way.
+// - its own network namespace: only loopback, or with outboundNetwork the namespace pasta made
+//   for it (OutboundNetwork), which bwrap then keeps instead of unsharing one, and an
+//   /etc/resolv.conf naming pasta's DNS forwarder over the image's own. The program listens
+//   there on its port, and edgedesk-image-init (bound in at /.edgedesk/init) relays the
+//   instance's Unix-domain socket, in a folder bound at /.edgedesk/run, to it. The router and the
+//   health check come in that way, with or without outbound network.
 // The destructor removes the writable copy and the socket.
 class ImageInstance final
 {
@@ -37,6 +40,7 @@ public:
         QString socketFolder; // a short folder for the socket (sun_path is 108 bytes)
         QString initProgram;  // edgedesk-image-init on the host
         SandboxLimits limits;
+        bool outboundNetwork = false; // the sandbox joins a prepared namespace (joinNetwork)
     };
 
     static Result<std::unique_ptr<ImageInstance>> prepare(const Setup &setup);
@@ -60,6 +64,9 @@ public:
     // "copy of /app (3 files, 812 kB)" or "none (WorkingDir is /)".
     QString writableLayer() const { return m_layerNote; }
 
+    // The address pasta forwards DNS queries from to the host's resolver (OutboundNetwork); an
+    // instance with outbound network has it as its only nameserver.
+    static constexpr const char *kDnsForwarder = "169.254.1.1";
     static constexpr const char *kInitPath = "/.edgedesk/init";
     static constexpr const char *kRunPath = "/.edgedesk/run";
 
@@ -71,6 +78,7 @@ private:
     QString m_socketFolder;
     QString m_workCopy; // empty when WorkingDir is "/"
     QString m_layerNote;
+    QString m_resolvConf; // outbound network: the instance's /etc/resolv.conf (host path)
 };
 
 } // namespace edgedesk

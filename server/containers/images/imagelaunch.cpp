@@ -5,6 +5,7 @@
 #include "containers/containerlogsink.h"
 #include "containers/images/classimage.h"
 #include "containers/images/imageinstance.h"
+#include "containers/images/outboundnetwork.h"
 #include "containers/images/rootdirectory.h"
 #include "containers/programlocator.h"
 #include "containers/sandbox.h"
@@ -44,7 +45,7 @@ QString applyCpuShare(const QString &cgroup, int cpuMillis)
 Result<ImageLaunch::Prepared> ImageLaunch::prepare(const ContainerClass &containerClass,
                                                    const InstanceLaunch::Request &request,
                                                    SandboxHost &sandboxes, ContainerLogSink &log,
-                                                   QObject *parent)
+                                                   const OutboundNetwork *network, QObject *parent)
 {
     const SandboxProbe *probe = request.probe;
     if (!probe || !probe->usable)
@@ -81,6 +82,7 @@ Result<ImageLaunch::Prepared> ImageLaunch::prepare(const ContainerClass &contain
     setup.socketFolder = socketDir;
     setup.initProgram = *init;
     setup.limits = ContainerClass::limitsFor(config.instanceType);
+    setup.outboundNetwork = network != nullptr;
     auto instance = ImageInstance::prepare(setup);
     if (!instance)
         return cannotStart(instance.error().message);
@@ -114,11 +116,17 @@ Result<ImageLaunch::Prepared> ImageLaunch::prepare(const ContainerClass &contain
             QStringLiteral("cannot prepare its sandbox: %1").arg(made.error().message));
     const QString cpu = applyCpuShare(prepared.sandbox->cgroupPath(),
                                       ContainerClass::cpuMillisFor(config.instanceType));
+    if (network)
+        prepared.sandbox->joinNetwork(network->userNamespaceFd(), network->netNamespaceFd());
     prepared.process = new QProcess(parent);
     prepared.image->configure(*prepared.sandbox, *prepared.process, probe->disableUserns);
-    prepared.containment =
-        QStringLiteral("%1, own root and network namespace, %2, %3")
-            .arg(probe->version, probe->describeLimits(spec.limits, spec.hostUid), cpu);
+    const QString networkNote =
+        network
+            ? QStringLiteral("own root and network namespace with %1").arg(network->description())
+            : QStringLiteral("own root and network namespace");
+    prepared.containment = QStringLiteral("%1, %2, %3, %4")
+                               .arg(probe->version, networkNote,
+                                    probe->describeLimits(spec.limits, spec.hostUid), cpu);
     log.note(request.logSource, QStringLiteral("info"),
              QStringLiteral("image %1: %2 as uid %3 gid %4 in %5, port %6; writable: /tmp and %7")
                  .arg(prepared.imageId, process->argv.join(QLatin1Char(' ')))
@@ -127,10 +135,12 @@ Result<ImageLaunch::Prepared> ImageLaunch::prepare(const ContainerClass &contain
                  .arg(process->workingDirectory)
                  .arg(process->port)
                  .arg(prepared.image->writableLayer()));
-    prepared.description = QStringLiteral("image %1 (port %2 in its own network namespace) in a "
-                                          "bubblewrap sandbox")
-                               .arg(prepared.imageId.left(19))
-                               .arg(process->port);
+    prepared.description =
+        QStringLiteral("image %1 (port %2 in its own network namespace%3) in a "
+                       "bubblewrap sandbox")
+            .arg(prepared.imageId.left(19))
+            .arg(process->port)
+            .arg(network ? QStringLiteral(", ") + network->description() : QString());
     return prepared;
 }
 

@@ -17,12 +17,14 @@ namespace edgedesk {
 class ContainerClass;
 class ContainerLogSink;
 class ImageInstance;
+class OutboundNetwork;
 class Sandbox;
 class SandboxHost;
 
 // How an instance of an image class is set up before it starts (its image loaded): the process
 // the image config and the class describe (ImageProcess), its folder and socket
-// (ImageInstance), its sandbox with the image's root and a network namespace of its own, and,
+// (ImageInstance), its sandbox with the image's root and a network namespace of its own (empty, or
+// pasta's with "enable_internet"), and,
 // when EdgeDesk is root, the instance's own host uid (when that uid can reach the image).
 class ImageLaunch final
 {
@@ -38,9 +40,11 @@ public:
         QString description; // for the "starting ..." log line
     };
 
+    // network: the outbound network made for it ("enable_internet"), started; else null.
     static Result<Prepared> prepare(const ContainerClass &containerClass,
                                     const InstanceLaunch::Request &request, SandboxHost &sandboxes,
-                                    ContainerLogSink &log, QObject *parent);
+                                    ContainerLogSink &log, const OutboundNetwork *network,
+                                    QObject *parent);
 };
 
 } // namespace edgedesk

@@ -21,13 +21,6 @@ using namespace edgedesk::test;
 
 namespace {
 
-bool bwrapUsable()
-{
-    return run(QStringLiteral("bwrap"), {QStringLiteral("--ro-bind"), QStringLiteral("/"),
-                                         QStringLiteral("/"), QStringLiteral("true")})
-               .exitCode == 0;
-}
-
 QJsonObject imageClass(const QString &image, int maxInstances = 3)
 {
     return {{QStringLiteral("class_name"), QStringLiteral("GoBackend")},
@@ -44,11 +37,6 @@ void writeScript(const QString &path, const QByteArray &body)
     QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
 }
 
-QJsonObject errorOf(const HttpReply &reply)
-{
-    return reply.json().value(QStringLiteral("error")).toObject();
-}
-
 } // namespace
 
 class TestImageInstances : public QObject
@@ -62,18 +50,7 @@ private:
     // The lines of an instance's log.
     QString logOf(int instance)
     {
-        QString text;
-        const QJsonArray lines =
-            request(port(), "GET",
-                    QStringLiteral("/__edgedesk/v1/containers/GoBackend/instance-%1/logs?tail=500")
-                        .arg(instance)
-                        .toUtf8())
-                .json()
-                .value(QStringLiteral("lines"))
-                .toArray();
-        for (const QJsonValue &line : lines)
-            text += line.toObject().value(QStringLiteral("message")).toString() + QLatin1Char('\n');
-        return text;
+        return instanceLog(port(), QStringLiteral("GoBackend"), instance);
     }
 
     quint16 port() const { return m_server->port(); }
@@ -417,11 +394,8 @@ private Q_SLOTS:
                        .value(QStringLiteral("pid"))
                        .toDouble());
         QVERIFY(pid > 0);
-        const QByteArray status = readFile(QStringLiteral("/proc/%1/status").arg(pid));
-        const QByteArray uidLine =
-            status.mid(status.indexOf("\nUid:") + 5).split('\n').first().simplified();
-        const quint32 hostUid = uidLine.split(' ').first().toUInt();
-        QVERIFY2(hostUid >= 3998000 && hostUid < 3999000, uidLine.constData());
+        const qint64 hostUid = hostUidOf(pid);
+        QVERIFY2(hostUid >= 3998000 && hostUid < 3999000, QByteArray::number(hostUid).constData());
     }
 };
 
