@@ -18,3 +18,13 @@ if(EDGEDESK_BUILD_FUZZERS)
   endif()
   add_compile_options(-fsanitize=fuzzer-no-link)
 endif()
+
+# A program that runs inside an image's root (which may hold nothing but it): linked statically,
+# and so built without the sanitizers, whose runtimes cannot be linked statically.
+function(edgedesk_static_program target)
+  if(EDGEDESK_SANITIZE OR EDGEDESK_BUILD_FUZZERS)
+    set_property(TARGET ${target} PROPERTY COMPILE_OPTIONS "")
+    set_property(TARGET ${target} PROPERTY LINK_OPTIONS "")
+  endif()
+  target_link_options(${target} PRIVATE -static)
+endfunction()
