@@ -166,7 +166,8 @@ void TestRunQueue::sixteenConcurrentCommandsAllSucceed()
 // when every slot of the running ones is taken, and then takes its share.
 void TestRunQueue::fillsOneInstanceThenStartsTheNext()
 {
-    QVERIFY(start(runnerClass(2, {})));
+    // A generous wait limit: starting the second instance may take seconds on a loaded machine.
+    QVERIFY(start(runnerClass(2, {{QStringLiteral("queue_timeout"), QStringLiteral("60s")}})));
     for (int i = 0; i < 3; ++i) {
         const HttpReply reply = request(port(), "POST", "/run", {{"Content-Type", "application/json"}},
                                         runBody(QStringLiteral("echo one")), 30000);
@@ -184,7 +185,9 @@ void TestRunQueue::fillsOneInstanceThenStartsTheNext()
 
     std::vector<std::unique_ptr<AsyncClient>> calls;
     for (int i = 0; i < 8; ++i)
-        calls.push_back(post(QStringLiteral("sleep 3; echo at once %1").arg(i)));
+        calls.push_back(post(QStringLiteral("sleep 20; echo at once %1").arg(i)));
+    // All eight run at once (4 slots per instance): the second instance was started for them.
+    QTRY_COMPARE_WITH_TIMEOUT(queue().value(QLatin1String("busy")), QJsonValue(8), 60000);
     QHash<QByteArray, int> perInstance;
     for (const auto &call : calls) {
         QTRY_VERIFY_WITH_TIMEOUT(call->isFinished(), 60000);
