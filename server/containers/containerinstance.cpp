@@ -25,15 +25,6 @@
 
 namespace edgedesk {
 
-namespace {
-
-qint64 nowMs()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-} // namespace
-
 ContainerInstance::ContainerInstance(ContainerManager *manager, ContainerClass *containerClass,
                                      int index)
     : m_manager(manager), m_class(containerClass), m_index(index),
@@ -135,7 +126,7 @@ void ContainerInstance::launch()
     m_lastError.clear();
     m_exitCode.reset();
     m_listening = false;
-    m_startedAtMs = nowMs();
+    m_startedAtMs = QDateTime::currentMSecsSinceEpoch();
     m_healthyAtMs = 0;
 
     if (m_class->kind() == ContainerClass::Kind::Remote) {
@@ -344,7 +335,7 @@ void ContainerInstance::becomeHealthy()
 {
     m_startTimer.stop();
     m_healthTimer.stop();
-    m_healthyAtMs = nowMs();
+    m_healthyAtMs = QDateTime::currentMSecsSinceEpoch();
     setState(State::Healthy);
     const qint64 took = m_healthyAtMs - m_startedAtMs;
     qCInfo(lcContainers).noquote() << m_logSource << "is healthy after" << took << "ms";
@@ -580,7 +571,7 @@ QJsonObject ContainerInstance::toJson() const
         pid = double(m_sample.programPid > 0 ? m_sample.programPid : m_process->processId());
     QJsonValue uptime;
     if ((hasProcess || remoteUp) && m_startedAtMs > 0)
-        uptime = double(nowMs() - m_startedAtMs) / 1000.0;
+        uptime = double(QDateTime::currentMSecsSinceEpoch() - m_startedAtMs) / 1000.0;
     return QJsonObject{
         {QStringLiteral("id"), m_id},
         {QStringLiteral("state"), stateName(m_state)},
